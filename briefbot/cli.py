@@ -1,0 +1,107 @@
+"""Command line: `briefbot run` for a configured brief, `briefbot demo` for the bundled day."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from briefbot.config import ConfigError, Settings, load_settings
+from briefbot.pipeline import RunOutcome, run_brief
+from briefbot.write import NoBackendAvailable
+from briefbot.write.model_files import ModelFileError
+
+log = logging.getLogger("briefbot")
+
+EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE = 0, 1, 2
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefbot", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log only problems")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="write the brief of the sources in a config file")
+    run.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    run.add_argument("--out", type=Path, help="output folder (default: output/ beside the config)")
+    run.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside the config)")
+    run.add_argument("--date", type=_day, help="the brief's day, YYYY-MM-DD (default: today)")
+
+    demo = commands.add_parser("demo", help="serve the bundled demo day locally and brief it")
+    demo.add_argument("--out", type=Path, default=Path("output"), help="output folder")
+    demo.add_argument("--db", type=Path, default=Path("briefbot-demo.db"), help="SQLite file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    level = (
+        logging.WARNING if arguments.quiet else logging.DEBUG if arguments.verbose else logging.INFO
+    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not arguments.verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if arguments.command == "demo":
+            outcome = _demo(arguments.out, arguments.db)
+        else:
+            settings = load_settings(arguments.config)
+            outcome = _run(settings, arguments)
+    except ConfigError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ModelFileError, NoBackendAvailable) as error:
+        print(f"briefbot: no brief written: {error}", file=sys.stderr)
+        return EXIT_NO_BRIEF
+    _print_outcome(outcome)
+    return EXIT_OK
+
+
+def _run(settings: Settings, arguments: argparse.Namespace) -> RunOutcome:
+    home = arguments.config.resolve().parent
+    database = arguments.db or Path(settings.database or home / "briefbot.db")
+    return run_brief(
+        settings,
+        db_path=database,
+        out_dir=arguments.out or home / "output",
+        day=arguments.date,
+    )
+
+
+def _demo(out_dir: Path, database: Path) -> RunOutcome:
+    from briefbot.demo import demo_settings
+    from briefbot.demo.server import serve_site
+    from briefbot.demo.site import build_site
+
+    with serve_site(build_site) as base:
+        log.info("demo site serving on %s", base)
+        return run_brief(demo_settings(base), db_path=database, out_dir=out_dir)
+
+
+def _print_outcome(outcome: RunOutcome) -> None:
+    report = outcome.report
+    ok = sum(1 for source in report.sources if source["ok"])
+    print(f"Wrote {', '.join(str(path) for path in outcome.paths)}")
+    print(
+        f"{report.stories} stories; sources {ok}/{len(report.sources)} ok; "
+        f"{report.items_seen} items ({report.items_new} new); "
+        f"{report.model_calls} model calls, {report.cache_hits} cached; "
+        f"written by {report.written_by}"
+    )
+    for source in report.sources:
+        if not source["ok"]:
+            print(f"  failed: {source['name']}: {source['error']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

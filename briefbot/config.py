@@ -1,0 +1,185 @@
+"""sources.yaml -> validated settings; a bad file stops with one line naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message is one line for the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _http_url(value: AnyHttpUrl) -> str:
+    return str(value)
+
+
+class RssSource(_Strict):
+    type: Literal["rss"]
+    name: str = Field(min_length=1)
+    url: AnyHttpUrl
+    weight: float = Field(default=1.0, ge=0)
+
+    @property
+    def address(self) -> str:
+        return _http_url(self.url)
+
+
+class RedditSource(_Strict):
+    type: Literal["reddit"]
+    name: str = Field(min_length=1)
+    subreddit: str = Field(pattern=r"^[A-Za-z0-9_]{2,21}$")
+    url: AnyHttpUrl = AnyHttpUrl("https://www.reddit.com")
+    weight: float = Field(default=1.0, ge=0)
+
+    @property
+    def address(self) -> str:
+        """The public listing feed of the day's top posts."""
+        base = _http_url(self.url).rstrip("/")
+        return f"{base}/r/{self.subreddit}/top/.rss?t=day"
+
+
+class LeaderboardSource(_Strict):
+    type: Literal["leaderboard"]
+    name: str = Field(min_length=1)
+    url: AnyHttpUrl
+    page_url: AnyHttpUrl | None = None
+    top_n: int = Field(default=10, ge=1, le=100)
+    weight: float = Field(default=1.0, ge=0)
+
+    @property
+    def address(self) -> str:
+        return _http_url(self.url)
+
+
+Source = Annotated[RssSource | RedditSource | LeaderboardSource, Field(discriminator="type")]
+
+
+class OllamaSettings(_Strict):
+    host: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:11434")
+    model: str = "qwen2.5:7b-instruct"
+    timeout_seconds: float = Field(default=120, gt=0)
+
+
+class EmbeddedSettings(_Strict):
+    model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b", "smollm2-135m"] = (
+        "qwen2.5-coder-1.5b"
+    )
+    threads: int | None = Field(default=None, ge=1)
+    context_tokens: int = Field(default=4096, ge=1024)
+
+
+class ModelSettings(_Strict):
+    """Which model writes. Ollama is used when configured; the embedded model otherwise."""
+
+    ollama: OllamaSettings | None = None
+    embedded: EmbeddedSettings = EmbeddedSettings()
+    temperature: float = Field(default=0.2, ge=0, le=2)
+
+
+class FetchSettings(_Strict):
+    timeout_seconds: float = Field(default=15, gt=0)
+    max_bytes: int = Field(default=10_000_000, gt=0)
+    full_text_pages: int = Field(default=20, ge=0)
+    user_agent: str = "briefbot/0.1 (+https://github.com/briefbot/briefbot)"
+
+
+class Settings(_Strict):
+    title: str = Field(min_length=1)
+    timezone: str = "UTC"
+    top_stories: int = Field(default=5, ge=1, le=50)
+    lookback_hours: int = Field(default=36, ge=1, le=24 * 14)
+    sources: list[Source] = Field(min_length=1)
+    model: ModelSettings = ModelSettings()
+    fetch: FetchSettings = FetchSettings()
+    database: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"an IANA time zone such as 'Europe/Berlin', got {value!r}") from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate a sources.yaml; raise ConfigError with a one-line message."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{path}:{where}: {problem}") from error
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'title' and 'sources' at the top")
+    return parse_settings(raw, origin=str(path))
+
+
+def parse_settings(raw: dict, origin: str = "<config>") -> Settings:
+    """Validate an already-parsed configuration mapping."""
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(f"{origin}: {describe_first_error(error, raw)}") from None
+
+
+def describe_first_error(error: ValidationError, raw: dict) -> str:
+    """Turn pydantic's first error into 'key.path: expected ..., got ...'."""
+    first = error.errors()[0]
+    key = _key_path(first["loc"], raw)
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        return f"{key}: unknown key"
+    if first["type"] == "missing":
+        return f"{key}: required key is missing"
+    if first["type"] == "url_scheme":
+        return f"{key}: expected an http or https URL, got {first.get('input')!r}"
+    if first["type"] == "union_tag_invalid":
+        context = first["ctx"]
+        return f"{key}.type: expected one of {context['expected_tags']}, got {context['tag']!r}"
+    got = first.get("input")
+    shown = "" if isinstance(got, dict | list) or got is None else f", got {got!r}"
+    message = message.removeprefix("Value error, ").removeprefix("Input should be ")
+    if message[:2].istitle():
+        message = message[0].lower() + message[1:]
+    return f"{key}: expected {message}{shown}"
+
+
+def _key_path(loc: tuple, raw: dict) -> str:
+    """Render a pydantic location as sources[2].url, skipping union tags."""
+    parts: list[str] = []
+    node: object = raw
+    for step in loc:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        elif isinstance(node, dict) and step not in node and node.get("type") == step:
+            continue
+        else:
+            parts.append(f".{step}" if parts else str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts) or "(top level)"

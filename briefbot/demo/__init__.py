@@ -1,0 +1,46 @@
+"""The demo: a bundled day of open-model news served on 127.0.0.1, run through the real pipeline."""
+
+from __future__ import annotations
+
+from briefbot.config import Settings, parse_settings
+
+DEMO_TITLE = "Open Source LLM Brief"
+
+
+def demo_settings(base: str) -> Settings:
+    """A configuration whose sources are the demo site's feeds, listings and leaderboard."""
+    import yaml
+
+    from briefbot.demo.site import NEWS_FILE
+
+    news = yaml.safe_load(NEWS_FILE.read_text(encoding="utf-8"))
+    sources = [
+        {"type": "rss", "name": outlet["name"], "url": f"{base}/feeds/{outlet['slug']}.xml"}
+        for outlet in news["outlets"]
+    ]
+    sources += [
+        {
+            "type": "reddit",
+            "name": f"r/{sub['subreddit']}",
+            "subreddit": sub["subreddit"],
+            "url": base,
+        }
+        for sub in news["reddit"]
+    ]
+    sources += [
+        {
+            "type": "leaderboard",
+            "name": "BenchLM",
+            "url": f"{base}/data/leaderboard.json",
+            "page_url": f"{base}/leaderboard.html",
+        },
+        {
+            "type": "rss",
+            "name": "Retired Feed (a source that fails)",
+            "url": f"{base}/feeds/retired.xml",
+        },
+    ]
+    return parse_settings(
+        {"title": DEMO_TITLE, "timezone": "UTC", "top_stories": 5, "sources": sources},
+        origin="demo configuration",
+    )

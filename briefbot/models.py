@@ -1,0 +1,93 @@
+"""The plain data that flows through the pipeline: collect -> store -> pick -> write -> render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of collected news: a feed entry, a Reddit post or a leaderboard snapshot."""
+
+    url: str
+    title: str
+    source: str
+    source_type: str
+    published: datetime | None
+    teaser: str = ""
+    text: str = ""
+    author: str = ""
+    discussion_url: str = ""
+    score: int = 0
+    comments: int = 0
+    weight: float = 1.0
+
+    @property
+    def best_text(self) -> str:
+        """The fullest text known for the item: article text, else the feed's teaser."""
+        return self.text if len(self.text) > len(self.teaser) else self.teaser
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What one source gave in one run: its items, or the reason it gave none."""
+
+    name: str
+    source_type: str
+    items: tuple[Item, ...] = ()
+    error: str | None = None
+    mode: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Story:
+    """A picked story: its lead item, every item that reports it, and why it ranked."""
+
+    lead: Item
+    items: tuple[Item, ...]
+    score: float
+
+    @property
+    def sources(self) -> list[str]:
+        """Distinct source names, lead first."""
+        return list(dict.fromkeys(item.source for item in self.items))
+
+    @property
+    def urls(self) -> list[str]:
+        return list(dict.fromkeys(item.url for item in self.items))
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """What the writer produced for one story."""
+
+    summary: str
+    why_it_matters: str
+
+
+@dataclass(frozen=True)
+class WrittenStory:
+    story: Story
+    text: StoryText
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything a template needs to render one day's brief."""
+
+    title: str
+    day: date
+    posted_at: datetime
+    stories: list[WrittenStory]
+    bottom_line: list[str]
+    source_results: list[SourceResult] = field(default_factory=list)
+    written_by: str = ""
+
+    @property
+    def failed_sources(self) -> list[SourceResult]:
+        return [result for result in self.source_results if not result.ok]

@@ -1,0 +1,286 @@
+"""The embedded database (SQLite): items, article texts, model outputs, runs, briefs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from briefbot.models import Item, SourceResult
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    teaser TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    discussion_url TEXT NOT NULL DEFAULT '',
+    score INTEGER NOT NULL DEFAULT 0,
+    comments INTEGER NOT NULL DEFAULT 0,
+    weight REAL NOT NULL DEFAULT 1.0,
+    PRIMARY KEY (url, source)
+);
+CREATE INDEX IF NOT EXISTS items_by_time ON items (coalesce(published, first_seen));
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS model_outputs (
+    cache_key TEXT PRIMARY KEY,
+    backend TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    input_hash TEXT NOT NULL,
+    output TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    day TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    report TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS source_results (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    name TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    error TEXT,
+    mode TEXT NOT NULL DEFAULT '',
+    item_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS brief_items (
+    day TEXT NOT NULL,
+    url TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (day, url)
+);
+"""
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _parse(moment: str | None) -> datetime | None:
+    return datetime.fromisoformat(moment) if moment else None
+
+
+class Store:
+    """One SQLite file. Writes are committed as they happen, so a crash loses nothing saved."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self._db:
+            self._db.executescript(SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._db:
+            yield self._db
+
+    # items -----------------------------------------------------------------
+
+    def save_items(self, items: Iterable[Item], seen_at: datetime) -> int:
+        """Insert new items and refresh known ones; return how many were new."""
+        new = 0
+        seen = _iso(seen_at)
+        with self._transaction() as db:
+            for item in items:
+                cursor = db.execute(
+                    """
+                    INSERT INTO items (url, source, source_type, title, published, first_seen,
+                        last_seen, teaser, text, author, discussion_url, score, comments, weight)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (url, source) DO UPDATE SET
+                        title = excluded.title,
+                        published = coalesce(items.published, excluded.published),
+                        last_seen = excluded.last_seen,
+                        teaser = CASE WHEN length(excluded.teaser) > length(items.teaser)
+                                      THEN excluded.teaser ELSE items.teaser END,
+                        text = CASE WHEN length(excluded.text) > length(items.text)
+                                    THEN excluded.text ELSE items.text END,
+                        score = max(items.score, excluded.score),
+                        comments = max(items.comments, excluded.comments),
+                        weight = excluded.weight
+                    RETURNING first_seen = last_seen AS is_new
+                    """,
+                    (
+                        item.url,
+                        item.source,
+                        item.source_type,
+                        item.title,
+                        _iso(item.published) if item.published else None,
+                        seen,
+                        seen,
+                        item.teaser,
+                        item.text,
+                        item.author,
+                        item.discussion_url,
+                        item.score,
+                        item.comments,
+                        item.weight,
+                    ),
+                )
+                new += cursor.fetchone()["is_new"]
+        return new
+
+    def items_between(self, start: datetime, end: datetime, not_briefed_before: date) -> list[Item]:
+        """Items dated (else first seen) in [start, end) and not used by an earlier brief."""
+        rows = self._db.execute(
+            """
+            SELECT * FROM items
+            WHERE coalesce(published, first_seen) >= ? AND coalesce(published, first_seen) < ?
+              AND url NOT IN (SELECT url FROM brief_items WHERE day < ?)
+            ORDER BY coalesce(published, first_seen) DESC, url, source
+            """,
+            (_iso(start), _iso(end), not_briefed_before.isoformat()),
+        ).fetchall()
+        return [self._item(row) for row in rows]
+
+    @staticmethod
+    def _item(row: sqlite3.Row) -> Item:
+        return Item(
+            url=row["url"],
+            title=row["title"],
+            source=row["source"],
+            source_type=row["source_type"],
+            published=_parse(row["published"]),
+            teaser=row["teaser"],
+            text=row["text"],
+            author=row["author"],
+            discussion_url=row["discussion_url"],
+            score=row["score"],
+            comments=row["comments"],
+            weight=row["weight"],
+        )
+
+    # article texts ---------------------------------------------------------
+
+    def article_text(self, url: str) -> str | None:
+        row = self._db.execute("SELECT text FROM articles WHERE url = ?", (url,)).fetchone()
+        return row["text"] if row else None
+
+    def save_article_text(self, url: str, text: str, fetched_at: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO articles (url, text, fetched_at) VALUES (?, ?, ?)",
+                (url, text, _iso(fetched_at)),
+            )
+
+    # model outputs ---------------------------------------------------------
+
+    def cached_output(self, cache_key: str) -> dict | None:
+        row = self._db.execute(
+            "SELECT output FROM model_outputs WHERE cache_key = ?", (cache_key,)
+        ).fetchone()
+        return json.loads(row["output"]) if row else None
+
+    def save_output(
+        self,
+        *,
+        cache_key: str,
+        backend: str,
+        model: str,
+        prompt_version: str,
+        kind: str,
+        input_hash: str,
+        output: dict,
+        seconds: float,
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                """
+                INSERT OR REPLACE INTO model_outputs (cache_key, backend, model, prompt_version,
+                    kind, input_hash, output, seconds, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    cache_key,
+                    backend,
+                    model,
+                    prompt_version,
+                    kind,
+                    input_hash,
+                    json.dumps(output, ensure_ascii=False),
+                    seconds,
+                    _iso(datetime.now(UTC)),
+                ),
+            )
+
+    def count_outputs(self) -> int:
+        return self._db.execute("SELECT count(*) FROM model_outputs").fetchone()[0]
+
+    # runs and briefs -------------------------------------------------------
+
+    def start_run(self, day: date, started_at: datetime) -> int:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (day, started_at) VALUES (?, ?)",
+                (day.isoformat(), _iso(started_at)),
+            )
+        return int(cursor.lastrowid)
+
+    def save_source_results(self, run_id: int, results: Iterable[SourceResult]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                """
+                INSERT INTO source_results (run_id, name, source_type, ok, error, mode, item_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    (run_id, r.name, r.source_type, r.ok, r.error, r.mode, len(r.items))
+                    for r in results
+                ],
+            )
+
+    def finish_run(self, run_id: int, status: str, report: dict, finished_at: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, report = ?, finished_at = ? WHERE id = ?",
+                (status, json.dumps(report), _iso(finished_at), run_id),
+            )
+
+    def last_run(self) -> dict | None:
+        row = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        return dict(row) | {"report": json.loads(row["report"])} if row else None
+
+    def mark_briefed(self, day: date, urls: list[str]) -> None:
+        """Record which items a day's brief used, replacing an earlier run of the same day."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM brief_items WHERE day = ?", (day.isoformat(),))
+            db.executemany(
+                "INSERT OR IGNORE INTO brief_items (day, url, position) VALUES (?, ?, ?)",
+                [(day.isoformat(), url, position) for position, url in enumerate(urls)],
+            )

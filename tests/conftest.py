@@ -1,0 +1,120 @@
+"""Shared test parts: a real HTTP server on 127.0.0.1, the shared fixtures, a config factory."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
+
+
+@dataclass
+class Route:
+    """What the test server answers on one path."""
+
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/xml"
+    delay: float = 0.0
+    stream_bytes: int = 0  # when set, send this many bytes of filler without Content-Length
+
+
+class FeedServer:
+    """A threaded HTTP server whose routes a test sets; counts requests per path."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: dict[str, int] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                server.hits[path] = server.hits.get(path, 0) + 1
+                route = server.routes.get(path, Route(b"not found", 404, "text/plain"))
+                if route.delay:
+                    time.sleep(route.delay)
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                if route.stream_bytes:
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    block = b"<!-- filler -->" * 4096
+                    sent = 0
+                    try:
+                        while sent < route.stream_bytes:
+                            self.wfile.write(block)
+                            sent += len(block)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def serve(self, path: str, body: bytes | str, **options: object) -> str:
+        data = body.encode() if isinstance(body, str) else body
+        self.routes[path] = Route(data, **options)
+        return self.url(path)
+
+    def serve_file(self, path: str, file: Path, **options: object) -> str:
+        return self.serve(path, file.read_bytes(), **options)
+
+    def __enter__(self) -> FeedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def shared_fixtures() -> Path:
+    if not SHARED_FIXTURES.is_dir():
+        pytest.fail(f"shared fixtures not found at {SHARED_FIXTURES}")
+    return SHARED_FIXTURES
+
+
+@pytest.fixture
+def tiny_model_config() -> Callable[..., dict]:
+    """A config mapping that writes with the tiny SmolLM2 model (plumbing tests only)."""
+
+    def make(sources: list[dict], **overrides: object) -> dict:
+        return {
+            "title": "Test Brief",
+            "timezone": "UTC",
+            "top_stories": 3,
+            "sources": sources,
+            "model": {"embedded": {"model": "smollm2-135m"}},
+            "fetch": {"timeout_seconds": 5},
+        } | overrides
+
+    return make
