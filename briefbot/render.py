@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from briefbot.models import Brief
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
 
 def templates_dir() -> Path:
@@ -59,7 +59,9 @@ def sources_line(brief: Brief) -> str:
 def make_environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(templates_dir()),
-        autoescape=select_autoescape(enabled_extensions=("html", "xml"), default_for_string=False),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "xml", "html.j2", "xml.j2"), default_for_string=False
+        ),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )

@@ -39,7 +39,7 @@ def _slug(text: str) -> str:
 def _environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(DEMO_DIR / "templates"),
-        autoescape=select_autoescape(enabled_extensions=("xml", "html")),
+        autoescape=select_autoescape(enabled_extensions=("xml.j2", "html.j2")),
     )
     environment.filters["rfc822"] = lambda moment: format_datetime(moment)
     environment.filters["iso"] = lambda moment: moment.isoformat(timespec="seconds")

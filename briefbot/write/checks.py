@@ -30,9 +30,10 @@ def parse_json_object(raw: str) -> dict | None:
     if start < 0:
         return None
     raw = raw[start:]
+    decoder = json.JSONDecoder()
     for candidate in (raw, _close_truncated(raw)):
         try:
-            value = json.loads(candidate)
+            value, _ = decoder.raw_decode(candidate)
         except json.JSONDecodeError:
             continue
         if isinstance(value, dict):

@@ -84,12 +84,12 @@ class Writer:
             raw = self._call(backend, messages, BOTTOM_LINE_SCHEMA, BOTTOM_LINE_MAX_TOKENS)
             parsed = checks.parse_json_object(raw) or {}
             bullets = [
-                checks.limit_sentences(str(bullet), 1)
+                checks.limit_sentences(bullet, 1)
                 for bullet in parsed.get("bullets", [])
                 if isinstance(bullet, str) and bullet.strip()
             ]
-            if len(bullets) < 3:
-                bullets = [checks.limit_sentences(w.text.summary, 1) for w in stories[:5]]
+            # Too few distinct bullets: top up with each story's lead sentence.
+            bullets += [checks.limit_sentences(w.text.summary, 1) for w in stories]
             return {"bullets": list(dict.fromkeys(bullets))[:5]}
 
         return self._cached("bottom_line", messages, produce)["bullets"]

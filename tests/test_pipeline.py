@@ -1,0 +1,78 @@
+"""The whole pipeline on the demo site served from 127.0.0.1, written by the tiny model
+(plumbing); tests/test_end_to_end.py runs the real default model."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import httpx
+import pytest
+
+from briefbot.cli import main
+from briefbot.config import parse_settings
+from briefbot.demo import demo_settings
+from briefbot.demo.server import serve_site
+from briefbot.demo.site import build_site
+from briefbot.pipeline import run_brief
+
+
+@pytest.fixture(scope="module")
+def demo_site():
+    with serve_site(build_site) as base:
+        yield base
+
+
+def tiny(settings):
+    return settings.model_copy(
+        update={
+            "model": parse_settings(
+                {
+                    "title": "t",
+                    "sources": [{"type": "rss", "name": "n", "url": "http://x/"}],
+                    "model": {"embedded": {"model": "smollm2-135m"}},
+                }
+            ).model,
+            "top_stories": 3,
+        }
+    )
+
+
+def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
+    settings = tiny(demo_settings(demo_site))
+    first = run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out")
+    day = datetime.now(settings.zone).date().isoformat()
+    assert sorted(p.name for p in first.paths) == [f"{day}.html", f"{day}.md"]
+    assert len(first.brief.stories) == 3 and first.brief.bottom_line
+    for written in first.brief.stories:
+        lead = written.story.lead
+        assert httpx.get(lead.url).status_code == 200, lead.url
+        if lead.source_type == "rss":  # teaser-only feeds got the article's text
+            assert len(lead.best_text.split()) >= 120, lead.url
+    failed = [result.name for result in first.brief.failed_sources]
+    assert failed == ["Retired Feed (a source that fails)"]
+    markdown = (
+        first.paths[0].read_text() if first.paths[0].suffix == ".md" else first.paths[1].read_text()
+    )
+    assert "Failed: Retired Feed (a source that fails) (HTTP 404)" in markdown
+    assert first.report.items_new >= 60 and first.report.model_calls >= 4
+
+    second = run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out")
+    assert second.report.model_calls == 0
+    assert second.report.items_new == 0
+    assert [w.text for w in second.brief.stories] == [w.text for w in first.brief.stories]
+
+
+def test_unreachable_network_still_writes_a_brief(tmp_path, capsys):
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "title: Offline Brief\ntimezone: UTC\ntop_stories: 5\nsources:\n"
+        "  - {type: rss, name: Dead feed, url: 'http://127.0.0.1:9/feed.xml'}\n"
+        "  - {type: reddit, name: r/LocalLLaMA, subreddit: LocalLLaMA, url: 'http://127.0.0.1:9'}\n"
+        "  - {type: leaderboard, name: BenchLM, url: 'http://127.0.0.1:9/lb.json'}\n"
+    )
+    assert main(["run", "--config", str(config), "--date", "2026-07-03"]) == 0
+    brief = (tmp_path / "output" / "2026-07-03.md").read_text()
+    assert "No stories were collected" in brief
+    for name in ("Dead feed", "r/LocalLLaMA", "BenchLM"):
+        assert f"Failed: {name} (cannot connect" in brief
+    assert (tmp_path / "briefbot.db").exists()
