@@ -54,8 +54,13 @@ class OllamaCompatibleServer:
                     if isinstance(request.get("format"), dict)
                     else {"type": "object"}
                 )
-                max_tokens = (request.get("options") or {}).get("num_predict", 256)
-                content = backend.complete(request["messages"], schema, max_tokens)
+                options = request.get("options") or {}
+                content = backend.complete(
+                    request["messages"],
+                    schema,
+                    options.get("num_predict", 256),
+                    options.get("temperature"),
+                )
                 if request.get("stream", True):
                     self._stream(model_name, content)
                 else:

@@ -1,6 +1,12 @@
 """Checks and repairs applied to model text."""
 
-from briefbot.write.checks import copied_share, is_generic, limit_sentences, parse_json_object
+from briefbot.write.checks import (
+    copied_share,
+    distinct,
+    is_generic,
+    limit_sentences,
+    parse_json_object,
+)
 
 ARTICLE = (
     "Mistral AI on Tuesday released Ministral 8B Instruct 2, an 8-billion-parameter model under "
@@ -27,6 +33,8 @@ def test_limit_sentences_keeps_decimals_and_drops_a_cut_sentence():
     )
     assert limit_sentences("One. Two. Three", 2) == "One. Two."
     assert limit_sentences("A single clause without end", 2) == "A single clause without end."
+    cut = "TensorHarbor needs an update, and Lumora ships Nova 2 32B with a 13"
+    assert limit_sentences(cut, 1) == "TensorHarbor needs an update."
 
 
 def test_copied_share_sees_verbatim_runs_not_shared_names():
@@ -44,3 +52,12 @@ def test_generic_why_it_matters_is_caught():
     assert not is_generic(
         "Ministral's Apache licence lets companies ship it commercially.", "Ministral 8B", ARTICLE
     )
+
+
+def test_distinct_drops_near_repeats():
+    bullets = [
+        "ETH researchers cut KV-cache memory sixfold.",
+        "ETH researchers cut the KV-cache memory sixfold with a scorer.",
+        "Nova 2 32B ships under Apache 2.0.",
+    ]
+    assert distinct(bullets) == [bullets[0], bullets[2]]

@@ -27,7 +27,11 @@ class Backend(Protocol):
     name: str
     model: str
 
-    def complete(self, messages: Messages, schema: dict, max_tokens: int) -> str: ...
+    def complete(
+        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+    ) -> str:
+        """JSON text for the messages; `temperature` overrides the configured one."""
+        ...
 
 
 class EmbeddedBackend:
@@ -54,13 +58,15 @@ class EmbeddedBackend:
             verbose=False,
         )
 
-    def complete(self, messages: Messages, schema: dict, max_tokens: int) -> str:
+    def complete(
+        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+    ) -> str:
         if self._llama is None:
             self._llama = self._load()
         result = self._llama.create_chat_completion(
             messages=messages,
             response_format={"type": "json_object", "schema": schema},
-            temperature=self._temperature,
+            temperature=self._temperature if temperature is None else temperature,
             max_tokens=max_tokens,
         )
         return result["choices"][0]["message"]["content"] or ""
@@ -77,13 +83,19 @@ class OllamaBackend:
         self._temperature = temperature
         self._client = ollama.Client(host=self.host, timeout=settings.timeout_seconds)
 
-    def complete(self, messages: Messages, schema: dict, max_tokens: int) -> str:
+    def complete(
+        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+    ) -> str:
+        options = {
+            "temperature": self._temperature if temperature is None else temperature,
+            "num_predict": max_tokens,
+        }
         try:
             response = self._client.chat(
                 model=self.model,
                 messages=messages,
                 format=schema,
-                options={"temperature": self._temperature, "num_predict": max_tokens},
+                options=options,
             )
         except (ConnectionError, httpx.TransportError) as error:
             raise BackendUnavailable(f"ollama at {self.host}: {error}") from error

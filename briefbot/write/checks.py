@@ -9,6 +9,7 @@ import re
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(])")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'%$-]*")
 _DANGLING = re.compile(r'(,\s*"[^"]*"\s*:?\s*|,\s*|:\s*)$')
+_END_MARKS = ".!?\"'"
 _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "Inc.", "Ltd.", "Dr.", "Mr.", "Ms.", "No.", "U.S.")
 
 GENERIC_OPENINGS = (
@@ -74,14 +75,33 @@ def sentences(text: str) -> list[str]:
 
 
 def limit_sentences(text: str, most: int) -> str:
-    """At most `most` sentences; a last sentence cut off mid-way (no end mark) is dropped."""
+    """At most `most` sentences. A last sentence cut off mid-way (no end mark) is dropped, or,
+    when it is the only one, cut back to its last complete clause."""
     kept = sentences(text)[:most]
-    if len(kept) > 1 and kept[-1][-1] not in ".!?\"'":
-        kept = kept[:-1]
+    if kept and kept[-1][-1] not in _END_MARKS:
+        if len(kept) > 1:
+            kept = kept[:-1]
+        else:
+            clause_end = max(kept[0].rfind(mark) for mark in (", ", "; ", ": ", " - "))
+            if clause_end > len(kept[0]) // 3:
+                kept = [kept[0][:clause_end]]
     result = " ".join(kept).strip()
-    if result and result[-1] not in ".!?\"'":
+    if result and result[-1] not in _END_MARKS:
         result = result.rstrip(",;:- ") + "."
     return result
+
+
+def distinct(texts: list[str], overlap: float = 0.5) -> list[str]:
+    """The texts in order, leaving out any that shares more than `overlap` of its words
+    (Jaccard) with one kept before it."""
+    kept: list[tuple[str, set[str]]] = []
+    for text in texts:
+        vocabulary = set(words(text))
+        if vocabulary and all(
+            len(vocabulary & seen) / len(vocabulary | seen) <= overlap for _, seen in kept
+        ):
+            kept.append((text, vocabulary))
+    return [text for text, _ in kept]
 
 
 def words(text: str) -> list[str]:

@@ -7,7 +7,7 @@ import json
 from briefbot.models import Story, WrittenStory
 from briefbot.write.backends import Messages
 
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v3"
 SOURCE_CHARS = 2400
 
 SYSTEM = (
@@ -86,14 +86,19 @@ def story_messages(story: Story) -> Messages:
     ]
 
 
-def story_retry_message(problems: list[str]) -> dict[str, str]:
-    """A follow-up turn naming what was wrong with the first answer."""
-    return {
-        "role": "user",
-        "content": "Rewrite the JSON object. Fix these problems: "
-        + "; ".join(problems)
-        + ". Keep every fact from the article and add none.",
+def story_retry_messages(story: Story, problems: list[str]) -> Messages:
+    """The story's prompt again, with what was wrong with the first answer spelled out.
+
+    A fresh conversation rather than a follow-up turn: shown its own answer, a small model
+    tends to repeat it.
+    """
+    messages = story_messages(story)
+    last = messages[-1]
+    messages[-1] = {
+        "role": last["role"],
+        "content": last["content"] + "\nAvoid these problems: " + "; ".join(problems) + ".",
     }
+    return messages
 
 
 def bottom_line_messages(stories: list[WrittenStory]) -> Messages:
@@ -104,8 +109,8 @@ def bottom_line_messages(stories: list[WrittenStory]) -> Messages:
     user = (
         f"Today's top stories:\n{listing}\n\n"
         'Write a JSON object with one field, "bullets": 3 to 5 bullets for the brief\'s '
-        '"Bottom Line". Each bullet is one sentence of at most 25 words that draws a '
-        "conclusion from one or more of the stories above and names the model, tool or "
-        "organisation it is about. Use only facts from the stories above."
+        '"Bottom Line". Each bullet is one short sentence, at most 20 words, with a different '
+        "takeaway for people who build with or run open models, and names the model, tool or "
+        "organisation it comes from. Use only facts from the stories above."
     )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]

@@ -19,19 +19,34 @@ from briefbot.write.prompts import (
     STORY_SCHEMA,
     bottom_line_messages,
     story_messages,
-    story_retry_message,
+    story_retry_messages,
     story_source_text,
 )
 
 log = logging.getLogger(__name__)
 
 COPIED_SHARE_LIMIT = 0.35
+SUMMARY_SENTENCES = 2
+WHY_SENTENCES = 2
+RETRY_TEMPERATURE = 0.7
 STORY_MAX_TOKENS = 320
 BOTTOM_LINE_MAX_TOKENS = 400
 
 
 class NoBackendAvailable(Exception):
     """Every configured backend failed."""
+
+
+@dataclass(frozen=True)
+class StoryAttempt:
+    output: dict
+    problems: list[str]
+    copied: float
+
+    @property
+    def badness(self) -> tuple[int, float]:
+        """Fewer problems first, then less copied text."""
+        return (len(self.problems), self.copied)
 
 
 @dataclass
@@ -61,18 +76,15 @@ class Writer:
         first_messages = story_messages(story)
 
         def produce(backend: Backend) -> dict:
-            result = self._story_attempt(backend, first_messages, source, story.lead.title)
-            if result["problems"]:
-                self.stats.retries += 1
-                retry = [
-                    *first_messages,
-                    {"role": "assistant", "content": json.dumps(result["output"])},
-                    story_retry_message(result["problems"]),
-                ]
-                second = self._story_attempt(backend, retry, source, story.lead.title)
-                if len(second["problems"]) <= len(result["problems"]):
-                    result = second
-            return result["output"]
+            first = self._story_attempt(backend, first_messages, source, story.lead.title)
+            if not first.problems:
+                return first.output
+            self.stats.retries += 1
+            retry_messages = story_retry_messages(story, first.problems)
+            second = self._story_attempt(
+                backend, retry_messages, source, story.lead.title, RETRY_TEMPERATURE
+            )
+            return min(first, second, key=lambda attempt: attempt.badness).output
 
         output = self._cached("story", first_messages, produce)
         return StoryText(summary=output["summary"], why_it_matters=output["why_it_matters"])
@@ -90,33 +102,49 @@ class Writer:
             ]
             # Too few distinct bullets: top up with each story's lead sentence.
             bullets += [checks.limit_sentences(w.text.summary, 1) for w in stories]
-            return {"bullets": list(dict.fromkeys(bullets))[:5]}
+            return {"bullets": checks.distinct(bullets)[:5]}
 
         return self._cached("bottom_line", messages, produce)["bullets"]
 
-    def _story_attempt(self, backend: Backend, messages: Messages, source: str, title: str) -> dict:
-        raw = self._call(backend, messages, STORY_SCHEMA, STORY_MAX_TOKENS)
+    def _story_attempt(
+        self,
+        backend: Backend,
+        messages: Messages,
+        source: str,
+        title: str,
+        temperature: float | None = None,
+    ) -> StoryAttempt:
+        raw = self._call(backend, messages, STORY_SCHEMA, STORY_MAX_TOKENS, temperature)
         parsed = checks.parse_json_object(raw) or {}
-        summary = checks.limit_sentences(str(parsed.get("summary", "")), 3)
-        why = checks.limit_sentences(str(parsed.get("why_it_matters", "")), 2)
+        summary = checks.limit_sentences(str(parsed.get("summary", "")), SUMMARY_SENTENCES)
+        why = checks.limit_sentences(str(parsed.get("why_it_matters", "")), WHY_SENTENCES)
+        copied = checks.copied_share(summary, source)
         problems = []
         if len(summary.split()) < 8:
             problems.append("the summary is missing or too short")
-        elif checks.copied_share(summary, source) > COPIED_SHARE_LIMIT:
-            problems.append("the summary copies sentences from the article; use your own words")
+            summary = summary or checks.limit_sentences(source, SUMMARY_SENTENCES)
+        elif copied > COPIED_SHARE_LIMIT:
+            problems.append(
+                "the summary copies whole sentences from the article; "
+                "say it in fewer words of your own"
+            )
         if checks.is_generic(why, title, source):
             problems.append(
-                "why_it_matters is generic; name the model, tool or organisation and the "
-                "concrete consequence"
+                "why_it_matters is generic; name the model or tool and what changes for its users"
             )
-        if not summary:
-            summary = checks.limit_sentences(source, 2)
-        return {"output": {"summary": summary, "why_it_matters": why}, "problems": problems}
+        return StoryAttempt({"summary": summary, "why_it_matters": why}, problems, copied)
 
-    def _call(self, backend: Backend, messages: Messages, schema: dict, max_tokens: int) -> str:
+    def _call(
+        self,
+        backend: Backend,
+        messages: Messages,
+        schema: dict,
+        max_tokens: int,
+        temperature: float | None = None,
+    ) -> str:
         started = time.perf_counter()
         try:
-            return backend.complete(messages, schema, max_tokens)
+            return backend.complete(messages, schema, max_tokens, temperature)
         finally:
             self.stats.model_calls += 1
             self.stats.model_seconds += time.perf_counter() - started
