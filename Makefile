@@ -1,4 +1,4 @@
-# The two commands of the README's quick start: `make demo` and `make test`.
+# The two commands of the README's quick start: `make demo` and `make test`; `make bench`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,6 +24,10 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest -ra
+
+bench: install
+	$(BIN)/python benchmarks/collect.py
+	$(BIN)/python benchmarks/models.py
 
 clean:
 	rm -rf $(VENV) output/*.html output/*.md briefbot-demo.db*

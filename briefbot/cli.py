@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 from briefbot.config import ConfigError, Settings, load_settings
 from briefbot.pipeline import RunOutcome, run_brief
+from briefbot.store import Store
 from briefbot.write import NoBackendAvailable
 from briefbot.write.model_files import ModelFileError
 
@@ -37,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside the config)")
     run.add_argument("--date", type=_day, help="the brief's day, YYYY-MM-DD (default: today)")
 
+    sources = commands.add_parser("sources", help="list each source's health from the store")
+    sources.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    sources.add_argument(
+        "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
+    )
+
     demo = commands.add_parser("demo", help="serve the bundled demo day locally and brief it")
     demo.add_argument("--out", type=Path, default=Path("output"), help="output folder")
     demo.add_argument("--db", type=Path, default=Path("briefbot-demo.db"), help="SQLite file")
@@ -56,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             outcome = _demo(arguments.out, arguments.db)
         else:
             settings = load_settings(arguments.config)
+            if arguments.command == "sources":
+                print(sources_table(settings, _database(settings, arguments)))
+                return EXIT_OK
             outcome = _run(settings, arguments)
     except ConfigError as error:
         print(f"briefbot: {error}", file=sys.stderr)
@@ -67,15 +78,46 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _run(settings: Settings, arguments: argparse.Namespace) -> RunOutcome:
+def _database(settings: Settings, arguments: argparse.Namespace) -> Path:
     home = arguments.config.resolve().parent
-    database = arguments.db or Path(settings.database or home / "briefbot.db")
+    return arguments.db or Path(settings.database or home / "briefbot.db")
+
+
+def _run(settings: Settings, arguments: argparse.Namespace) -> RunOutcome:
     return run_brief(
         settings,
-        db_path=database,
-        out_dir=arguments.out or home / "output",
+        db_path=_database(settings, arguments),
+        out_dir=arguments.out or arguments.config.resolve().parent / "output",
         day=arguments.date,
     )
+
+
+def sources_table(settings: Settings, database: Path) -> str:
+    """Each configured source with its last status, last success, failures and last error."""
+    with Store(database) as store:
+        health = {row["address"]: row for row in store.source_health()}
+    header = ("source", "type", "last status", "last success (UTC)", "failures", "last error")
+    rows = []
+    for source in settings.sources:
+        known = health.get(source.address, {})
+        success = (known.get("last_success") or "never")[:16].replace("T", " ")
+        rows.append(
+            (
+                source.name,
+                source.type,
+                known.get("last_status", "never fetched"),
+                success,
+                str(known.get("consecutive_failures", 0)),
+                known.get("last_error", "")[:60],
+            )
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
 
 
 def _demo(out_dir: Path, database: Path) -> RunOutcome:
@@ -91,9 +133,11 @@ def _demo(out_dir: Path, database: Path) -> RunOutcome:
 def _print_outcome(outcome: RunOutcome) -> None:
     report = outcome.report
     ok = sum(1 for source in report.sources if source["ok"])
+    statuses = Counter(source["status"] for source in report.sources if source["ok"])
+    detail = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
     print(f"Wrote {', '.join(str(path) for path in outcome.paths)}")
     print(
-        f"{report.stories} stories; sources {ok}/{len(report.sources)} ok; "
+        f"{report.stories} stories; sources {ok}/{len(report.sources)} ok ({detail}); "
         f"{report.items_seen} items ({report.items_new} new); "
         f"{report.model_calls} model calls, {report.cache_hits} cached; "
         f"written by {report.written_by}"
@@ -101,6 +145,8 @@ def _print_outcome(outcome: RunOutcome) -> None:
     for source in report.sources:
         if not source["ok"]:
             print(f"  failed: {source['name']}: {source['error']}")
+        elif source["mode"]:
+            print(f"  {source['name']}: {source['mode']}")
 
 
 if __name__ == "__main__":

@@ -25,10 +25,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _http_url(value: AnyHttpUrl) -> str:
-    return str(value)
-
-
 class RssSource(_Strict):
     type: Literal["rss"]
     name: str = Field(min_length=1)
@@ -37,7 +33,7 @@ class RssSource(_Strict):
 
     @property
     def address(self) -> str:
-        return _http_url(self.url)
+        return str(self.url)
 
 
 class RedditSource(_Strict):
@@ -45,12 +41,15 @@ class RedditSource(_Strict):
     name: str = Field(min_length=1)
     subreddit: str = Field(pattern=r"^[A-Za-z0-9_]{2,21}$")
     url: AnyHttpUrl = AnyHttpUrl("https://www.reddit.com")
+    oauth_url: AnyHttpUrl = AnyHttpUrl("https://oauth.reddit.com")
+    listing: Literal["top", "hot"] = "top"
+    limit: int = Field(default=25, ge=1, le=100)
     weight: float = Field(default=1.0, ge=0)
 
     @property
     def address(self) -> str:
         """The public listing feed of the day's top posts."""
-        base = _http_url(self.url).rstrip("/")
+        base = str(self.url).rstrip("/")
         return f"{base}/r/{self.subreddit}/top/.rss?t=day"
 
 
@@ -59,12 +58,27 @@ class LeaderboardSource(_Strict):
     name: str = Field(min_length=1)
     url: AnyHttpUrl
     page_url: AnyHttpUrl | None = None
+    format: Literal["benchlm", "csv"] = "benchlm"
+    columns: dict[Literal["rank", "model", "creator", "score", "license"], str] = {}
     top_n: int = Field(default=10, ge=1, le=100)
+    min_move: int = Field(default=3, ge=1)
     weight: float = Field(default=1.0, ge=0)
 
     @property
     def address(self) -> str:
-        return _http_url(self.url)
+        return str(self.url)
+
+    @property
+    def column_names(self) -> dict[str, str]:
+        """CSV column names, defaults filled in."""
+        defaults = {
+            "rank": "rank",
+            "model": "model",
+            "creator": "organization",
+            "score": "score",
+            "license": "license",
+        }
+        return defaults | self.columns
 
 
 Source = Annotated[RssSource | RedditSource | LeaderboardSource, Field(discriminator="type")]
@@ -96,6 +110,7 @@ class FetchSettings(_Strict):
     timeout_seconds: float = Field(default=15, gt=0)
     max_bytes: int = Field(default=10_000_000, gt=0)
     full_text_pages: int = Field(default=20, ge=0)
+    per_host: int = Field(default=6, ge=1, le=64)
     user_agent: str = "briefbot/0.1 (+https://github.com/briefbot/briefbot)"
 
 

@@ -22,6 +22,7 @@ class Item:
     score: int = 0
     comments: int = 0
     weight: float = 1.0
+    metadata: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
     def best_text(self) -> str:
@@ -30,18 +31,46 @@ class Item:
 
 
 @dataclass(frozen=True)
+class FetchState:
+    """What briefbot remembers between runs about fetching one source URL."""
+
+    etag: str = ""
+    last_modified: str = ""
+    fresh_until: datetime | None = None
+    retry_after: datetime | None = None
+    final_url: str = ""
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str = ""
+
+
+class SourceStatus:
+    """How a source's fetch ended in one run."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not modified"  # the server answered 304: nothing new, no body downloaded
+    FRESH = "fresh"  # the last answer is still fresh (Cache-Control: max-age): not asked
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
 class SourceResult:
-    """What one source gave in one run: its items, or the reason it gave none."""
+    """What one source gave in one run: its items, or why it gave none."""
 
     name: str
     source_type: str
     items: tuple[Item, ...] = ()
     error: str | None = None
     mode: str = ""
+    status: str = SourceStatus.OK
+    address: str = ""
+    state: FetchState | None = None
+    snapshot: tuple[dict, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return self.error is None and self.status != SourceStatus.FAILED
 
 
 @dataclass(frozen=True)

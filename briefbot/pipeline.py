@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from briefbot.collect import collect_all
+from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
 from briefbot.models import Brief, SourceResult, Story, WrittenStory
@@ -75,8 +75,13 @@ def run_brief(
     with Store(db_path) as store:
         run_id = store.start_run(day, now)
         with report.stage("collect"):
-            results = asyncio.run(collect_all(settings.sources, settings.fetch))
+            memory = CollectMemory(store.fetch_states(), store.snapshots_before(day))
+            results = asyncio.run(collect_all(settings.sources, settings.fetch, memory, now))
             store.save_source_results(run_id, results)
+            store.save_source_health(results)
+            for result in results:
+                if result.snapshot:
+                    store.save_snapshot(result.name, day, result.snapshot)
             items = [item for result in results for item in result.items]
             report.items_seen = len(items)
             report.items_new = store.save_items(items, now)
@@ -145,6 +150,7 @@ def _source_summary(result: SourceResult) -> dict:
         "name": result.name,
         "type": result.source_type,
         "ok": result.ok,
+        "status": result.status,
         "items": len(result.items),
         "error": result.error,
         "mode": result.mode,

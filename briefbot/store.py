@@ -9,9 +9,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from briefbot.models import Item, SourceResult
+from briefbot.models import FetchState, Item, SourceResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Columns added after a table was first released: (table, column, definition).
+ADDED_COLUMNS = [("items", "metadata", "TEXT NOT NULL DEFAULT '{}'")]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -29,6 +32,7 @@ CREATE TABLE IF NOT EXISTS items (
     score INTEGER NOT NULL DEFAULT 0,
     comments INTEGER NOT NULL DEFAULT 0,
     weight REAL NOT NULL DEFAULT 1.0,
+    metadata TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (url, source)
 );
 CREATE INDEX IF NOT EXISTS items_by_time ON items (coalesce(published, first_seen));
@@ -65,6 +69,27 @@ CREATE TABLE IF NOT EXISTS source_results (
     mode TEXT NOT NULL DEFAULT '',
     item_count INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS source_health (
+    address TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    last_status TEXT NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    fresh_until TEXT,
+    retry_after TEXT,
+    final_url TEXT NOT NULL DEFAULT '',
+    last_success TEXT,
+    last_attempt TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS leaderboard_snapshots (
+    source TEXT NOT NULL,
+    day TEXT NOT NULL,
+    rows TEXT NOT NULL,
+    PRIMARY KEY (source, day)
+);
 CREATE TABLE IF NOT EXISTS brief_items (
     day TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -94,6 +119,10 @@ class Store:
         self._db.execute("PRAGMA foreign_keys=ON")
         with self._db:
             self._db.executescript(SCHEMA)
+            for table, column, definition in ADDED_COLUMNS:
+                known = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in known:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -121,8 +150,9 @@ class Store:
                 cursor = db.execute(
                     """
                     INSERT INTO items (url, source, source_type, title, published, first_seen,
-                        last_seen, teaser, text, author, discussion_url, score, comments, weight)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        last_seen, teaser, text, author, discussion_url, score, comments, weight,
+                        metadata)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (url, source) DO UPDATE SET
                         title = excluded.title,
                         published = coalesce(items.published, excluded.published),
@@ -133,7 +163,8 @@ class Store:
                                     THEN excluded.text ELSE items.text END,
                         score = max(items.score, excluded.score),
                         comments = max(items.comments, excluded.comments),
-                        weight = excluded.weight
+                        weight = excluded.weight,
+                        metadata = excluded.metadata
                     RETURNING first_seen = last_seen AS is_new
                     """,
                     (
@@ -151,6 +182,7 @@ class Store:
                         item.score,
                         item.comments,
                         item.weight,
+                        json.dumps(item.metadata),
                     ),
                 )
                 new += cursor.fetchone()["is_new"]
@@ -184,6 +216,7 @@ class Store:
             score=row["score"],
             comments=row["comments"],
             weight=row["weight"],
+            metadata=json.loads(row["metadata"]),
         )
 
     # article texts ---------------------------------------------------------
@@ -241,6 +274,77 @@ class Store:
 
     def count_outputs(self) -> int:
         return self._db.execute("SELECT count(*) FROM model_outputs").fetchone()[0]
+
+    # source health and fetch state ----------------------------------------
+
+    def fetch_states(self) -> dict[str, FetchState]:
+        """The remembered fetch state of every source URL."""
+        return {
+            row["address"]: FetchState(
+                etag=row["etag"],
+                last_modified=row["last_modified"],
+                fresh_until=_parse(row["fresh_until"]),
+                retry_after=_parse(row["retry_after"]),
+                final_url=row["final_url"],
+                last_success=_parse(row["last_success"]),
+                last_attempt=_parse(row["last_attempt"]),
+                consecutive_failures=row["consecutive_failures"],
+                last_error=row["last_error"],
+            )
+            for row in self._db.execute("SELECT * FROM source_health")
+        }
+
+    def save_source_health(self, results: Iterable[SourceResult]) -> None:
+        """Record each source's fetch state and how its last run ended."""
+        rows = [
+            (
+                result.address,
+                result.name,
+                result.source_type,
+                result.status,
+                state.etag,
+                state.last_modified,
+                _iso(state.fresh_until) if state.fresh_until else None,
+                _iso(state.retry_after) if state.retry_after else None,
+                state.final_url,
+                _iso(state.last_success) if state.last_success else None,
+                _iso(state.last_attempt) if state.last_attempt else None,
+                state.consecutive_failures,
+                state.last_error,
+            )
+            for result in results
+            if result.address and (state := result.state) is not None
+        ]
+        with self._transaction() as db:
+            db.executemany(
+                f"INSERT OR REPLACE INTO source_health VALUES ({', '.join(['?'] * 13)})",
+                rows,
+            )
+
+    def source_health(self) -> list[dict]:
+        rows = self._db.execute("SELECT * FROM source_health ORDER BY name").fetchall()
+        return [dict(row) for row in rows]
+
+    # leaderboard snapshots -------------------------------------------------
+
+    def save_snapshot(self, source: str, day: date, rows: Iterable[dict]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO leaderboard_snapshots (source, day, rows) VALUES (?, ?, ?)",
+                (source, day.isoformat(), json.dumps(list(rows))),
+            )
+
+    def snapshots_before(self, day: date) -> dict[str, list[dict]]:
+        """The latest snapshot of each leaderboard taken before `day`."""
+        rows = self._db.execute(
+            """
+            SELECT source, rows FROM leaderboard_snapshots AS s
+            WHERE day = (SELECT max(day) FROM leaderboard_snapshots
+                         WHERE source = s.source AND day < ?)
+            """,
+            (day.isoformat(),),
+        ).fetchall()
+        return {row["source"]: json.loads(row["rows"]) for row in rows}
 
     # runs and briefs -------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,14 +25,22 @@ class Route:
     content_type: str = "application/xml"
     delay: float = 0.0
     stream_bytes: int = 0  # when set, send this many bytes of filler without Content-Length
+    etag: str = ""  # when set, sent, and a matching If-None-Match gets 304
+    last_modified: str = ""  # likewise with If-Modified-Since
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class FeedServer:
     """A threaded HTTP server whose routes a test sets; counts requests per path."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
+        self.bodies_sent = 0
+        self.not_modified = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,11 +48,33 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 path = urlsplit(self.path).path
-                server.hits[path] = server.hits.get(path, 0) + 1
-                route = server.routes.get(path, Route(b"not found", 404, "text/plain"))
+                with server._lock:
+                    server.hits[path] = server.hits.get(path, 0) + 1
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._answer(server.routes.get(path, Route(b"not found", 404, "text/plain")))
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _answer(self, route: Route) -> None:
                 if route.delay:
                     time.sleep(route.delay)
+                unchanged = (route.etag and self.headers.get("If-None-Match") == route.etag) or (
+                    route.last_modified
+                    and self.headers.get("If-Modified-Since") == route.last_modified
+                )
+                if unchanged:
+                    with server._lock:
+                        server.not_modified += 1
+                    self.send_response(304)
+                    self._validators(route)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(route.status)
+                self._validators(route)
                 self.send_header("Content-Type", route.content_type)
                 if route.stream_bytes:
                     self.send_header("Connection", "close")
@@ -61,13 +91,23 @@ class FeedServer:
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 self.wfile.write(route.body)
+                with server._lock:
+                    server.bodies_sent += 1
+
+            def _validators(self, route: Route) -> None:
+                if route.etag:
+                    self.send_header("ETag", route.etag)
+                if route.last_modified:
+                    self.send_header("Last-Modified", route.last_modified)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
 
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((host, 0), Handler)
         self._server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.base = f"http://{host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def url(self, path: str) -> str:

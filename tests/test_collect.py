@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from briefbot.collect import collect_all
+from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import extract_text, fetch_article_texts, is_teaser
-from briefbot.collect.leaderboard import snapshot_item
 from briefbot.collect.text import html_to_text
 from briefbot.collect.urls import canonical_url
 from briefbot.config import FetchSettings, parse_settings
 
 FETCH = FetchSettings(timeout_seconds=2, max_bytes=2_000_000)
+NOW = datetime(2026, 7, 3, 12, 0, tzinfo=UTC)
 
 
 def sources(*entries: dict):
     return parse_settings({"title": "t", "sources": list(entries)}).sources
 
 
-def collect(*entries: dict, settings: FetchSettings = FETCH):
-    return asyncio.run(collect_all(sources(*entries), settings))
+def collect(*entries: dict, settings: FetchSettings = FETCH, memory=None, now=NOW):
+    return asyncio.run(collect_all(sources(*entries), settings, memory, now))
+
+
+def remembered(results) -> CollectMemory:
+    """What the pipeline would hand the next run: each result's fetch state."""
+    return CollectMemory({result.address: result.state for result in results if result.state})
 
 
 @pytest.mark.parametrize(
@@ -83,56 +87,6 @@ def test_bad_sources_are_reported_and_good_ones_still_collected(feed_server, sha
     assert "cannot connect" in by_name["dead"].error
 
 
-REDDIT_LISTING = (Path(__file__).parent / "data" / "reddit_top_listing.atom").read_text()
-
-
-def test_reddit_public_listing_feed(feed_server):
-    feed_server.serve("/r/LocalLLaMA/top/.rss", REDDIT_LISTING, content_type="application/atom+xml")
-    [result] = collect(
-        {
-            "type": "reddit",
-            "name": "r/LocalLLaMA",
-            "subreddit": "LocalLLaMA",
-            "url": feed_server.base,
-        }
-    )
-    assert result.ok and result.mode == "public listing feed"
-    self_post, link_post = result.items
-    assert self_post.url == "https://www.reddit.com/r/LocalLLaMA/comments/abc123/quant_bench/"
-    assert self_post.teaser == "I benchmarked three quantizations on a 3090."
-    assert self_post.author == "poster"
-    assert link_post.url == "https://example.org/news/model-x"
-    assert (
-        link_post.discussion_url == "https://www.reddit.com/r/LocalLLaMA/comments/def456/model_x/"
-    )
-
-
-def test_leaderboard_snapshot_names_best_open_and_proprietary(shared_fixtures):
-    document = json.loads((shared_fixtures / "benchlm" / "leaderboard-2026-08-16.json").read_text())
-    [source] = sources(
-        {
-            "type": "leaderboard",
-            "name": "BenchLM",
-            "url": "https://benchlm.ai/data/leaderboard.json",
-        }
-    )
-    item = snapshot_item(document, source, source.address)
-    rows = sorted(document["items"], key=lambda row: row["rank"])
-    best_open = next(row for row in rows if row["sourceType"] == "Open Weight")
-    best_closed = next(row for row in rows if row["sourceType"] != "Open Weight")
-    assert best_open["model"] in item.title and f"#{best_open['rank']}" in item.title
-    assert f"{best_open['displayScore']:g} points" in item.text
-    gap = best_closed["displayScore"] - best_open["displayScore"]
-    assert f"{gap:.2f} points ahead" in item.text
-    assert item.url == "https://benchlm.ai/data/leaderboard.json#" + document["generatedAt"][:10]
-
-
-def test_leaderboard_in_wrong_schema_is_a_failed_source(feed_server):
-    url = feed_server.serve("/lb.json", json.dumps({"models": []}), content_type="application/json")
-    [result] = collect({"type": "leaderboard", "name": "LB", "url": url})
-    assert not result.ok and "items" in result.error
-
-
 def test_article_text_is_extracted_without_page_chrome(feed_server):
     body = " ".join(f"Sentence {n} about the Nova 7B model and its 32k context." for n in range(40))
     page = (
@@ -162,3 +116,90 @@ def test_canonical_url_strips_tracking_and_normalises():
         == "https://example.org/a?id=7"
     )
     assert canonical_url("http://example.org") == "http://example.org/"
+
+
+def test_unchanged_feeds_answer_304_and_cost_no_parsing(feed_server, shared_fixtures):
+    body = (shared_fixtures / "feeds" / "small_atom.xml").read_bytes()
+    by_etag = feed_server.serve("/etag.xml", body, etag='"v1"')
+    by_date = feed_server.serve("/date.xml", body, last_modified="Fri, 03 Jul 2026 10:00:00 GMT")
+    feeds = (
+        {"type": "rss", "name": "etag", "url": by_etag},
+        {"type": "rss", "name": "date", "url": by_date},
+    )
+    first = collect(*feeds)
+    assert [r.status for r in first] == ["ok", "ok"] and feed_server.bodies_sent == 2
+    assert first[0].state.etag == '"v1"' and first[1].state.last_modified.startswith("Fri")
+
+    later = NOW + timedelta(minutes=30)
+    second = collect(*feeds, memory=remembered(first), now=later)
+    assert [r.status for r in second] == ["not modified", "not modified"]
+    assert all(r.ok and not r.items for r in second)
+    assert feed_server.bodies_sent == 2 and feed_server.not_modified == 2
+    assert second[0].state.etag == '"v1"' and second[0].state.last_success == later
+
+
+def test_fresh_feed_is_not_asked_again_before_max_age(feed_server, shared_fixtures):
+    url = feed_server.serve_file(
+        "/fresh.xml",
+        shared_fixtures / "feeds" / "small_atom.xml",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+    first = collect({"type": "rss", "name": "fresh", "url": url})
+    assert first[0].state.fresh_until == NOW + timedelta(hours=1)
+    soon = collect(
+        {"type": "rss", "name": "fresh", "url": url},
+        memory=remembered(first),
+        now=NOW + timedelta(minutes=59),
+    )
+    assert soon[0].status == "fresh" and feed_server.hits["/fresh.xml"] == 1
+    later = collect(
+        {"type": "rss", "name": "fresh", "url": url},
+        memory=remembered(first),
+        now=NOW + timedelta(minutes=61),
+    )
+    assert later[0].status == "ok" and feed_server.hits["/fresh.xml"] == 2
+
+
+def test_retry_after_on_429_is_honoured(feed_server):
+    url = feed_server.serve("/busy.xml", "slow down", status=429, headers={"Retry-After": "120"})
+    first = collect({"type": "rss", "name": "busy", "url": url})
+    assert not first[0].ok and "HTTP 429" in first[0].error
+    retry_at = first[0].state.retry_after
+    assert retry_at is not None and abs((retry_at - datetime.now(UTC)).total_seconds() - 120) < 10
+    waiting = collect(
+        {"type": "rss", "name": "busy", "url": url}, memory=remembered(first), now=datetime.now(UTC)
+    )
+    assert "waiting" in waiting[0].error and feed_server.hits["/busy.xml"] == 1
+    assert waiting[0].state.consecutive_failures == 1
+
+
+def test_requests_per_host_are_capped(feed_server, shared_fixtures):
+    body = (shared_fixtures / "feeds" / "small_atom.xml").read_bytes()
+    feeds = [
+        {"type": "rss", "name": f"feed {n}", "url": feed_server.serve(f"/{n}.xml", body, delay=0.2)}
+        for n in range(12)
+    ]
+    results = collect(*feeds, settings=FETCH.model_copy(update={"per_host": 3}))
+    assert all(result.ok for result in results)
+    assert 1 < feed_server.max_in_flight <= 3
+
+
+def test_redirects_are_followed_and_the_final_url_recorded(feed_server, shared_fixtures):
+    new = feed_server.serve_file("/new.xml", shared_fixtures / "feeds" / "small_atom.xml")
+    old = feed_server.serve("/old.xml", "", status=301, headers={"Location": new})
+    [result] = collect({"type": "rss", "name": "moved", "url": old})
+    assert result.ok and result.state.final_url == new
+    assert result.address == old
+
+
+def test_a_failure_counts_up_and_forgets_validators(feed_server, shared_fixtures):
+    url = feed_server.serve_file(
+        "/flaky.xml", shared_fixtures / "feeds" / "small_atom.xml", etag='"a"'
+    )
+    first = collect({"type": "rss", "name": "flaky", "url": url})
+    feed_server.serve("/flaky.xml", "<rss><channel><item><title>cut", etag='"b"')
+    second = collect({"type": "rss", "name": "flaky", "url": url}, memory=remembered(first))
+    assert not second[0].ok and second[0].state.consecutive_failures == 1
+    assert (
+        second[0].state.etag == "" and second[0].state.last_success == first[0].state.last_success
+    )

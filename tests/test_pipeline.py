@@ -8,7 +8,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from briefbot.cli import main
+from briefbot.cli import main, sources_table
 from briefbot.config import parse_settings
 from briefbot.demo import demo_settings
 from briefbot.demo.server import serve_site
@@ -58,7 +58,15 @@ def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
 
     second = run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out")
     assert second.report.model_calls == 0
-    assert second.report.items_new == 0
+    assert second.report.items_new == 0 and second.report.items_seen == 0
+    # every source that answered before now answers 304 Not Modified: no body downloaded
+    statuses = {source["name"]: source["status"] for source in second.report.sources}
+    assert statuses.pop("Retired Feed (a source that fails)") == "failed"
+    assert set(statuses.values()) == {"not modified"}
+    table = sources_table(settings, tmp_path / "b.db")
+    assert "Open Weights Weekly" in table and "not modified" in table
+    retired = next(line for line in table.splitlines() if line.startswith("Retired Feed"))
+    assert retired.split()[-6:] == ["rss", "failed", "never", "2", "HTTP", "404"]
     assert [w.text for w in second.brief.stories] == [w.text for w in first.brief.stories]
 
 

@@ -5,48 +5,60 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
-import httpx
-
-from briefbot.collect.http import make_client
+from briefbot.collect.http import Fetcher
 from briefbot.collect.leaderboard import collect_leaderboard
+from briefbot.collect.memory import CollectMemory
 from briefbot.collect.reddit import collect_reddit
 from briefbot.collect.rss import collect_rss
 from briefbot.config import FetchSettings, LeaderboardSource, RedditSource, RssSource
-from briefbot.models import SourceResult
+from briefbot.models import SourceResult, SourceStatus
 
 log = logging.getLogger(__name__)
 
-Collector = Callable[..., Awaitable[SourceResult]]
+Source = RssSource | RedditSource | LeaderboardSource
+Collector = Callable[[Source, Fetcher, CollectMemory, datetime], Awaitable[SourceResult]]
 COLLECTORS: dict[type, Collector] = {
     RssSource: collect_rss,
     RedditSource: collect_reddit,
     LeaderboardSource: collect_leaderboard,
 }
 
+__all__ = ["CollectMemory", "collect_all"]
+
 
 async def collect_all(
-    sources: list[RssSource | RedditSource | LeaderboardSource], settings: FetchSettings
+    sources: list[Source],
+    settings: FetchSettings,
+    memory: CollectMemory | None = None,
+    now: datetime | None = None,
 ) -> list[SourceResult]:
     """Run every source's collector at once; results come back in the configured order."""
-    async with make_client(settings) as client:
-        return list(await asyncio.gather(*(_guarded(s, client, settings) for s in sources)))
+    memory = memory or CollectMemory()
+    now = now or datetime.now().astimezone()
+    async with Fetcher(settings) as fetcher:
+        return list(await asyncio.gather(*(_guarded(s, fetcher, memory, now) for s in sources)))
 
 
-async def _guarded(source, client: httpx.AsyncClient, settings: FetchSettings) -> SourceResult:
+async def _guarded(
+    source: Source, fetcher: Fetcher, memory: CollectMemory, now: datetime
+) -> SourceResult:
     """One collector, with any unexpected error turned into a failed result and logged."""
     try:
-        result = await COLLECTORS[type(source)](source, client, settings)
+        result = await COLLECTORS[type(source)](source, fetcher, memory, now)
     except Exception as error:  # a bug in one collector must not sink the whole run
         log.exception("collector for %s crashed", source.name)
-        result = SourceResult(source.name, source.type, error=f"internal error: {error!r}")
-    if result.ok:
-        log.info(
-            "%s: %d items%s",
+        result = SourceResult(
             source.name,
-            len(result.items),
-            f" ({result.mode})" if result.mode else "",
+            source.type,
+            error=f"internal error: {error!r}",
+            status=SourceStatus.FAILED,
+            address=source.address,
         )
+    mode = f" ({result.mode})" if result.mode else ""
+    if result.ok:
+        log.info("%s: %s, %d items%s", source.name, result.status, len(result.items), mode)
     else:
-        log.warning("%s failed: %s", source.name, result.error)
+        log.warning("%s failed: %s%s", source.name, result.error, mode)
     return result

@@ -1,109 +1,212 @@
-"""LLM leaderboards in BenchLM's JSON export schema: the day's standing of open-weight models."""
+"""LLM leaderboards: ranked model tables (BenchLM's JSON export, or CSV rankings such as
+arena-style exports) turned into stories about what changed since the last snapshot."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
+from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
-
-from briefbot.collect.http import FetchError, fetch
+from briefbot.collect.http import Fetcher
+from briefbot.collect.memory import CollectMemory
+from briefbot.collect.results import parsed, unparsable, without_body
 from briefbot.collect.urls import canonical_url
-from briefbot.config import FetchSettings, LeaderboardSource
-from briefbot.models import Item, SourceResult
+from briefbot.config import LeaderboardSource
+from briefbot.models import Item, SourceResult, SourceStatus
 
-OPEN_WEIGHT = "Open Weight"
+OPEN, PROPRIETARY, OTHER = "open-weight", "proprietary", "other"
 
 
 class LeaderboardError(Exception):
     """A leaderboard file that is not in the expected schema."""
 
 
-def ranked_rows(document: object) -> list[dict]:
-    """The ranked model rows of a BenchLM export, best first."""
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    model: str
+    creator: str
+    kind: str
+    score: float
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def benchlm_rows(body: bytes) -> list[Row]:
+    """Rows of a BenchLM export (schema 1.0: items[] with rank, model, sourceType, ...)."""
+    try:
+        document = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise LeaderboardError(f"not JSON: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise LeaderboardError("not a BenchLM leaderboard (no 'items' list)")
+    kinds = {"Open Weight": OPEN, "Proprietary": PROPRIETARY}
     rows = [
-        row
-        for row in document["items"]
-        if isinstance(row, dict)
-        and isinstance(row.get("rank"), int)
-        and isinstance(row.get("model"), str)
-        and isinstance(row.get("displayScore"), int | float)
+        Row(
+            rank=entry["rank"],
+            model=entry["model"],
+            creator=str(entry.get("creator") or "unknown"),
+            kind=kinds.get(entry.get("sourceType"), OTHER),
+            score=float(entry["displayScore"]),
+        )
+        for entry in document["items"]
+        if isinstance(entry, dict)
+        and isinstance(entry.get("rank"), int)
+        and isinstance(entry.get("model"), str)
+        and isinstance(entry.get("displayScore"), int | float)
     ]
+    return _checked(rows)
+
+
+def csv_rows(body: bytes, columns: dict[str, str]) -> list[Row]:
+    """Rows of a CSV ranking; `columns` names the rank, model, creator, score and licence
+    columns. A licence that reads 'proprietary' (or is empty) marks a closed model."""
+    try:
+        reader = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+        records = list(reader)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise LeaderboardError(f"not a CSV ranking: {error}") from error
+    missing = [
+        columns[key] for key in ("model", "score") if columns[key] not in (reader.fieldnames or [])
+    ]
+    if missing:
+        raise LeaderboardError(f"CSV ranking lacks column(s) {', '.join(missing)}")
+    rows = []
+    for position, record in enumerate(records, start=1):
+        try:
+            score = float(record[columns["score"]])
+        except (TypeError, ValueError):
+            continue
+        licence = (record.get(columns["license"]) or "").strip().lower()
+        rank_text = (record.get(columns["rank"]) or "").strip()
+        rows.append(
+            Row(
+                rank=int(rank_text) if rank_text.isdigit() else position,
+                model=record[columns["model"]].strip(),
+                creator=(record.get(columns["creator"]) or "unknown").strip(),
+                kind=PROPRIETARY if licence in ("", "proprietary", "closed") else OPEN,
+                score=score,
+            )
+        )
+    return _checked(rows)
+
+
+def _checked(rows: list[Row]) -> list[Row]:
     if not rows:
         raise LeaderboardError("leaderboard has no ranked rows")
-    return sorted(rows, key=lambda row: row["rank"])
+    return sorted(rows, key=lambda row: row.rank)
 
 
-def snapshot_item(document: dict, source: LeaderboardSource, fetched_url: str) -> Item:
-    """One item describing the leaderboard's top rows, with every number spelled out."""
-    rows = ranked_rows(document)
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _points(score: float) -> str:
+    return f"{score:.2f}".rstrip("0").rstrip(".")
+
+
+def leaderboard_items(
+    rows: list[Row], previous: list[Row] | None, source: LeaderboardSource, page: str, now: datetime
+) -> list[Item]:
+    """Stories from a ranking: today's standing of open-weight vs proprietary models, every
+    open-weight model new in the top N, and every model that moved several places."""
+    day = now.date().isoformat()
     top = rows[: source.top_n]
-    open_rows = [row for row in rows if row.get("sourceType") == OPEN_WEIGHT]
-    closed_rows = [row for row in rows if row.get("sourceType") != OPEN_WEIGHT]
-    generated = _generated_at(document)
-    day = generated.date().isoformat() if generated else ""
-    lines = [
-        f"#{row['rank']} {row['model']} ({row.get('creator', 'unknown')}, "
-        f"{row.get('sourceType', 'unknown')}): {row['displayScore']:g} points"
+
+    def item(key: str, title: str, text: str) -> Item:
+        return Item(
+            url=f"{canonical_url(page)}#{day}-{key}",
+            title=title,
+            source=source.name,
+            source_type=source.type,
+            published=now,
+            text=text,
+            weight=source.weight,
+        )
+
+    listing = "\n".join(
+        f"#{row.rank} {row.model} ({row.creator}, {row.kind}): {_points(row.score)} points"
         for row in top
-    ]
-    text = f"{source.name} overall ranking{' on ' + day if day else ''}:\n" + "\n".join(lines)
-    title = f"{source.name}: top of the overall ranking"
-    if open_rows:
-        best_open = open_rows[0]
-        title = (
-            f"{best_open['model']} is the best open-weight model on {source.name} "
-            f"at #{best_open['rank']}"
-        )
-        text += (
-            f"\n\nThe best open-weight model is {best_open['model']} by "
-            f"{best_open.get('creator', 'unknown')} at #{best_open['rank']} with "
-            f"{best_open['displayScore']:g} points."
-        )
-        if closed_rows:
-            best_closed = closed_rows[0]
-            gap = best_closed["displayScore"] - best_open["displayScore"]
-            text += (
-                f" The best proprietary model is {best_closed['model']} by "
-                f"{best_closed.get('creator', 'unknown')} at #{best_closed['rank']} with "
-                f"{best_closed['displayScore']:g} points, {gap:.2f} points ahead."
-            )
-        open_in_top = sum(1 for row in top if row.get("sourceType") == OPEN_WEIGHT)
-        text += f" {open_in_top} of the top {len(top)} models are open-weight."
-    page = str(source.page_url) if source.page_url else fetched_url
-    return Item(
-        url=canonical_url(page) + (f"#{day}" if day else ""),
-        title=title,
-        source=source.name,
-        source_type=source.type,
-        published=generated,
-        text=text,
-        weight=source.weight,
     )
+    items = [_standing(rows, previous, source, listing, item)]
+    if previous is None:
+        return [i for i in items if i]
+    before = {row.model: row for row in previous}
+    previous_top = {row.model for row in previous[: source.top_n]}
+    for row in top:
+        old = before.get(row.model)
+        if row.kind == OPEN and row.model not in previous_top:
+            was = f"#{old.rank} with {_points(old.score)} points" if old else "not ranked"
+            items.append(
+                item(
+                    f"enters-{_slug(row.model)}",
+                    f"{row.model} enters the {source.name} top {source.top_n} at #{row.rank}",
+                    f"{row.model}, an open-weight model by {row.creator}, is now #{row.rank} on "
+                    f"{source.name} with {_points(row.score)} points; in the previous snapshot it "
+                    f"was {was}.\n\n{listing}",
+                )
+            )
+        elif old and abs(old.rank - row.rank) >= source.min_move:
+            direction = "climbs" if row.rank < old.rank else "falls"
+            items.append(
+                item(
+                    f"moves-{_slug(row.model)}",
+                    f"{row.model} {direction} from #{old.rank} to #{row.rank} on {source.name}",
+                    f"{row.model} ({row.creator}, {row.kind}) moved from #{old.rank} "
+                    f"({_points(old.score)} points) to #{row.rank} "
+                    f"({_points(row.score)} points) on {source.name}.\n\n{listing}",
+                )
+            )
+    return [i for i in items if i]
 
 
-def _generated_at(document: dict) -> datetime | None:
-    value = document.get("generatedAt")
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+def _standing(rows, previous, source, listing, item) -> Item | None:
+    best_open = next((row for row in rows if row.kind == OPEN), None)
+    best_closed = next((row for row in rows if row.kind == PROPRIETARY), None)
+    if best_open is None:
+        return item("standing", f"{source.name}: top of the ranking", listing)
+    text = (
+        f"The best open-weight model on {source.name} is {best_open.model} by "
+        f"{best_open.creator} at #{best_open.rank} with {_points(best_open.score)} points."
+    )
+    if best_closed:
+        gap = best_closed.score - best_open.score
+        text += (
+            f" The best proprietary model is {best_closed.model} by {best_closed.creator} at "
+            f"#{best_closed.rank} with {_points(best_closed.score)} points, "
+            f"{gap:.2f} points ahead."
+        )
+        previous_open = next((r for r in previous or [] if r.kind == OPEN), None)
+        previous_closed = next((r for r in previous or [] if r.kind == PROPRIETARY), None)
+        if previous_open and previous_closed:
+            previous_gap = previous_closed.score - previous_open.score
+            text += f" In the previous snapshot the gap was {previous_gap:.2f} points."
+    open_in_top = sum(1 for row in rows[: source.top_n] if row.kind == OPEN)
+    text += f" {open_in_top} of the top {source.top_n} models are open-weight.\n\n{listing}"
+    title = f"{best_open.model} is the best open-weight model on {source.name} at #{best_open.rank}"
+    return item("standing", title, text)
 
 
 async def collect_leaderboard(
-    source: LeaderboardSource, client: httpx.AsyncClient, settings: FetchSettings
+    source: LeaderboardSource, fetcher: Fetcher, memory: CollectMemory, now: datetime
 ) -> SourceResult:
-    """Fetch a leaderboard export and turn today's standing into one item."""
+    """Fetch a ranking, compare it with the last snapshot, and return the stories."""
+    fetched = await fetcher.fetch_source(source.address, memory.state(source.address), now)
+    if fetched.status != SourceStatus.OK:
+        return without_body(source, fetched)
     try:
-        response = await fetch(client, source.address, settings.max_bytes)
-        document = json.loads(response.body)
-        item = snapshot_item(document, source, response.url)
-    except (FetchError, LeaderboardError) as error:
-        return SourceResult(source.name, source.type, error=str(error))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return SourceResult(source.name, source.type, error=f"not JSON: {error}")
-    return SourceResult(source.name, source.type, (item,))
+        if source.format == "csv":
+            rows = csv_rows(fetched.response.body, source.column_names)
+        else:
+            rows = benchlm_rows(fetched.response.body)
+    except LeaderboardError as error:
+        return unparsable(source, fetched, str(error), now)
+    previous_rows = memory.snapshots.get(source.name)
+    previous = [Row(**row) for row in previous_rows] if previous_rows else None
+    page = str(source.page_url) if source.page_url else fetched.response.url
+    items = leaderboard_items(rows, previous, source, page, now)
+    return parsed(source, fetched, items, snapshot=tuple(row.as_dict() for row in rows))

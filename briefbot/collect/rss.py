@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-import httpx
+from datetime import datetime
 
 from briefbot.collect.feeds import MalformedFeed, entry_to_item, parse_feed
-from briefbot.collect.http import FetchError, fetch
-from briefbot.config import FetchSettings, RssSource
-from briefbot.models import SourceResult
+from briefbot.collect.http import Fetcher, Response
+from briefbot.collect.memory import CollectMemory
+from briefbot.collect.results import parsed, unparsable, without_body
+from briefbot.config import RssSource
+from briefbot.models import Item, SourceResult, SourceStatus
 
 
 async def collect_rss(
-    source: RssSource, client: httpx.AsyncClient, settings: FetchSettings
+    source: RssSource, fetcher: Fetcher, memory: CollectMemory, now: datetime
 ) -> SourceResult:
-    """Fetch one feed and return its entries as items, or the reason it failed."""
+    """One feed's entries as items; a 304 or a still-fresh feed costs no parsing."""
+    fetched = await fetcher.fetch_source(source.address, memory.state(source.address), now)
+    if fetched.status != SourceStatus.OK:
+        return without_body(source, fetched)
     try:
-        response = await fetch(client, source.address, settings.max_bytes)
-        entries = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
-    except (FetchError, MalformedFeed) as error:
-        return SourceResult(source.name, source.type, error=str(error))
-    items = [entry_to_item(entry, source.name, source.weight) for entry in entries]
-    return SourceResult(source.name, source.type, tuple(item for item in items if item))
+        items = feed_items(fetched.response, source)
+    except MalformedFeed as error:
+        return unparsable(source, fetched, str(error), now)
+    return parsed(source, fetched, items)
+
+
+def feed_items(response: Response, source: RssSource) -> list[Item | None]:
+    entries = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
+    return [entry_to_item(entry, source.name, source.weight) for entry in entries]

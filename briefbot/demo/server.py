@@ -26,8 +26,14 @@ def _handler(pages: dict[str, Page]) -> type[BaseHTTPRequestHandler]:
             if page is None:
                 page = Page("text/plain; charset=utf-8", b"not found\n")
                 self.send_response(404)
+            elif self.headers.get("If-None-Match") == page.etag:
+                self.send_response(304)
+                self.send_header("ETag", page.etag)
+                self.end_headers()
+                return
             else:
                 self.send_response(200)
+                self.send_header("ETag", page.etag)
             self.send_header("Content-Type", page.content_type)
             self.send_header("Content-Length", str(len(page.body)))
             self.end_headers()

@@ -6,6 +6,7 @@ today's news; this module turns it into the files a real site would serve.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -25,6 +26,10 @@ NEWS_FILE = DEMO_DIR / "news.yaml"
 class Page:
     content_type: str
     body: bytes
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
 
 
 def _paragraphs_html(text: str) -> str:
@@ -47,8 +52,12 @@ def _environment() -> Environment:
 
 
 def build_site(base: str, now: datetime | None = None) -> dict[str, Page]:
-    """Every path of the demo site with its content, dated relative to `now`."""
-    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    """Every path of the demo site with its content, dated relative to `now`.
+
+    `now` defaults to the start of the current hour, so runs within an hour see the same
+    bytes (and get 304 Not Modified for the feeds they fetched before).
+    """
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     news = yaml.safe_load(NEWS_FILE.read_text(encoding="utf-8"))
     environment = _environment()
     pages: dict[str, Page] = {}
