@@ -45,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
     )
 
+    explain = commands.add_parser("explain", help="show why a day's stories ranked as they did")
+    explain.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    explain.add_argument(
+        "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
+    )
+    explain.add_argument("--date", type=_day, help="the brief's day (default: the last run's)")
+
     demo = commands.add_parser("demo", help="serve the bundled demo day locally and brief it")
     demo.add_argument("--out", type=Path, default=Path("output"), help="output folder")
     demo.add_argument("--db", type=Path, default=Path("briefbot-demo.db"), help="SQLite file")
@@ -66,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             settings = load_settings(arguments.config)
             if arguments.command == "sources":
                 print(sources_table(settings, _database(settings, arguments)))
+                return EXIT_OK
+            if arguments.command == "explain":
+                print(explain_ranking(_database(settings, arguments), arguments.date))
                 return EXIT_OK
             outcome = _run(settings, arguments)
     except ConfigError as error:
@@ -128,6 +138,29 @@ def _demo(out_dir: Path, database: Path) -> RunOutcome:
     with serve_site(build_site) as base:
         log.info("demo site serving on %s", base)
         return run_brief(demo_settings(base), db_path=database, out_dir=out_dir)
+
+
+def explain_ranking(database: Path, day: date | None) -> str:
+    """The stored ranking of a day's last run: each story's score and the score's factors."""
+    with Store(database) as store:
+        run = store.last_run(day)
+    if run is None or not run["report"].get("ranking"):
+        return f"no ranked run{f' for {day}' if day else ''} in {database}"
+    lines = [
+        f"Ranking of the {run['day']} brief (run {run['id']}): "
+        "score = weight x freshness x (1 + engagement) x coverage x change"
+    ]
+    for number, story in enumerate(run["report"]["ranking"], start=1):
+        parts = story["parts"]
+        mark = "*" if story["picked"] else " "
+        lines.append(
+            f"{mark}{number:>3}. {story['score']:.3f} = {parts['weight']:g} x "
+            f"{parts['freshness']:.2f} x (1 + {parts['engagement']:.2f}) x "
+            f"{parts['coverage']:g} x {parts['change']:g}  {story['title']}"
+        )
+        lines.append(f"        {story['items']} items from {', '.join(story['sources'])}")
+    lines.append("* picked for the brief")
+    return "\n".join(lines)
 
 
 def _print_outcome(outcome: RunOutcome) -> None:

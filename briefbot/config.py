@@ -119,6 +119,7 @@ class Settings(_Strict):
     timezone: str = "UTC"
     top_stories: int = Field(default=5, ge=1, le=50)
     lookback_hours: int = Field(default=36, ge=1, le=24 * 14)
+    topic_keywords: list[str] = []
     sources: list[Source] = Field(min_length=1)
     model: ModelSettings = ModelSettings()
     fetch: FetchSettings = FetchSettings()

@@ -80,6 +80,7 @@ class Story:
     lead: Item
     items: tuple[Item, ...]
     score: float
+    score_parts: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def sources(self) -> list[str]:

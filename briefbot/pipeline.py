@@ -16,7 +16,7 @@ from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
 from briefbot.models import Brief, SourceResult, Story, WrittenStory
-from briefbot.pick import day_window, pick_stories
+from briefbot.pick import day_window, rank_stories
 from briefbot.render import write_brief
 from briefbot.store import Store
 from briefbot.write import Writer, make_backends
@@ -41,6 +41,7 @@ class RunReport:
     written_by: str = ""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    ranking: list[dict] = field(default_factory=list)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -88,9 +89,15 @@ def run_brief(
             report.sources = [_source_summary(result) for result in results]
         with report.stage("pick"):
             start, end = day_window(day, settings.zone, now, settings.lookback_hours)
-            candidates = store.items_between(start, end, not_briefed_before=day)
-            stories = pick_stories(candidates, settings.top_stories, reference=min(now, end))
+            ranked = rank_stories(
+                store.items_between(start, end),
+                min(now, end),
+                keywords=settings.topic_keywords,
+                briefed=store.briefed_before(day),
+            )
+            stories = ranked[: settings.top_stories]
             report.stories = len(stories)
+            report.ranking = [_explained(story, story in stories) for story in ranked[:30]]
         with report.stage("full_text"):
             stories, report.articles_fetched = add_full_texts(stories, store, settings.fetch, now)
         with report.stage("write"):
@@ -111,7 +118,7 @@ def run_brief(
         )
         with report.stage("render"):
             paths = write_brief(brief, out_dir)
-        store.mark_briefed(day, [url for story in stories for url in story.urls])
+        store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
         stats = writer.stats
         report.model_calls, report.cache_hits = stats.model_calls, stats.cache_hits
         report.model_seconds = round(stats.model_seconds, 3)
@@ -154,4 +161,17 @@ def _source_summary(result: SourceResult) -> dict:
         "items": len(result.items),
         "error": result.error,
         "mode": result.mode,
+    }
+
+
+def _explained(story: Story, picked: bool) -> dict:
+    """Why a story ranked where it did: its score, the score's factors, its sources."""
+    return {
+        "title": story.lead.title,
+        "url": story.lead.url,
+        "picked": picked,
+        "score": round(story.score, 4),
+        "parts": {name: round(value, 4) for name, value in story.score_parts.items()},
+        "sources": story.sources,
+        "items": len(story.items),
     }

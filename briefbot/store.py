@@ -93,8 +93,9 @@ CREATE TABLE IF NOT EXISTS leaderboard_snapshots (
 CREATE TABLE IF NOT EXISTS brief_items (
     day TEXT NOT NULL,
     url TEXT NOT NULL,
+    source TEXT NOT NULL,
     position INTEGER NOT NULL,
-    PRIMARY KEY (day, url)
+    PRIMARY KEY (day, url, source)
 );
 """
 
@@ -188,18 +189,26 @@ class Store:
                 new += cursor.fetchone()["is_new"]
         return new
 
-    def items_between(self, start: datetime, end: datetime, not_briefed_before: date) -> list[Item]:
-        """Items dated (else first seen) in [start, end) and not used by an earlier brief."""
+    def items_between(self, start: datetime, end: datetime) -> list[Item]:
+        """Items dated (else first seen) in [start, end)."""
         rows = self._db.execute(
             """
             SELECT * FROM items
             WHERE coalesce(published, first_seen) >= ? AND coalesce(published, first_seen) < ?
-              AND url NOT IN (SELECT url FROM brief_items WHERE day < ?)
             ORDER BY coalesce(published, first_seen) DESC, url, source
             """,
-            (_iso(start), _iso(end), not_briefed_before.isoformat()),
+            (_iso(start), _iso(end)),
         ).fetchall()
         return [self._item(row) for row in rows]
+
+    def briefed_before(self, day: date) -> dict[str, set[str]]:
+        """For each URL an earlier brief carried, the sources that brief listed for it."""
+        briefed: dict[str, set[str]] = {}
+        for row in self._db.execute(
+            "SELECT url, source FROM brief_items WHERE day < ?", (day.isoformat(),)
+        ):
+            briefed.setdefault(row["url"], set()).add(row["source"])
+        return briefed
 
     @staticmethod
     def _item(row: sqlite3.Row) -> Item:
@@ -376,15 +385,20 @@ class Store:
                 (status, json.dumps(report), _iso(finished_at), run_id),
             )
 
-    def last_run(self) -> dict | None:
-        row = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    def last_run(self, day: date | None = None) -> dict | None:
+        """The newest finished-or-not run, of `day` when given."""
+        row = self._db.execute(
+            "SELECT * FROM runs WHERE ? IS NULL OR day = ? ORDER BY id DESC LIMIT 1",
+            (day and day.isoformat(), day and day.isoformat()),
+        ).fetchone()
         return dict(row) | {"report": json.loads(row["report"])} if row else None
 
-    def mark_briefed(self, day: date, urls: list[str]) -> None:
-        """Record which items a day's brief used, replacing an earlier run of the same day."""
+    def mark_briefed(self, day: date, entries: list[tuple[str, str]]) -> None:
+        """Record the (url, source) pairs a day's brief used, replacing an earlier run's."""
         with self._transaction() as db:
             db.execute("DELETE FROM brief_items WHERE day = ?", (day.isoformat(),))
             db.executemany(
-                "INSERT OR IGNORE INTO brief_items (day, url, position) VALUES (?, ?, ?)",
-                [(day.isoformat(), url, position) for position, url in enumerate(urls)],
+                "INSERT OR IGNORE INTO brief_items (day, url, source, position)"
+                " VALUES (?, ?, ?, ?)",
+                [(day.isoformat(), url, source, n) for n, (url, source) in enumerate(entries)],
             )

@@ -14,6 +14,7 @@ from briefbot.demo import demo_settings
 from briefbot.demo.server import serve_site
 from briefbot.demo.site import build_site
 from briefbot.pipeline import run_brief
+from tests.test_cluster import demo_event_labels, event_of
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,19 @@ def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
         assert httpx.get(lead.url).status_code == 200, lead.url
         if lead.source_type == "rss":  # teaser-only feeds got the article's text
             assert len(lead.best_text.split()) >= 120, lead.url
+    # one story per event, and each story lists every source that reported its event
+    events = demo_event_labels(demo_site)
+    story_events = [
+        {event_of(item, events) for item in written.story.items} for written in first.brief.stories
+    ]
+    assert all(len(found) == 1 for found in story_events)
+    assert len({found.pop() for found in story_events}) == len(story_events)
+    collected = [item for result in first.brief.source_results for item in result.items]
+    for written in first.brief.stories:
+        event = event_of(written.story.lead, events)
+        reporters = {item.source for item in collected if event_of(item, events) == event}
+        assert set(written.story.sources) == reporters
+    assert max(len(written.story.sources) for written in first.brief.stories) >= 3
     failed = [result.name for result in first.brief.failed_sources]
     assert failed == ["Retired Feed (a source that fails)"]
     markdown = (

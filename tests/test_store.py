@@ -29,9 +29,7 @@ def test_items_survive_reopening_and_count_new_once(tmp_path):
     with Store(path) as store:
         later = NOW + timedelta(minutes=5)
         assert store.save_items([item("https://a.example/1", teaser="a longer teaser")], later) == 0
-        [first, _] = sorted(
-            store.items_between(NOW - timedelta(days=1), NOW, date(2026, 7, 3)), key=lambda i: i.url
-        )
+        [first, _] = sorted(store.items_between(NOW - timedelta(days=1), NOW), key=lambda i: i.url)
         assert first.teaser == "a longer teaser"
         assert first.published == NOW - timedelta(hours=1)
 
@@ -41,28 +39,29 @@ def test_same_url_from_two_sources_is_kept_per_source(tmp_path):
         store.save_items(
             [item("https://a.example/1"), item("https://a.example/1", source="r/x")], NOW
         )
-        found = store.items_between(NOW - timedelta(days=1), NOW, date(2026, 7, 3))
+        found = store.items_between(NOW - timedelta(days=1), NOW)
         assert sorted(i.source for i in found) == ["Feed", "r/x"]
 
 
-def test_window_and_earlier_briefs_filter_items(tmp_path):
+def test_window_filters_items_and_briefs_remember_their_sources(tmp_path):
     with Store(tmp_path / "b.db") as store:
         store.save_items(
             [
                 item("https://a.example/old", hours_ago=50),
                 item("https://a.example/new"),
-                item("https://a.example/used"),
                 item("https://a.example/undated", published=None),
             ],
             NOW,
         )
-        store.mark_briefed(date(2026, 7, 2), ["https://a.example/used"])
         window = (NOW - timedelta(hours=36), NOW + timedelta(seconds=1))
-        today = {i.url for i in store.items_between(*window, date(2026, 7, 3))}
+        today = {i.url for i in store.items_between(*window)}
         assert today == {"https://a.example/new", "https://a.example/undated"}
-        # a re-run of the day that used an item still sees it
-        again = {i.url for i in store.items_between(*window, date(2026, 7, 2))}
-        assert "https://a.example/used" in again
+        store.mark_briefed(date(2026, 7, 2), [("https://a.example/new", "Feed")])
+        store.mark_briefed(date(2026, 7, 3), [("https://a.example/undated", "Feed")])
+        assert store.briefed_before(date(2026, 7, 3)) == {"https://a.example/new": {"Feed"}}
+        # a re-run of a day replaces that day's record
+        store.mark_briefed(date(2026, 7, 2), [("https://a.example/old", "Other")])
+        assert store.briefed_before(date(2026, 7, 3)) == {"https://a.example/old": {"Other"}}
 
 
 def test_outputs_articles_and_runs_round_trip(tmp_path):

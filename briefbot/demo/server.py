@@ -22,7 +22,8 @@ def _handler(pages: dict[str, Page]) -> type[BaseHTTPRequestHandler]:
             self._answer(with_body=False)
 
         def _answer(self, with_body: bool) -> None:
-            page = pages.get(urlsplit(self.path).path)
+            path = urlsplit(self.path).path
+            page = pages.get(path) or pages.get(path + "/")
             if page is None:
                 page = Page("text/plain; charset=utf-8", b"not found\n")
                 self.send_response(404)

@@ -1,0 +1,223 @@
+"""Items about the same event -> one story, even with different titles and URLs.
+
+Near-linear: an item is only compared with the items that mention one of the names its title
+gives (a model, organisation, version, size, CVE), found through an inverted index that skips
+words too common to tell events apart, instead of with all items. Two items are the same event
+when the IDF-weighted overlap of their words (title and lead) is high enough; groups join
+strongest link first, and only when their members also match on average, so "Nova 2 32B
+released" and "Nova 1 licence dispute", which share a product name, stay apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefbot.models import Item
+
+SIMILARITY_THRESHOLD = 0.17
+BACKGROUND_ITEMS = 50
+NAMES_PER_ITEM = 3  # an item is compared through its this-many rarest names
+MAX_POSTING = 40  # a word in more items than this is too common to tell events apart
+AVERAGE_SAMPLE = 64  # cross pairs checked when two groups would join
+AVERAGE_LINK_SHARE = 0.9  # groups join when members match on average at this share of the bar
+LEAD_WORDS = 40
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+\-]*[a-z0-9+]|[a-z0-9]")
+_STOPWORDS = frozenset(
+    """a about after all also an and any are as at be been but by can could did do does for
+    from had has have how i if in into is it its just more most my new no not now of on one or
+    our out over says said so than that the their them then there these they this to up us was
+    we were what when which who why will with would you your via vs per just today week""".split()
+)
+_NUMBERISH = re.compile(r"\d")
+
+
+def item_text(item: Item) -> str:
+    """Title and lead: what an event's coverage shares, without each outlet's full prose."""
+    lead = " ".join((item.teaser or item.text).split()[:LEAD_WORDS])
+    return f"{item.title} {lead}"
+
+
+def words(text: str) -> set[str]:
+    return {
+        word
+        for word in _TOKEN.findall(text.lower().replace("'s ", " "))
+        if word not in _STOPWORDS and len(word) > 1
+    }
+
+
+_NAME_PATTERNS = re.compile(
+    r"(?<=\s)(?<![.!?:|-] )[A-Z][\w.+-]*"  # capitalised where no sentence starts
+    r"|[\w.+-]*\d[\w.+-]*"  # with a digit
+    r"|\b[A-Za-z]*[a-z][A-Z][\w-]*"  # CamelCase
+)
+
+
+def identifiers(item: Item) -> set[str]:
+    """Words that name one thing: with digits (32b, 1.7.3, cve-2026-41207), in CamelCase
+    (TensorHarbor), or capitalised where a sentence does not start (Nova, Lumora), in the
+    title or the lead."""
+    found = set()
+    for raw in _NAME_PATTERNS.findall(item_text(item)):
+        word = raw.strip(".,:;!?-+").lower().removesuffix("'s")
+        if len(word) > 1 and word not in _STOPWORDS:
+            found.add(word)
+    return found
+
+
+_KINDS_OF_NUMBER = (
+    re.compile(r"^\d+(\.\d+)?[bmk]$"),  # model sizes: 7b, 1.5b, 600m
+    re.compile(r"^cve-\d{4}-\d+$"),  # security advisories
+    re.compile(r"^v?\d+\.\d+\.\d+"),  # release versions: 1.7.3, 2.0.0-rc1
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    words: frozenset[str]
+    identifiers: frozenset[str]
+    numbers: tuple[frozenset[str], ...]  # per kind of number: sizes, CVEs, versions
+    versions: frozenset[str]  # named versions: nova#2
+
+
+def _profile(item: Item) -> Profile:
+    text = item_text(item)
+    found = frozenset(words(text))
+    numeric = [w for w in found if w[0].isdigit() or w[0] in "cv"]
+    numbers = tuple(frozenset(w for w in numeric if kind.match(w)) for kind in _KINDS_OF_NUMBER)
+    return Profile(found, frozenset(identifiers(item)), numbers, versioned_names(text))
+
+
+def similarity(a: Profile, b: Profile, idf: dict[str, float], totals: tuple[float, float]) -> float:
+    """IDF-weighted overlap of two items' words, relative to the item with less to say (a
+    terse Reddit title and a full lead about the same event still match). `totals` are the
+    two items' own word weights."""
+    shared = a.words & b.words
+    if not shared:
+        return 0.0
+    return sum(idf[w] for w in shared) / min(totals)
+
+
+_VERSIONED_NAME = re.compile(r"\b([A-Z][\w-]+)[ -](v?\d+(?:\.\d+)*)\b")
+
+
+def versioned_names(text: str) -> frozenset[str]:
+    """'Nova 2', 'Harbor 1.0', 'Corvid C1'-style name and number pairs, as 'nova#2'."""
+    return frozenset(
+        f"{name.lower()}#{number.lower().lstrip('v')}"
+        for name, number in _VERSIONED_NAME.findall(text)
+    )
+
+
+def different_versions(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when both name the same product with different numbers and never the same one."""
+    names_a = {entry.split("#")[0] for entry in a}
+    for name in names_a & {entry.split("#")[0] for entry in b}:
+        versions_a = {entry for entry in a if entry.startswith(name + "#")}
+        versions_b = {entry for entry in b if entry.startswith(name + "#")}
+        if not versions_a & versions_b:
+            return True
+    return False
+
+
+def different_numbers(a: Profile, b: Profile) -> bool:
+    """True when both items give a model size, CVE or version and none of them match: two
+    releases worded alike ("X 7B under Apache 2.0", "Y 8B under Apache 2.0") are two events."""
+    return different_versions(a.versions, b.versions) or any(
+        numbers_a and numbers_b and not numbers_a & numbers_b
+        for numbers_a, numbers_b in zip(a.numbers, b.numbers, strict=True)
+    )
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, node: int) -> int:
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def story_clusters(
+    items: Sequence[Item], threshold: float = SIMILARITY_THRESHOLD
+) -> list[list[int]]:
+    """Indexes of `items` grouped by event; the same canonical URL is always one group."""
+    count = len(items)
+    groups = _UnionFind(count)
+    first_with_url: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.url in first_with_url:
+            groups.union(index, first_with_url[item.url])
+        else:
+            first_with_url[item.url] = index
+
+    profiles = [_profile(item) for item in items]
+    document_frequency: dict[str, int] = defaultdict(int)
+    for profile in profiles:
+        for word in profile.words:
+            document_frequency[word] += 1
+    # Smoothed as if BACKGROUND_ITEMS unrelated items were present too, so that in a small
+    # batch a name every item shares still counts.
+    idf = {
+        word: math.log((count + BACKGROUND_ITEMS) / (df + 0.5))
+        for word, df in document_frequency.items()
+    }
+
+    # Candidates: only items that mention a name another item's title gives (the inverted
+    # index holds each word's items; words in too many items tell no events apart).
+    names = set().union(*(profile.identifiers for profile in profiles))
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, profile in enumerate(profiles):
+        for word in profile.words & names:
+            if document_frequency[word] <= MAX_POSTING:
+                postings[word].append(index)
+    totals = [sum(idf[w] for w in profile.words) or 1.0 for profile in profiles]
+
+    def pair_similarity(x: int, y: int) -> float:
+        return similarity(profiles[x], profiles[y], idf, (totals[x], totals[y]))
+
+    candidates = []
+    for profile in profiles:
+        names = sorted(
+            (w for w in profile.identifiers if document_frequency.get(w, 0) > 1),
+            key=lambda w: (document_frequency[w], w),
+        )
+        candidates.append({b for name in names[:NAMES_PER_ITEM] for b in postings.get(name, ())})
+    links: list[tuple[float, int, int]] = []
+    for a, profile in enumerate(profiles):
+        words_a, total_a = profile.words, totals[a]
+        for b in candidates[a]:
+            if b == a or (b < a and a in candidates[b]):
+                continue  # the same pair, scored from the other side
+            shared = words_a & profiles[b].words
+            score = sum(idf[w] for w in shared) / min(total_a, totals[b])
+            if score >= threshold and not different_numbers(profile, profiles[b]):
+                links.append((score, min(a, b), max(a, b)))
+
+    # Strongest links first; two groups join only when their members match on average too,
+    # so one ambiguous item (a post about two releases) cannot chain two events together.
+    members_of = {index: [index] for index in range(count)}
+    for _, a, b in sorted(links, reverse=True):
+        root_a, root_b = groups.find(a), groups.find(b)
+        if root_a == root_b:
+            continue
+        left, right = members_of[root_a], members_of[root_b]
+        pairs = [(x, y) for x in left for y in right][:AVERAGE_SAMPLE]
+        average = sum(pair_similarity(x, y) for x, y in pairs) / len(pairs)
+        if average >= threshold * AVERAGE_LINK_SHARE:
+            groups.union(root_a, root_b)
+            members_of[groups.find(root_a)] = left + right
+
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for index in range(count):
+        clusters[groups.find(index)].append(index)
+    return list(clusters.values())
