@@ -27,6 +27,7 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/collect.py
+	$(BIN)/python benchmarks/pick.py
 	$(BIN)/python benchmarks/models.py
 
 clean:

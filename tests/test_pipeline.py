@@ -8,7 +8,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from briefbot.cli import main, sources_table
+from briefbot.cli import explain_ranking, main, sources_table
 from briefbot.config import parse_settings
 from briefbot.demo import demo_settings
 from briefbot.demo.server import serve_site
@@ -62,6 +62,10 @@ def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
         reporters = {item.source for item in collected if event_of(item, events) == event}
         assert set(written.story.sources) == reporters
     assert max(len(written.story.sources) for written in first.brief.stories) >= 3
+    explained = explain_ranking(tmp_path / "b.db", None).splitlines()
+    assert "score = weight x freshness x (1 + engagement) x coverage x change" in explained[0]
+    picked = [line for line in explained if line.startswith("*")]
+    assert len(picked) == 3 and first.brief.stories[0].story.lead.title in picked[0]
     failed = [result.name for result in first.brief.failed_sources]
     assert failed == ["Retired Feed (a source that fails)"]
     markdown = (

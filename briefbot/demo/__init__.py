@@ -5,6 +5,22 @@ from __future__ import annotations
 from briefbot.config import Settings, parse_settings
 
 DEMO_TITLE = "Open Source LLM Brief"
+DEMO_TOPIC = [
+    "model",
+    "llm",
+    "open",
+    "weight",
+    "gpu",
+    "inference",
+    "quantiz",
+    "benchmark",
+    "dataset",
+    "agent",
+    "token",
+    "licen",
+    "lora",
+    "ai",
+]
 
 
 def demo_settings(base: str) -> Settings:
@@ -41,6 +57,12 @@ def demo_settings(base: str) -> Settings:
         },
     ]
     return parse_settings(
-        {"title": DEMO_TITLE, "timezone": "UTC", "top_stories": 5, "sources": sources},
+        {
+            "title": DEMO_TITLE,
+            "timezone": "UTC",
+            "top_stories": 5,
+            "topic_keywords": DEMO_TOPIC,
+            "sources": sources,
+        },
         origin="demo configuration",
     )

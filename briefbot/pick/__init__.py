@@ -12,14 +12,15 @@ The score of a story is
 - change: 1.5 for a leaderboard change (a model entering the top N or moving), else 1.
 
 A topic filter (``topic_keywords`` in the config) keeps a brief on subject: a story is only
-picked when its title or lead mentions one of the keywords. A story that an earlier brief
-already carried is only picked again when at least two sources that brief did not have now
-cover it (materially new coverage).
+picked when a word of its titles or leads starts with one of the keywords. A story that an
+earlier brief already carried is only picked again when at least two sources that brief did
+not have now cover it (materially new coverage).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -78,11 +79,12 @@ def story_score(items: list[Item], reference: datetime) -> float:
 
 
 def on_topic(items: list[Item], keywords: Iterable[str]) -> bool:
+    """True without keywords, or when a word of the titles and leads starts with one."""
     wanted = [keyword.lower() for keyword in keywords]
     if not wanted:
         return True
-    text = " ".join(item_text(item) for item in items).lower()
-    return any(keyword in text for keyword in wanted)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in wanted) + ")", re.IGNORECASE)
+    return any(pattern.search(item_text(item)) for item in items)
 
 
 def is_repeat(items: list[Item], briefed: dict[str, set[str]]) -> bool:

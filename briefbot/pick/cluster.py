@@ -10,10 +10,12 @@ released" and "Nova 1 licence dispute", which share a product name, stay apart.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from briefbot.models import Item
@@ -51,18 +53,19 @@ def words(text: str) -> set[str]:
 
 
 _NAME_PATTERNS = re.compile(
-    r"(?<=\s)(?<![.!?:|-] )[A-Z][\w.+-]*"  # capitalised where no sentence starts
-    r"|[\w.+-]*\d[\w.+-]*"  # with a digit
-    r"|\b[A-Za-z]*[a-z][A-Z][\w-]*"  # CamelCase
+    r"\b(?:[A-Z][a-z]+[A-Z][\w-]*"  # CamelCase: TensorHarbor
+    r"|[a-z]+[A-Z][\w-]*"  # camelCase: vLLM
+    r"|\w*\d[\w.+-]*"  # with a digit: 32b, 1.7.3, cve-2026-41207
+    r"|(?<![.!?:|-] )(?<!^)[A-Z][\w.+-]*)"  # capitalised where no sentence starts
 )
 
 
-def identifiers(item: Item) -> set[str]:
+def identifiers(text: str) -> set[str]:
     """Words that name one thing: with digits (32b, 1.7.3, cve-2026-41207), in CamelCase
     (TensorHarbor), or capitalised where a sentence does not start (Nova, Lumora), in the
-    title or the lead."""
+    title or the lead (`text`)."""
     found = set()
-    for raw in _NAME_PATTERNS.findall(item_text(item)):
+    for raw in _NAME_PATTERNS.findall(text):
         word = raw.strip(".,:;!?-+").lower().removesuffix("'s")
         if len(word) > 1 and word not in _STOPWORDS:
             found.add(word)
@@ -86,10 +89,9 @@ class Profile:
 
 def _profile(item: Item) -> Profile:
     text = item_text(item)
-    found = frozenset(words(text))
-    numeric = [w for w in found if w[0].isdigit() or w[0] in "cv"]
-    numbers = tuple(frozenset(w for w in numeric if kind.match(w)) for kind in _KINDS_OF_NUMBER)
-    return Profile(found, frozenset(identifiers(item)), numbers, versioned_names(text))
+    names = frozenset(identifiers(text))
+    numbers = tuple(frozenset(w for w in names if kind.match(w)) for kind in _KINDS_OF_NUMBER)
+    return Profile(frozenset(words(text)), names, numbers, versioned_names(text))
 
 
 def similarity(a: Profile, b: Profile, idf: dict[str, float], totals: tuple[float, float]) -> float:
@@ -147,10 +149,28 @@ class _UnionFind:
         self.parent[self.find(a)] = self.find(b)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Clustering makes many small acyclic objects (sets, tuples); Python's cycle collector
+    would scan them again and again for nothing, costing about a tenth of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def story_clusters(
     items: Sequence[Item], threshold: float = SIMILARITY_THRESHOLD
 ) -> list[list[int]]:
     """Indexes of `items` grouped by event; the same canonical URL is always one group."""
+    with _collector_paused():
+        return _clusters(items, threshold)
+
+
+def _clusters(items: Sequence[Item], threshold: float) -> list[list[int]]:
     count = len(items)
     groups = _UnionFind(count)
     first_with_url: dict[str, int] = {}
@@ -183,7 +203,10 @@ def story_clusters(
     totals = [sum(idf[w] for w in profile.words) or 1.0 for profile in profiles]
 
     def pair_similarity(x: int, y: int) -> float:
-        return similarity(profiles[x], profiles[y], idf, (totals[x], totals[y]))
+        pair = (x, y) if x < y else (y, x)
+        if pair not in scores:
+            scores[pair] = similarity(profiles[x], profiles[y], idf, (totals[x], totals[y]))
+        return scores[pair]
 
     candidates = []
     for profile in profiles:
@@ -193,6 +216,7 @@ def story_clusters(
         )
         candidates.append({b for name in names[:NAMES_PER_ITEM] for b in postings.get(name, ())})
     links: list[tuple[float, int, int]] = []
+    scores: dict[tuple[int, int], float] = {}
     for a, profile in enumerate(profiles):
         words_a, total_a = profile.words, totals[a]
         for b in candidates[a]:
@@ -200,8 +224,10 @@ def story_clusters(
                 continue  # the same pair, scored from the other side
             shared = words_a & profiles[b].words
             score = sum(idf[w] for w in shared) / min(total_a, totals[b])
+            pair = (a, b) if a < b else (b, a)
+            scores[pair] = score
             if score >= threshold and not different_numbers(profile, profiles[b]):
-                links.append((score, min(a, b), max(a, b)))
+                links.append((score, *pair))
 
     # Strongest links first; two groups join only when their members match on average too,
     # so one ambiguous item (a post about two releases) cannot chain two events together.
@@ -211,8 +237,11 @@ def story_clusters(
         if root_a == root_b:
             continue
         left, right = members_of[root_a], members_of[root_b]
-        pairs = [(x, y) for x in left for y in right][:AVERAGE_SAMPLE]
-        average = sum(pair_similarity(x, y) for x, y in pairs) / len(pairs)
+        if len(left) == len(right) == 1:
+            average = 1.0  # two single items: their link is the whole match
+        else:
+            pairs = [(x, y) for x in left for y in right][:AVERAGE_SAMPLE]
+            average = sum(pair_similarity(x, y) for x, y in pairs) / len(pairs)
         if average >= threshold * AVERAGE_LINK_SHARE:
             groups.union(root_a, root_b)
             members_of[groups.find(root_a)] = left + right
