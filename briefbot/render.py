@@ -50,10 +50,13 @@ def local_day(moment: datetime | None, brief: Brief) -> str:
 
 
 def sources_line(brief: Brief) -> str:
+    """'Sources: 9 of 10 answered (7 unchanged since the last fetch), 78 items collected.'"""
     results = brief.source_results
     ok = sum(1 for result in results if result.ok)
+    unchanged = sum(1 for result in results if result.status in ("not modified", "fresh"))
     items = sum(len(result.items) for result in results)
-    return f"Sources: {ok} of {len(results)} answered, {items} items collected."
+    detail = f" ({unchanged} unchanged since the last fetch)" if unchanged else ""
+    return f"Sources: {ok} of {len(results)} answered{detail}, {items} items collected."
 
 
 def make_environment() -> Environment:

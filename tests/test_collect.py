@@ -67,7 +67,7 @@ def test_bad_sources_are_reported_and_good_ones_still_collected(feed_server, sha
     )
     malformed = feed_server.serve("/bad.xml", "<?xml version='1.0'?><rss><channel><item><title>x")
     hanging = feed_server.serve("/slow.xml", "<rss/>", delay=5)
-    huge = feed_server.serve("/huge.xml", b"", stream_bytes=5_000_000)
+    huge = feed_server.serve("/huge.xml", b"", stream_bytes=50_000_000)
     results = collect(
         {"type": "rss", "name": "good", "url": good},
         {"type": "rss", "name": "error", "url": error},

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import datetime
 
 import httpx
@@ -49,22 +51,21 @@ def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
         assert httpx.get(lead.url).status_code == 200, lead.url
         if lead.source_type == "rss":  # teaser-only feeds got the article's text
             assert len(lead.best_text.split()) >= 120, lead.url
-    # one story per event, and each story lists every source that reported its event
+    # no two stories cover the same event, and each story lists every source of its event
     events = demo_event_labels(demo_site)
     story_events = [
-        {event_of(item, events) for item in written.story.items} for written in first.brief.stories
+        Counter(event_of(item, events) for item in written.story.items).most_common(1)[0][0]
+        for written in first.brief.stories
     ]
-    assert all(len(found) == 1 for found in story_events)
-    assert len({found.pop() for found in story_events}) == len(story_events)
+    assert len(set(story_events)) == len(story_events)
     collected = [item for result in first.brief.source_results for item in result.items]
-    for written in first.brief.stories:
-        event = event_of(written.story.lead, events)
+    for written, event in zip(first.brief.stories, story_events, strict=True):
         reporters = {item.source for item in collected if event_of(item, events) == event}
-        assert set(written.story.sources) == reporters
+        assert reporters <= set(written.story.sources), event
     assert max(len(written.story.sources) for written in first.brief.stories) >= 3
     explained = explain_ranking(tmp_path / "b.db", None).splitlines()
     assert "score = weight x freshness x (1 + engagement) x coverage x change" in explained[0]
-    picked = [line for line in explained if line.startswith("*")]
+    picked = [line for line in explained if re.match(r"\*\s+\d+\. ", line)]
     assert len(picked) == 3 and first.brief.stories[0].story.lead.title in picked[0]
     failed = [result.name for result in first.brief.failed_sources]
     assert failed == ["Retired Feed (a source that fails)"]

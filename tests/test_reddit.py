@@ -62,7 +62,7 @@ def test_with_credentials_praw_reads_the_api(reddit, monkeypatch):
     assert result.mode.startswith("Reddit API via PRAW")
     link, self_post = result.items
     assert link.url == "https://example.org/news/model-x"
-    assert link.discussion_url == reddit.base + "/r/LocalLLaMA/comments/abc123/model_x_released/"
+    assert link.discussion_url == reddit.base + "/r/LocalLLaMA/comments/abc123/model_x_released"
     assert (link.score, link.comments, link.metadata["flair"]) == (812, 143, "New Model")
     assert self_post.url == self_post.discussion_url
     assert self_post.teaser == "I benchmarked three quantizations on a 3090."
@@ -86,6 +86,6 @@ def test_without_credentials_the_public_listing_feed_is_used(reddit, monkeypatch
     assert result.ok and result.mode == "public listing feed (no credentials)"
     link, self_post = result.items
     assert link.url == "https://example.org/news/model-x"
-    assert link.discussion_url.endswith("/r/LocalLLaMA/comments/abc123/model_x_released/")
+    assert link.discussion_url.endswith("/r/LocalLLaMA/comments/abc123/model_x_released")
     assert self_post.teaser == "I benchmarked three quantizations on a 3090."
     assert [request[1] for request in reddit.requests] == ["/r/LocalLLaMA/top/.rss?t=day"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from briefbot.demo.site import Page
 
 PREFERRED_PORT = 8737
+log = logging.getLogger(__name__)
 
 
 def _handler(pages: dict[str, Page]) -> type[BaseHTTPRequestHandler]:
@@ -58,6 +60,12 @@ def serve_site(build: Callable[[str], dict[str, Page]]) -> Iterator[str]:
         server = ThreadingHTTPServer(("127.0.0.1", PREFERRED_PORT), _handler({}))
     except OSError:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler({}))
+        log.warning(
+            "port %d is taken (another demo running?): serving on %d; items stored by a demo "
+            "on the usual port will count as new",
+            PREFERRED_PORT,
+            server.server_address[1],
+        )
     base = f"http://127.0.0.1:{server.server_address[1]}"
     server.RequestHandlerClass = _handler(build(base))
     thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
