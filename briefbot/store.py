@@ -281,9 +281,6 @@ class Store:
                 ),
             )
 
-    def count_outputs(self) -> int:
-        return self._db.execute("SELECT count(*) FROM model_outputs").fetchone()[0]
-
     # source health and fetch state ----------------------------------------
 
     def fetch_states(self) -> dict[str, FetchState]:
