@@ -6,11 +6,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -30,7 +32,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FeedServer:
+class FeedServer(LoopbackServer):
     """A threaded HTTP server whose routes a test sets; counts requests per path."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -105,10 +107,7 @@ class FeedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((host, 0), Handler)
-        self._server.daemon_threads = True
-        self.base = f"http://{host}:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler, host)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -120,14 +119,6 @@ class FeedServer:
 
     def serve_file(self, path: str, file: Path, **options: object) -> str:
         return self.serve(path, file.read_bytes(), **options)
-
-    def __enter__(self) -> FeedServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @pytest.fixture

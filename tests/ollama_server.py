@@ -4,14 +4,14 @@ answering with briefbot's embedded model, so the `ollama` client runs over a rea
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from briefbot.write.backends import Backend
+from tests.loopback import LoopbackServer, reply
 
 
-class OllamaCompatibleServer:
+class OllamaCompatibleServer(LoopbackServer):
     def __init__(self, backend: Backend, model_name: str) -> None:
         self.requests: list[dict] = []
         outer = self
@@ -81,27 +81,14 @@ class OllamaCompatibleServer:
                 self.wfile.write(b"0\r\n\r\n")
 
             def _json(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                body = json.dumps(payload).encode()
+                reply(self, status, "application/json; charset=utf-8", body)
 
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.host = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> OllamaCompatibleServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
+        self.host = self.base
 
 
 def _now() -> str:

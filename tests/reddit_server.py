@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.loopback import LoopbackServer, reply
 
 CLIENT_ID, CLIENT_SECRET, TOKEN = "test-client", "test-secret", "token-123"
 
@@ -38,7 +39,7 @@ def post(post_id: str, title: str, **fields) -> dict:
     return {"kind": "t3", "data": data | fields}
 
 
-class RedditServer:
+class RedditServer(LoopbackServer):
     def __init__(self, posts: list[dict]) -> None:
         self.posts = posts
         self.requests: list[tuple[str, str, dict]] = []
@@ -85,25 +86,16 @@ class RedditServer:
                     }
                     return self._json(200, listing)
                 if path == "/r/LocalLLaMA/top/.rss":
-                    return self._send(200, "application/atom+xml; charset=UTF-8", outer.atom())
+                    return reply(self, 200, "application/atom+xml; charset=UTF-8", outer.atom())
                 self._json(404, {"message": "Not Found", "error": 404})
 
             def _json(self, status: int, payload: dict) -> None:
-                self._send(status, "application/json; charset=UTF-8", json.dumps(payload).encode())
-
-            def _send(self, status: int, content_type: str, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply(self, status, "application/json; charset=UTF-8", json.dumps(payload).encode())
 
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def atom(self) -> bytes:
         """The same posts as Reddit's public Atom listing feed."""
@@ -134,11 +126,3 @@ class RedditServer:
             '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             "<title>top scoring links : LocalLLaMA</title>" + "".join(entries) + "</feed>"
         ).encode()
-
-    def __enter__(self) -> RedditServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()

@@ -66,6 +66,7 @@ def test_new_open_models_and_big_moves_become_stories(feed_server, shared_fixtur
     result = collect(url, DAY2, previous=before)
     titles = [item.title for item in result.items]
     assert "GLM-5.1 enters the BenchLM top 10 at #3" in titles
+    assert {item.metadata["leaderboard"] for item in result.items} == {"standing", "enters"}
     entered = next(item for item in result.items if item.title.startswith("GLM-5.1 enters"))
     assert (
         "now #3 on BenchLM with 83 points; in the previous snapshot it was #26 with 66.91 points"

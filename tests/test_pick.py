@@ -80,6 +80,14 @@ def test_the_same_event_under_different_urls_is_one_story_listing_every_source()
     assert nova.score_parts["coverage"] == 1.5
 
 
+def test_a_leaderboard_change_counts_more_than_the_standing():
+    standing = item("https://lb/0", source_type="leaderboard", metadata={"leaderboard": "standing"})
+    entry = item("https://lb/1", source_type="leaderboard", metadata={"leaderboard": "enters"})
+    [first, second] = rank_stories([standing, entry], NOW)
+    assert first.lead is entry and first.score_parts["change"] == 1.5
+    assert second.score_parts["change"] == 1.0
+
+
 def test_top_n_and_stable_order():
     items = [item(f"https://x/{n}", 5) for n in range(8)]
     picked = pick_stories(items, 3, NOW)

@@ -126,6 +126,7 @@ def leaderboard_items(
             published=now,
             text=text,
             weight=source.weight,
+            metadata={"leaderboard": key.split("-")[0]},  # standing, enters or moves
         )
 
     listing = "\n".join(

@@ -54,10 +54,7 @@ def score_parts(items: list[Item], reference: datetime) -> dict[str, float]:
     times = [item.published for item in items if item.published]
     age_hours = max((reference - max(times)).total_seconds() / 3600, 0) if times else 24.0
     reactions = sum(item.score + 2 * item.comments for item in items)
-    change = any(
-        item.source_type == "leaderboard" and "#" in item.url and not item.url.endswith("-standing")
-        for item in items
-    )
+    change = any(item.metadata.get("leaderboard") in ("enters", "moves") for item in items)
     return {
         "weight": max(item.weight for item in items),
         "freshness": 0.5 ** (age_hours / FRESHNESS_HALF_LIFE_HOURS),
