@@ -91,6 +91,21 @@ class Story:
     def urls(self) -> list[str]:
         return list(dict.fromkeys(item.url for item in self.items))
 
+    @property
+    def discussion_urls(self) -> list[tuple[str, str]]:
+        """(source, thread URL) of each discussion other than the lead's own page."""
+        return [
+            (item.source, item.discussion_url)
+            for item in self.items
+            if item.discussion_url and item.discussion_url != self.lead.url
+        ]
+
+    @property
+    def other_urls(self) -> list[str]:
+        """The story's other articles: neither the lead nor a listed discussion."""
+        shown = {self.lead.url, *(url for _, url in self.discussion_urls)}
+        return [url for url in self.urls if url not in shown]
+
 
 @dataclass(frozen=True)
 class StoryText:

@@ -106,3 +106,31 @@ def test_files_are_written_atomically_and_dated(tmp_path):
         "2026-07-03.html",
         "2026-07-03.md",
     ]
+
+
+def test_each_link_of_a_story_is_listed_once():
+    brief = fixed_brief()
+    lead = brief.stories[1].story.lead
+    thread_url = "https://www.reddit.com/r/LocalLLaMA/comments/9z/gateway/"
+    self_post = Item(
+        url=thread_url,
+        title="Gateway thread",
+        source="r/LocalLLaMA",
+        source_type="reddit",
+        published=None,
+        discussion_url=thread_url,
+    )
+    other = Item(
+        url="https://other.example/gateway",
+        title="Gateway",
+        source="Other",
+        source_type="rss",
+        published=None,
+    )
+    brief.stories[1] = WrittenStory(
+        Story(lead, (lead, self_post, other), 1.0), brief.stories[1].text
+    )
+    markdown = render_brief(brief)["md"]
+    assert markdown.count(thread_url) == 1
+    assert f"- **Discussion (r/LocalLLaMA):** <{thread_url}>" in markdown
+    assert "- **Also:** <https://other.example/gateway>" in markdown
