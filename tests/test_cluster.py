@@ -132,6 +132,16 @@ def item(title: str, lead: str, number: int) -> Item:
                 "Zeta's new 8B model is Apache 2.0 licensed.",
             ),
         ),
+        (  # the same size and a shared vocabulary, two different products
+            (
+                "Sparrow-Coder 3B targets code completion inside the editor",
+                "A 3-billion-parameter model for on-device code completion, 61.0 on HumanEval.",
+            ),
+            (
+                "PocketLM app brings an offline 3B assistant to Android phones",
+                "The 3-billion-parameter on-device model completion runs in 4 GB of RAM.",
+            ),
+        ),
     ],
 )
 def test_near_misses_stay_apart(first, second):

@@ -13,10 +13,11 @@ from __future__ import annotations
 import gc
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from itertools import chain
+from typing import NamedTuple
 
 from briefbot.models import Item
 
@@ -28,7 +29,7 @@ AVERAGE_SAMPLE = 64  # cross pairs checked when two groups would join
 AVERAGE_LINK_SHARE = 0.9  # groups join when members match on average at this share of the bar
 LEAD_WORDS = 40
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+\-]*[a-z0-9+]|[a-z0-9]")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+\-]*[a-z0-9+]")  # two characters or more
 _STOPWORDS = frozenset(
     """a about after all also an and any are as at be been but by can could did do does for
     from had has have how i if in into is it its just more most my new no not now of on one or
@@ -40,36 +41,38 @@ _NUMBERISH = re.compile(r"\d")
 
 def item_text(item: Item) -> str:
     """Title and lead: what an event's coverage shares, without each outlet's full prose."""
-    lead = " ".join((item.teaser or item.text).split()[:LEAD_WORDS])
-    return f"{item.title} {lead}"
+    return f"{item.title} {_lead(item)}"
+
+
+def _lead(item: Item) -> str:
+    return " ".join((item.teaser or item.text).split()[:LEAD_WORDS])
 
 
 def words(text: str) -> set[str]:
-    return {
-        word
-        for word in _TOKEN.findall(text.lower().replace("'s ", " "))
-        if word not in _STOPWORDS and len(word) > 1
-    }
+    found = set(_TOKEN.findall(text.lower().replace("'s ", " ")))
+    found -= _STOPWORDS
+    return found
 
 
-_NAME_PATTERNS = re.compile(
-    r"\b(?:[A-Z][a-z]+[A-Z][\w-]*"  # CamelCase: TensorHarbor
-    r"|[a-z]+[A-Z][\w-]*"  # camelCase: vLLM
-    r"|\w*\d[\w.+-]*"  # with a digit: 32b, 1.7.3, cve-2026-41207
-    r"|(?<![.!?:|-] )(?<!^)[A-Z][\w.+-]*)"  # capitalised where no sentence starts
-)
+_NAME_CANDIDATES = re.compile(r"\b[a-z]*[A-Z0-9][\w.+-]*")  # a capital or a digit in it
+_SENTENCE_OPENERS = re.compile(r"(?:^|[.!?:|-] )([A-Z][\w.+-]*)")
+# Names even where a sentence starts: TensorHarbor, Sparrow-Coder, Qwen3
+_NAME_EVEN_AT_START = re.compile(r"[A-Z][a-z]+[A-Z]|[A-Z]\w*-[A-Z]|.*\d")
 
 
 def identifiers(text: str) -> set[str]:
     """Words that name one thing: with digits (32b, 1.7.3, cve-2026-41207), in CamelCase
-    (TensorHarbor), or capitalised where a sentence does not start (Nova, Lumora), in the
-    title or the lead (`text`)."""
-    found = set()
-    for raw in _NAME_PATTERNS.findall(text):
-        word = raw.strip(".,:;!?-+").lower().removesuffix("'s")
-        if len(word) > 1 and word not in _STOPWORDS:
-            found.add(word)
-    return found
+    (TensorHarbor, vLLM), or capitalised where a sentence does not start (Nova, Lumora), in
+    the title or the lead (`text`)."""
+    found = _NAME_CANDIDATES.findall(text)
+    openers = [
+        word for word in _SENTENCE_OPENERS.findall(text) if not _NAME_EVEN_AT_START.match(word)
+    ]
+    for word in openers:  # "Researchers said ...": a name only if also capitalised elsewhere
+        found.remove(word)
+    names = {raw.strip(".,:;!?-+").lower().removesuffix("'s") for raw in found}
+    names -= _STOPWORDS
+    return {word for word in names if len(word) > 1}
 
 
 _KINDS_OF_NUMBER = (
@@ -79,19 +82,39 @@ _KINDS_OF_NUMBER = (
 )
 
 
-@dataclass(frozen=True)
-class Profile:
-    words: frozenset[str]
-    identifiers: frozenset[str]
+class Profile(NamedTuple):
+    words: set[str]
+    identifiers: set[str]
     numbers: tuple[frozenset[str], ...]  # per kind of number: sizes, CVEs, versions
     versions: frozenset[str]  # named versions: nova#2
+    headline_names: set[str]  # names in the title that are not bare numbers: nova, lumora
 
 
 def _profile(item: Item) -> Profile:
-    text = item_text(item)
-    names = frozenset(identifiers(text))
-    numbers = tuple(frozenset(w for w in names if kind.match(w)) for kind in _KINDS_OF_NUMBER)
-    return Profile(frozenset(words(text)), names, numbers, versioned_names(text))
+    title_names = identifiers(item.title)
+    lead = _lead(item)
+    names = title_names | identifiers(lead)
+    with_digits = [word for word in names if _NUMBERISH.search(word)]
+    numbers = tuple(
+        frozenset(word for word in with_digits if kind.match(word)) for kind in _KINDS_OF_NUMBER
+    )
+    text = f"{item.title} {lead}"
+    headline_names = {word for word in title_names if not _BARE_NUMBER.match(word)}
+    return Profile(words(text), names, numbers, versioned_names(text), headline_names)
+
+
+_BARE_NUMBER = re.compile(r"v?[\d.,]+[a-z]?$")  # 3b, 400, 4.0, 1.7.3: shared by many events
+
+
+def name_different_things(a: Profile, b: Profile) -> bool:
+    """True when each title names something (a product, an organisation) the other item never
+    mentions and no title name is in both: items that share only a size or a month ("3B",
+    "January") are two events."""
+    only_a = a.headline_names - b.words
+    only_b = b.headline_names - a.words
+    if not (only_a and only_b):
+        return False
+    return not ((a.headline_names | b.headline_names) & a.words & b.words)
 
 
 def similarity(a: Profile, b: Profile, idf: dict[str, float], totals: tuple[float, float]) -> float:
@@ -101,7 +124,7 @@ def similarity(a: Profile, b: Profile, idf: dict[str, float], totals: tuple[floa
     shared = a.words & b.words
     if not shared:
         return 0.0
-    return sum(idf[w] for w in shared) / min(totals)
+    return sum(map(idf.__getitem__, shared)) / min(totals)
 
 
 _VERSIONED_NAME = re.compile(r"\b([A-Z][\w-]+)[ -](v?\d+(?:\.\d+)*)\b")
@@ -181,16 +204,11 @@ def _clusters(items: Sequence[Item], threshold: float) -> list[list[int]]:
             first_with_url[item.url] = index
 
     profiles = [_profile(item) for item in items]
-    document_frequency: dict[str, int] = defaultdict(int)
-    for profile in profiles:
-        for word in profile.words:
-            document_frequency[word] += 1
+    document_frequency = Counter(chain.from_iterable(profile.words for profile in profiles))
     # Smoothed as if BACKGROUND_ITEMS unrelated items were present too, so that in a small
     # batch a name every item shares still counts.
-    idf = {
-        word: math.log((count + BACKGROUND_ITEMS) / (df + 0.5))
-        for word, df in document_frequency.items()
-    }
+    idf_of = {df: math.log((count + BACKGROUND_ITEMS) / (df + 0.5)) for df in range(count + 1)}
+    idf = {word: idf_of[df] for word, df in document_frequency.items()}
 
     # Candidates: only items that mention a name another item's title gives (the inverted
     # index holds each word's items; words in too many items tell no events apart).
@@ -200,7 +218,8 @@ def _clusters(items: Sequence[Item], threshold: float) -> list[list[int]]:
         for word in profile.words & names:
             if document_frequency[word] <= MAX_POSTING:
                 postings[word].append(index)
-    totals = [sum(idf[w] for w in profile.words) or 1.0 for profile in profiles]
+    weight = idf.__getitem__
+    totals = [sum(map(weight, profile.words)) or 1.0 for profile in profiles]
 
     def pair_similarity(x: int, y: int) -> float:
         pair = (x, y) if x < y else (y, x)
@@ -210,23 +229,27 @@ def _clusters(items: Sequence[Item], threshold: float) -> list[list[int]]:
 
     candidates = []
     for profile in profiles:
-        names = sorted(
-            (w for w in profile.identifiers if document_frequency.get(w, 0) > 1),
-            key=lambda w: (document_frequency[w], w),
+        rarest = sorted(
+            (document_frequency[w], w) for w in profile.identifiers if document_frequency[w] > 1
         )
-        candidates.append({b for name in names[:NAMES_PER_ITEM] for b in postings.get(name, ())})
+        candidates.append(
+            {b for _, name in rarest[:NAMES_PER_ITEM] for b in postings.get(name, ())}
+        )
     links: list[tuple[float, int, int]] = []
     scores: dict[tuple[int, int], float] = {}
     for a, profile in enumerate(profiles):
         words_a, total_a = profile.words, totals[a]
         for b in candidates[a]:
-            if b == a or (b < a and a in candidates[b]):
+            if b <= a and (b == a or a in candidates[b]):
                 continue  # the same pair, scored from the other side
-            shared = words_a & profiles[b].words
-            score = sum(idf[w] for w in shared) / min(total_a, totals[b])
-            pair = (a, b) if a < b else (b, a)
-            scores[pair] = score
-            if score >= threshold and not different_numbers(profile, profiles[b]):
+            score = sum(map(weight, words_a & profiles[b].words)) / min(total_a, totals[b])
+            if (
+                score >= threshold
+                and not name_different_things(profile, profiles[b])
+                and not different_numbers(profile, profiles[b])
+            ):
+                pair = (a, b) if a < b else (b, a)
+                scores[pair] = score
                 links.append((score, *pair))
 
     # Strongest links first; two groups join only when their members match on average too,
