@@ -107,13 +107,15 @@ class WebServer:
         self._thread.join(timeout=10)
 
 
-def write_config(folder: Path, mailbox: Mailbox, base_url: str, **mail: object) -> Path:
+def write_config(
+    folder: Path, mailbox: Mailbox, base_url: str, site: dict | None = None, **mail: object
+) -> Path:
     """A sources.yaml whose mail goes to `mailbox` and whose site is at `base_url`."""
     config = {
         "title": "Open Source LLM Brief",
         "timezone": "America/New_York",
         "sources": [{"type": "rss", "name": "Unused", "url": "http://127.0.0.1:9/feed.xml"}],
-        "site": {"base_url": base_url, "secret": SECRET},
+        "site": {"base_url": base_url, "secret": SECRET} | (site or {}),
         "mail": {
             "from_address": "Open Source LLM Brief <brief@example.org>",
             "smtp": {"host": mailbox.host, "port": mailbox.port, "security": "none"},
