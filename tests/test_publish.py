@@ -8,7 +8,8 @@ from datetime import date
 
 import feedparser
 
-from briefbot.config import SiteSettings
+from briefbot.config import SiteSettings, parse_settings
+from briefbot.pipeline import run_brief
 from briefbot.publish import (
     PublishedBrief,
     archive_entries,
@@ -88,3 +89,30 @@ def test_pages_use_no_external_assets(tmp_path):
         page = (tmp_path / name).read_text()
         assert "<script" not in page and '<link rel="stylesheet"' not in page
         assert "@import" not in page and "url(" not in page and "@media print" in page
+
+
+EMPTY_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title>
+<link>http://example.org/</link><description>nothing today</description></channel></rss>"""
+
+
+def test_a_run_publishes_its_record_and_rebuilds_index_and_feed(feed_server, tmp_path):
+    """A quiet day (no stories, so no model call) still goes into the archive and the feed."""
+    url = feed_server.serve("/feed.xml", EMPTY_FEED)
+    settings = parse_settings(
+        {
+            "title": "Quiet Brief",
+            "sources": [{"type": "rss", "name": "Quiet", "url": url}],
+            "site": {"base_url": "https://brief.example.org/"},
+        }
+    )
+    out_dir = tmp_path / "out"
+    _publish_days(out_dir, [date(2026, 7, 1)])
+    run_brief(settings, db_path=tmp_path / "b.db", out_dir=out_dir, day=date(2026, 7, 2))
+    assert read_brief(out_dir, date(2026, 7, 2)).headline == "No stories"
+    feed = feedparser.parse((out_dir / "feed.xml").read_bytes())
+    assert [entry.link for entry in feed.entries] == [
+        "https://brief.example.org/2026-07-02.html",
+        "https://brief.example.org/2026-07-01.html",
+    ]
+    assert feed.feed.title == "Quiet Brief"
+    assert 'href="2026-07-02.html"' in (out_dir / "index.html").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import smtplib
 import sys
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from briefbot.render import make_environment
 from briefbot.store import Store
 
 COMMANDS = ("subscribers", "send", "serve")
+
+log = logging.getLogger(__name__)
 
 
 def add_parsers(
@@ -111,6 +114,8 @@ def _send(arguments: argparse.Namespace, settings: Settings, database: Path, out
         )
         return 1
     smtp = smtp_options(settings.mail.smtp)
+    if settings.site.base_url.scheme != "https":
+        log.warning("site.base_url is not https: mail programs ignore one-click unsubscribe")
     with Store(database) as store:
         tokens = Tokens(signing_secret(settings.site, store), settings.site.confirm_hours)
         try:
