@@ -31,4 +31,4 @@ bench: install
 	$(BIN)/python benchmarks/models.py
 
 clean:
-	rm -rf $(VENV) output/*.html output/*.md briefbot-demo.db*
+	rm -rf $(VENV) output/*.html output/*.md output/*.json output/feed.xml briefbot-demo.db*

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from briefbot.config import ConfigError, Settings, load_settings
+from briefbot.deliver import commands as delivery
 from briefbot.pipeline import RunOutcome, run_brief
 from briefbot.store import Store
 from briefbot.write import NoBackendAvailable
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="serve the bundled demo day locally and brief it")
     demo.add_argument("--out", type=Path, default=Path("output"), help="output folder")
     demo.add_argument("--db", type=Path, default=Path("briefbot-demo.db"), help="SQLite file")
+    delivery.add_parsers(commands, _day)
     return parser
 
 
@@ -71,6 +73,13 @@ def main(argv: list[str] | None = None) -> int:
             outcome = _demo(arguments.out, arguments.db)
         else:
             settings = load_settings(arguments.config)
+            if arguments.command in delivery.COMMANDS:
+                out_dir = (
+                    getattr(arguments, "out", None) or arguments.config.resolve().parent / "output"
+                )
+                return delivery.run_command(
+                    arguments, settings, _database(settings, arguments), out_dir
+                )
             if arguments.command == "sources":
                 print(sources_table(settings, _database(settings, arguments)))
                 return EXIT_OK

@@ -114,6 +114,32 @@ class FetchSettings(_Strict):
     user_agent: str = "briefbot/0.1 (+https://github.com/briefbot/briefbot)"
 
 
+class SiteSettings(_Strict):
+    """The published site: its public address (links in mails and the feed) and the web form."""
+
+    base_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8080/")
+    secret: str | None = Field(default=None, min_length=16)  # BRIEFBOT_SECRET overrides
+    confirm_hours: int = Field(default=48, ge=1)
+    subscribe_per_hour: int = Field(default=5, ge=1)  # form posts per client address
+
+
+class SmtpSettings(_Strict):
+    """The outgoing mail server; every key can be overridden by BRIEFBOT_SMTP_<KEY>."""
+
+    host: str = "localhost"
+    port: int | None = Field(default=None, ge=1, le=65535)  # default: 465 ssl, 587 starttls, 25
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str | None = None
+    password: str | None = None
+    timeout_seconds: float = Field(default=30, gt=0)
+
+
+class MailSettings(_Strict):
+    from_address: str = "briefbot@localhost"
+    per_minute: float = Field(default=60, gt=0)  # rate limit of `briefbot send`
+    smtp: SmtpSettings = SmtpSettings()
+
+
 class Settings(_Strict):
     title: str = Field(min_length=1)
     timezone: str = "UTC"
@@ -124,6 +150,8 @@ class Settings(_Strict):
     model: ModelSettings = ModelSettings()
     fetch: FetchSettings = FetchSettings()
     database: str | None = None
+    site: SiteSettings = SiteSettings()
+    mail: MailSettings = MailSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -17,6 +17,7 @@ from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
 from briefbot.models import Brief, SourceResult, Story, WrittenStory
 from briefbot.pick import day_window, rank_stories
+from briefbot.publish import publish_site
 from briefbot.render import write_brief
 from briefbot.store import Store
 from briefbot.write import Writer, make_backends
@@ -118,6 +119,7 @@ def run_brief(
         )
         with report.stage("render"):
             paths = write_brief(brief, out_dir)
+            publish_site(brief, out_dir, settings.site)
         store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
         stats = writer.stats
         report.model_calls, report.cache_hits = stats.model_calls, stats.cache_hits

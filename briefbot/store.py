@@ -1,10 +1,11 @@
-"""The embedded database (SQLite): items, article texts, model outputs, runs, briefs."""
+"""The embedded database (SQLite): items, article texts, model outputs, runs, briefs,
+subscribers and mail deliveries."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -96,6 +97,28 @@ CREATE TABLE IF NOT EXISTS brief_items (
     source TEXT NOT NULL,
     position INTEGER NOT NULL,
     PRIMARY KEY (day, url, source)
+);
+CREATE TABLE IF NOT EXISTS subscribers (
+    email TEXT PRIMARY KEY COLLATE NOCASE,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    confirmed_at TEXT,
+    unsubscribed_at TEXT,
+    last_mailed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    day TEXT NOT NULL,
+    email TEXT NOT NULL COLLATE NOCASE,
+    status TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    claimed_at TEXT NOT NULL,
+    finished_at TEXT,
+    error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (day, email)
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 """
 
@@ -399,3 +422,127 @@ class Store:
                 " VALUES (?, ?, ?, ?)",
                 [(day.isoformat(), url, source, n) for n, (url, source) in enumerate(entries)],
             )
+
+    # subscribers -----------------------------------------------------------
+
+    def request_subscription(self, email: str, now: datetime) -> str:
+        """A form sign-up: a new or unsubscribed address becomes pending; return its status."""
+        with self._transaction() as db:
+            db.execute(
+                """
+                INSERT INTO subscribers (email, status, created_at) VALUES (?, 'pending', ?)
+                ON CONFLICT (email) DO UPDATE SET status = 'pending',
+                    created_at = excluded.created_at
+                WHERE subscribers.status = 'unsubscribed'
+                """,
+                (email, _iso(now)),
+            )
+        return self.subscriber(email)["status"]
+
+    def add_subscriber(self, email: str, now: datetime) -> None:
+        """An operator's sign-up: the address is confirmed at once."""
+        with self._transaction() as db:
+            db.execute(
+                """
+                INSERT INTO subscribers (email, status, created_at, confirmed_at)
+                VALUES (?, 'confirmed', ?, ?)
+                ON CONFLICT (email) DO UPDATE SET status = 'confirmed',
+                    confirmed_at = excluded.confirmed_at, unsubscribed_at = NULL
+                """,
+                (email, _iso(now), _iso(now)),
+            )
+
+    def confirm_subscriber(self, email: str, now: datetime) -> bool:
+        """Confirm a pending address; True when it is confirmed now or already was."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?"
+                " WHERE email = ? AND status = 'pending'",
+                (_iso(now), email),
+            )
+        known = self.subscriber(email)
+        return known is not None and known["status"] == "confirmed"
+
+    def unsubscribe(self, email: str, now: datetime) -> bool:
+        """Stop mailing an address; True when it was subscribed or pending."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ?"
+                " WHERE email = ? AND status != 'unsubscribed'",
+                (_iso(now), email),
+            )
+        return cursor.rowcount > 0
+
+    def remove_subscriber(self, email: str) -> bool:
+        """Forget an address altogether; True when it was known."""
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM subscribers WHERE email = ?", (email,))
+        return cursor.rowcount > 0
+
+    def note_confirmation_mail(self, email: str, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE subscribers SET last_mailed_at = ? WHERE email = ?", (_iso(now), email)
+            )
+
+    def subscriber(self, email: str) -> dict | None:
+        row = self._db.execute("SELECT * FROM subscribers WHERE email = ?", (email,)).fetchone()
+        return dict(row) if row else None
+
+    def subscribers(self, status: str | None = None) -> list[dict]:
+        """Every subscriber (of one status when given), oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM subscribers WHERE ? IS NULL OR status = ? ORDER BY created_at, email",
+            (status, status),
+        ).fetchall()
+        return [dict(row) for row in rows]
+
+    # deliveries ------------------------------------------------------------
+
+    def claim_delivery(self, day: date, email: str, message_id: str, now: datetime) -> dict | None:
+        """Claim the delivery of a day's brief to an address, committed before any mail goes out.
+
+        Returns the claimed delivery (a retried one keeps its first Message-ID), or None when the
+        brief was sent to the address already or may have been ('sending' when a run stopped).
+        """
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO deliveries (day, email, status, message_id, claimed_at)"
+                " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT (day, email) DO NOTHING",
+                (day.isoformat(), email, message_id, _iso(now)),
+            )
+            cursor = db.execute(
+                "UPDATE deliveries SET status = 'claimed', claimed_at = ?"
+                " WHERE day = ? AND email = ? AND status IN ('claimed', 'failed')"
+                " RETURNING *",
+                (_iso(now), day.isoformat(), email),
+            )
+            row = cursor.fetchone()
+        return dict(row) if row else None
+
+    def mark_delivery(
+        self, day: date, email: str, status: str, now: datetime, error: str = ""
+    ) -> None:
+        """Record a delivery's progress: 'sending' (before DATA), 'sent' or 'failed'."""
+        finished = _iso(now) if status in ("sent", "failed") else None
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET status = ?, finished_at = ?, error = ?"
+                " WHERE day = ? AND email = ?",
+                (status, finished, error, day.isoformat(), email),
+            )
+
+    def deliveries(self, day: date) -> list[dict]:
+        rows = self._db.execute(
+            "SELECT * FROM deliveries WHERE day = ? ORDER BY claimed_at, email",
+            (day.isoformat(),),
+        ).fetchall()
+        return [dict(row) for row in rows]
+
+    # settings kept in the store --------------------------------------------
+
+    def kept_value(self, key: str, make: Callable[[], str]) -> str:
+        """The value stored under `key`, made and stored on first use."""
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, make()))
+            return db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()["value"]

@@ -1,0 +1,1 @@
+"""Deliver: the day's brief by email to confirmed subscribers, and the mails that manage them."""

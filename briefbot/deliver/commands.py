@@ -1,0 +1,160 @@
+"""The delivery commands of the command line: `subscribers add|list|remove`, `send`, `serve`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import smtplib
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from briefbot.config import Settings
+from briefbot.deliver.addresses import BadAddress, normalized_address
+from briefbot.deliver.send import SendBusy, SendReport, send_brief
+from briefbot.deliver.smtp import smtp_options
+from briefbot.deliver.tokens import Tokens, signing_secret
+from briefbot.publish import read_brief
+from briefbot.render import make_environment
+from briefbot.store import Store
+
+COMMANDS = ("subscribers", "send", "serve")
+
+log = logging.getLogger(__name__)
+
+
+def add_parsers(
+    commands: argparse._SubParsersAction, day: Callable[[str], date]
+) -> None:  # argparse keeps its sub-parser type private
+    """Add the delivery commands to the `briefbot` parser."""
+
+    def common(parser: argparse.ArgumentParser, out: bool = False) -> None:
+        parser.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+        parser.add_argument(
+            "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
+        )
+        if out:
+            parser.add_argument(
+                "--out", type=Path, help="output folder (default: output/ beside the config)"
+            )
+
+    subscribers = commands.add_parser("subscribers", help="add, list or remove mail subscribers")
+    actions = subscribers.add_subparsers(dest="action", required=True)
+    for name, text in (
+        ("add", "subscribe addresses at once (you vouch for them: no confirmation mail)"),
+        ("remove", "forget addresses altogether"),
+    ):
+        action = actions.add_parser(name, help=text)
+        common(action)
+        action.add_argument("emails", nargs="+", metavar="EMAIL")
+    common(actions.add_parser("list", help="every subscriber with its status"))
+
+    send = commands.add_parser("send", help="mail a day's brief to the confirmed subscribers")
+    common(send, out=True)
+    send.add_argument("--date", type=day, help="the brief's day, YYYY-MM-DD (default: today)")
+    send.add_argument(
+        "--resend-in-doubt",
+        action="store_true",
+        help="also send deliveries a stopped run left unfinished during DATA (may duplicate)",
+    )
+
+    serve = commands.add_parser("serve", help="serve the archive and the subscribe form")
+    common(serve, out=True)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+
+
+def run_command(
+    arguments: argparse.Namespace, settings: Settings, database: Path, out_dir: Path
+) -> int:
+    """Run a delivery command; return the exit code."""
+    if arguments.command == "subscribers":
+        return _subscribers(arguments, database)
+    if arguments.command == "send":
+        return _send(arguments, settings, database, out_dir)
+    return _serve(arguments, settings, database, out_dir)
+
+
+def _subscribers(arguments: argparse.Namespace, database: Path) -> int:
+    now = datetime.now(UTC)
+    with Store(database) as store:
+        if arguments.action == "list":
+            rows = store.subscribers()
+            for row in rows:
+                since = row["confirmed_at"] or row["created_at"]
+                print(f"{row['email']}\t{row['status']}\t{since[:16].replace('T', ' ')}")
+            print(f"{len(rows)} subscribers", file=sys.stderr)
+            return 0
+        code = 0
+        for text in arguments.emails:
+            try:
+                email = normalized_address(text)
+            except BadAddress as error:
+                print(f"briefbot: {text!r}: {error}", file=sys.stderr)
+                code = 2
+                continue
+            if arguments.action == "add":
+                store.add_subscriber(email, now)
+                print(f"subscribed {email}")
+            elif store.remove_subscriber(email):
+                print(f"removed {email}")
+            else:
+                print(f"briefbot: {email} is not a subscriber", file=sys.stderr)
+                code = 1
+        return code
+
+
+def _send(arguments: argparse.Namespace, settings: Settings, database: Path, out_dir: Path) -> int:
+    day = arguments.date or datetime.now(settings.zone).date()
+    brief = read_brief(out_dir, day)
+    if brief is None:
+        print(
+            f"briefbot: no brief of {day} in {out_dir} (run `briefbot run` first)", file=sys.stderr
+        )
+        return 1
+    smtp = smtp_options(settings.mail.smtp)
+    if settings.site.base_url.scheme != "https":
+        log.warning("site.base_url is not https: mail programs ignore one-click unsubscribe")
+    with Store(database) as store:
+        tokens = Tokens(signing_secret(settings.site, store), settings.site.confirm_hours)
+        try:
+            report = send_brief(
+                store,
+                brief,
+                mail=settings.mail,
+                smtp=smtp,
+                tokens=tokens,
+                base_url=str(settings.site.base_url),
+                environment=make_environment(),
+                resend_in_doubt=arguments.resend_in_doubt,
+            )
+        except SendBusy as error:
+            print(f"briefbot: {error}", file=sys.stderr)
+            return 1
+        except (smtplib.SMTPException, OSError) as error:
+            print(f"briefbot: mail server {smtp.host}:{smtp.port}: {error}", file=sys.stderr)
+            return 1
+    _print_report(report)
+    return 0 if report.complete else 1
+
+
+def _print_report(report: SendReport) -> None:
+    print(
+        f"Brief of {report.day}: sent {len(report.sent)}, already sent {len(report.already_sent)}, "
+        f"failed {len(report.failed)}, in doubt {len(report.in_doubt)}"
+    )
+    for email, error in report.failed:
+        print(f"  failed: {email}: {error} (tried again on the next run)")
+    for email in report.in_doubt:
+        print(f"  in doubt: {email}: a run stopped while handing it over (see --resend-in-doubt)")
+
+
+def _serve(arguments: argparse.Namespace, settings: Settings, database: Path, out_dir: Path) -> int:
+    import uvicorn
+
+    from briefbot.web import make_app
+
+    app = make_app(settings, database, out_dir)
+    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
+    return 0
