@@ -112,7 +112,16 @@ class StoryText:
     """What the writer produced for one story."""
 
     summary: str
-    why_it_matters: str
+    why_it_matters: str  # empty when no note passed the grounding check
+    extract: bool = False  # the summary is the article's own opening lines, not the model's
+
+
+@dataclass(frozen=True)
+class BottomLinePoint:
+    """One Bottom Line bullet and the stories (numbered from 1) it is drawn from."""
+
+    text: str
+    stories: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ class Brief:
     day: date
     posted_at: datetime
     stories: list[WrittenStory]
-    bottom_line: list[str]
+    bottom_line: list[BottomLinePoint]
     source_results: list[SourceResult] = field(default_factory=list)
     written_by: str = ""
 

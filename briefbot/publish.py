@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from briefbot.config import SiteSettings
-from briefbot.models import Brief
+from briefbot.models import BottomLinePoint, Brief
 from briefbot.render import local_day, make_environment, sources_line, write_atomically
 
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.html$")
@@ -29,6 +29,7 @@ class PublishedStory:
     day: str
     summary: str
     why_it_matters: str
+    extract: bool = False
     discussions: list[tuple[str, str]] = field(default_factory=list)
     also: list[str] = field(default_factory=list)
 
@@ -42,7 +43,7 @@ class PublishedBrief:
     day: date
     posted_at: datetime
     stories: list[PublishedStory]
-    bottom_line: list[str]
+    bottom_line: list[BottomLinePoint]
     sources_line: str = ""
     failed_sources: list[str] = field(default_factory=list)
     written_by: str = ""
@@ -61,6 +62,7 @@ class PublishedBrief:
                 day=local_day(written.story.lead.published, brief),
                 summary=written.text.summary,
                 why_it_matters=written.text.why_it_matters,
+                extract=written.text.extract,
                 discussions=written.story.discussion_urls,
                 also=written.story.other_urls,
             )
@@ -94,8 +96,17 @@ class PublishedBrief:
                 "day": date.fromisoformat(data["day"]),
                 "posted_at": datetime.fromisoformat(data["posted_at"]),
                 "stories": stories,
+                "bottom_line": [_point(point) for point in data["bottom_line"]],
             }
         )
+
+
+def _point(data: dict | str) -> BottomLinePoint:
+    """A Bottom Line bullet from a record; records written before bullets named their stories
+    hold plain text."""
+    if isinstance(data, str):
+        return BottomLinePoint(data, ())
+    return BottomLinePoint(data["text"], tuple(data["stories"]))
 
 
 @dataclass(frozen=True)

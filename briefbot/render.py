@@ -59,6 +59,14 @@ def sources_line(brief: Brief) -> str:
     return f"Sources: {ok} of {len(results)} answered{detail}, {items} items collected."
 
 
+def story_numbers(numbers: tuple[int, ...]) -> str:
+    """Where a Bottom Line bullet comes from: 'from story 2', 'from stories 1, 3'."""
+    if not numbers:
+        return "from the day's stories"
+    label = "story" if len(numbers) == 1 else "stories"
+    return f"from {label} {', '.join(str(number) for number in numbers)}"
+
+
 def make_environment() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(templates_dir()),
@@ -75,6 +83,7 @@ def make_environment() -> Environment:
         posted=posted,
         local_day=local_day,
         sources_line=sources_line,
+        story_numbers=story_numbers,
     )
     return environment
 

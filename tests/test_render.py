@@ -5,7 +5,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from briefbot.models import Brief, Item, SourceResult, Story, StoryText, WrittenStory
+from briefbot.models import (
+    BottomLinePoint,
+    Brief,
+    Item,
+    SourceResult,
+    Story,
+    StoryText,
+    WrittenStory,
+)
 from briefbot.render import render_brief, write_brief
 
 GOLDEN = Path(__file__).parent / "golden" / "brief-2026-07-03.md"
@@ -47,7 +55,8 @@ def fixed_brief(lead_title: str = "BenchLM: GLM-5.2 is the best open-weight mode
             Story(article, (article, thread), 1.5),
             StoryText(
                 "A gateway connects to 237 providers with automatic fallback.",
-                "Developers can switch between open and closed models without code changes.",
+                "",  # the model's note did not pass the grounding check
+                extract=True,
             ),
         ),
     ]
@@ -56,7 +65,10 @@ def fixed_brief(lead_title: str = "BenchLM: GLM-5.2 is the best open-weight mode
         day=date(2026, 7, 3),
         posted_at=datetime(2026, 7, 3, 22, 26, tzinfo=ZONE),
         stories=stories,
-        bottom_line=["Open-weight models are within 5.1 points of the best.", "Gateways route."],
+        bottom_line=[
+            BottomLinePoint("Open-weight models are within 5.1 points of the best.", (1,)),
+            BottomLinePoint("Gateways route between open and closed models.", (1, 2)),
+        ],
         source_results=[
             SourceResult("BenchLM", "leaderboard", (leaderboard,)),
             SourceResult("Example News", "rss", (article,)),

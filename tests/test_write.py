@@ -12,6 +12,7 @@ from briefbot.models import Item, Story, WrittenStory
 from briefbot.store import Store
 from briefbot.write import Writer
 from briefbot.write.backends import EmbeddedBackend, OllamaBackend
+from briefbot.write.grounding import SourceFacts
 from tests.ollama_server import OllamaCompatibleServer
 
 ARTICLE = (
@@ -63,9 +64,15 @@ def test_bottom_line_has_three_to_five_bullets(tiny_backend, tmp_path):
     with Store(tmp_path / "b.db") as store:
         writer = Writer([tiny_backend], store)
         written = [WrittenStory(s, writer.write_story(s)) for s in stories]
-        bullets = writer.write_bottom_line(written)
-        assert 3 <= len(bullets) <= 5
-        assert all(bullet.strip() for bullet in bullets)
+        points = writer.write_bottom_line(written)
+        assert 3 <= len(points) <= 5
+        for point in points:  # each bullet names the stories it is drawn from, and is in them
+            assert point.text.strip() and point.stories
+            assert all(1 <= number <= len(stories) for number in point.stories)
+            facts = SourceFacts.of(
+                [part for n in point.stories for part in _texts(written[n - 1])]
+            )
+            assert facts.unsupported(point.text) == []
 
 
 @pytest.mark.parametrize("stream", [False, True])
@@ -106,3 +113,7 @@ def test_unknown_ollama_model_falls_through(tiny_backend, tmp_path):
             writer = Writer([missing, tiny_backend], store)
             writer.write_story(story())
         assert writer.stats.written_by == ["smollm2-135m (embedded)"]
+
+
+def _texts(written: WrittenStory) -> list[str]:
+    return [written.story.lead.title, written.text.summary, written.text.why_it_matters]

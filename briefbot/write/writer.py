@@ -9,17 +9,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from briefbot.models import Story, StoryText, WrittenStory
+from briefbot.models import BottomLinePoint, Story, StoryText, WrittenStory
 from briefbot.store import Store
 from briefbot.write import checks
 from briefbot.write.backends import Backend, BackendUnavailable, Messages
+from briefbot.write.grounding import SourceFacts, claims
 from briefbot.write.prompts import (
     BOTTOM_LINE_SCHEMA,
     PROMPT_VERSION,
     STORY_SCHEMA,
     bottom_line_messages,
     story_messages,
-    story_retry_messages,
     story_source_text,
 )
 
@@ -42,11 +42,12 @@ class StoryAttempt:
     output: dict
     problems: list[str]
     copied: float
+    ungrounded: int  # claims (numbers, names, quotes) the sources do not contain
 
     @property
-    def badness(self) -> tuple[int, float]:
-        """Fewer problems first, then less copied text."""
-        return (len(self.problems), self.copied)
+    def badness(self) -> tuple[int, int, float]:
+        """Grounded first, then fewer problems, then less copied text."""
+        return (self.ungrounded, len(self.problems), self.copied)
 
 
 @dataclass
@@ -54,8 +55,52 @@ class WriterStats:
     model_calls: int = 0
     cache_hits: int = 0
     retries: int = 0
+    first_answers: int = 0
+    grounded_first_answers: int = 0  # first answers with every claim found in the sources
+    extracts: int = 0  # summaries replaced by the article's opening: the model's were ungrounded
+    notes_dropped: int = 0  # "why it matters" notes left out: ungrounded
     model_seconds: float = 0.0
     written_by: list[str] = field(default_factory=list)
+
+
+def story_texts(story: Story) -> list[str]:
+    """Everything collected for a story: each item's title and text."""
+    return [part for item in story.items for part in (item.title, item.best_text)]
+
+
+def _through_the_gate(output: dict, source: str, facts: SourceFacts) -> dict:
+    """The output with a summary that names anything the sources lack replaced by the
+    article's opening (labelled an extract), and such a note left out."""
+    summary, why = output["summary"], output["why_it_matters"]
+    extract = len(summary.split()) < 8 or bool(facts.unsupported(summary))
+    if extract:
+        log.warning("summary not grounded in the sources, using an extract: %s", summary)
+        summary = checks.extract(source, SUMMARY_SENTENCES)
+    if why and facts.unsupported(why):
+        log.warning("why-it-matters note not grounded in the sources, left out: %s", why)
+        why = ""
+    return {"summary": summary, "why_it_matters": why, "extract": extract}
+
+
+def traced_stories(text: str, story_facts: list[SourceFacts]) -> list[int]:
+    """The stories (numbered from 1) a Bottom Line bullet is drawn from: those that contain
+    one of its names (else numbers); empty when no story does or one of its claims is in none
+    of those stories."""
+    found = claims(text)
+    for kind in ("name", "number"):
+        wanted = [claim for claim in found if claim.kind == kind]
+        origins = [
+            number
+            for number, facts in enumerate(story_facts, start=1)
+            if any(facts.supports(claim) for claim in wanted)
+        ]
+        if origins:
+            grounded = all(
+                any(story_facts[number - 1].supports(claim) for number in origins)
+                for claim in found
+            )
+            return origins if grounded else []
+    return []
 
 
 def _digest(value: object) -> str:
@@ -72,45 +117,68 @@ class Writer:
         self.stats = WriterStats()
 
     def write_story(self, story: Story) -> StoryText:
+        """Summary and "why it matters" for a story, every number, name and quote in them
+        found in the story's sources; otherwise the article's opening, labelled as such."""
         source = story_source_text(story)
+        facts = SourceFacts.of(story_texts(story))
         first_messages = story_messages(story)
 
         def produce(backend: Backend) -> dict:
-            first = self._story_attempt(backend, first_messages, source, story.lead.title)
-            if not first.problems:
-                return first.output
-            self.stats.retries += 1
-            retry_messages = story_retry_messages(story, first.problems)
-            second = self._story_attempt(
-                backend, retry_messages, source, story.lead.title, RETRY_TEMPERATURE
-            )
-            return min(first, second, key=lambda attempt: attempt.badness).output
+            best = self._story_attempt(backend, first_messages, source, facts, story.lead.title)
+            self.stats.first_answers += 1
+            self.stats.grounded_first_answers += not best.ungrounded
+            if best.problems:
+                self.stats.retries += 1
+                retry = story_messages(story, best.problems)
+                second = self._story_attempt(
+                    backend, retry, source, facts, story.lead.title, RETRY_TEMPERATURE
+                )
+                best = min(best, second, key=lambda attempt: attempt.badness)
+            return _through_the_gate(best.output, source, facts)
 
         output = self._cached("story", first_messages, produce)
-        return StoryText(summary=output["summary"], why_it_matters=output["why_it_matters"])
+        text = StoryText(**output)
+        self.stats.extracts += text.extract
+        self.stats.notes_dropped += not text.why_it_matters
+        return text
 
-    def write_bottom_line(self, stories: list[WrittenStory]) -> list[str]:
+    def write_bottom_line(self, stories: list[WrittenStory]) -> list[BottomLinePoint]:
+        """3 to 5 takeaways, each drawn from one or more of the day's stories and grounded in
+        them; a story's own first sentence fills a gap."""
         messages = bottom_line_messages(stories)
+        story_facts = [
+            SourceFacts.of(
+                [written.story.lead.title, written.text.summary, written.text.why_it_matters]
+            )
+            for written in stories
+        ]
 
         def produce(backend: Backend) -> dict:
             raw = self._call(backend, messages, BOTTOM_LINE_SCHEMA, BOTTOM_LINE_MAX_TOKENS)
             parsed = checks.parse_json_object(raw) or {}
-            bullets = [
-                checks.limit_sentences(bullet, 1)
-                for bullet in parsed.get("bullets", [])
-                if isinstance(bullet, str) and bullet.strip()
+            points = []
+            for bullet in parsed.get("bullets", []):
+                if isinstance(bullet, str) and bullet.strip():
+                    text = checks.limit_sentences(bullet, 1)
+                    if origins := traced_stories(text, story_facts):
+                        points.append({"text": text, "stories": origins})
+            points += [
+                {"text": checks.limit_sentences(written.text.summary, 1), "stories": [number]}
+                for number, written in enumerate(stories, start=1)
             ]
-            # Too few distinct bullets: top up with each story's lead sentence.
-            bullets += [checks.limit_sentences(w.text.summary, 1) for w in stories]
-            return {"bullets": checks.distinct(bullets)[:5]}
+            texts = checks.distinct([point["text"] for point in points])[:5]
+            kept = {point["text"]: point for point in reversed(points)}
+            return {"points": [kept[text] for text in texts]}
 
-        return self._cached("bottom_line", messages, produce)["bullets"]
+        points = self._cached("bottom_line", messages, produce)["points"]
+        return [BottomLinePoint(point["text"], tuple(point["stories"])) for point in points]
 
     def _story_attempt(
         self,
         backend: Backend,
         messages: Messages,
         source: str,
+        facts: SourceFacts,
         title: str,
         temperature: float | None = None,
     ) -> StoryAttempt:
@@ -120,9 +188,14 @@ class Writer:
         why = checks.limit_sentences(str(parsed.get("why_it_matters", "")), WHY_SENTENCES)
         copied = checks.copied_share(summary, source)
         problems = []
+        ungrounded = facts.unsupported(f"{summary} {why}")
+        if ungrounded:
+            problems.append(
+                "these numbers or names are not in the article, leave them out: "
+                + ", ".join(ungrounded)
+            )
         if len(summary.split()) < 8:
             problems.append("the summary is missing or too short")
-            summary = summary or checks.limit_sentences(source, SUMMARY_SENTENCES)
         elif copied > COPIED_SHARE_LIMIT:
             problems.append(
                 "the summary copies whole sentences from the article; "
@@ -132,7 +205,8 @@ class Writer:
             problems.append(
                 "why_it_matters is generic; name the model or tool and what changes for its users"
             )
-        return StoryAttempt({"summary": summary, "why_it_matters": why}, problems, copied)
+        output = {"summary": summary, "why_it_matters": why}
+        return StoryAttempt(output, problems, copied, len(ungrounded))
 
     def _call(
         self,
