@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 
@@ -114,6 +116,39 @@ class FetchSettings(_Strict):
     user_agent: str = "briefbot/0.1 (+https://github.com/briefbot/briefbot)"
 
 
+class ScheduleSettings(_Strict):
+    """When `briefbot schedule` writes the brief, in the brief's time zone: `at` or `cron`."""
+
+    at: str = "07:00"  # HH:MM or HH:MM:SS
+    cron: str | None = None  # five crontab fields, e.g. "30 6 * * 1-5"
+    misfire_grace_minutes: int = Field(default=720, ge=1)  # a late brief is still made this late
+
+    @field_validator("at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?", value):
+            raise ValueError("a time of day as HH:MM or HH:MM:SS")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_crontab(cls, value: str | None) -> str | None:
+        from apscheduler.triggers.cron import CronTrigger  # only this check needs it here
+
+        if value is not None:
+            try:
+                CronTrigger.from_crontab(value)
+            except ValueError as error:
+                raise ValueError(f"five crontab fields such as '0 7 * * *' ({error})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_time_only(self) -> ScheduleSettings:
+        if self.cron is not None and "at" in self.model_fields_set:
+            raise ValueError("either 'at' or 'cron', not both")
+        return self
+
+
 class Settings(_Strict):
     title: str = Field(min_length=1)
     timezone: str = "UTC"
@@ -124,6 +159,8 @@ class Settings(_Strict):
     model: ModelSettings = ModelSettings()
     fetch: FetchSettings = FetchSettings()
     database: str | None = None
+    schedule: ScheduleSettings = ScheduleSettings()
+    healthcheck_url: AnyHttpUrl | None = None  # pinged at start, on success and at <url>/fail
 
     @field_validator("timezone")
     @classmethod
