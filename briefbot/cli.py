@@ -221,7 +221,7 @@ def runs_table(database: Path, limit: int) -> str:
                 str(run["id"]),
                 run["day"],
                 run["started_at"][:19].replace("T", " "),
-                _took(run["started_at"], run["finished_at"]),
+                _took(run["started_at"], run["finished_at"], run["status"]),
                 run["status"],
                 f"{len(sources) - len(failed)}/{len(sources)}" if sources else "-",
                 f"{report.get('items_new', 0)}/{report.get('items_seen', 0)}",
@@ -235,8 +235,8 @@ def runs_table(database: Path, limit: int) -> str:
     return _table(rows)
 
 
-def _took(started: str, finished: str | None) -> str:
-    if not finished:
+def _took(started: str, finished: str | None, status: str) -> str:
+    if not finished or status == "interrupted":  # noticed by a later run, not timed
         return "-"
     seconds = (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
     return f"{seconds:.0f} s"

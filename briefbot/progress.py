@@ -136,12 +136,11 @@ class TerminalProgress(RunObserver):
     def source_collected(self, result: SourceResult) -> None:
         task = self._task("sources", "sources fetched", self._sources_total)
         self._progress.advance(task)
-        if not result.ok:
-            self._progress.console.log(f"[yellow]{result.name} failed: {result.error}")
 
     def writing_started(self, texts: int) -> None:
         self._clock = WritingClock()
-        self._task("write", "texts written", texts)
+        if texts:
+            self._task("write", "texts written", texts)
 
     def text_written(self, done: int, texts: int, stats: WriterStats) -> None:
         left = self._clock.seconds_left(done, texts, stats.cache_hits)
