@@ -138,7 +138,7 @@ def _setup_logging(arguments: argparse.Namespace) -> Console | None:
     else:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.basicConfig(level=level, handlers=[handler])
     if not arguments.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
     return console
