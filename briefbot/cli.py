@@ -1,24 +1,35 @@
-"""Command line: `briefbot run` for a configured brief, `briefbot demo` for the bundled day."""
+"""Command line: `briefbot run` (one brief, for cron), `schedule` (a daemon), `runs`, `demo`."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import logging
 import sys
 from collections import Counter
-from datetime import date
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date, datetime
 from pathlib import Path
+
+from rich.console import Console
+from rich.logging import RichHandler
 
 from briefbot.config import ConfigError, Settings, load_settings
 from briefbot.deliver import commands as delivery
+from briefbot.lock import LockHeld
 from briefbot.pipeline import RunOutcome, run_brief
+from briefbot.progress import LogProgress, RunObserver, TerminalProgress
+from briefbot.runner import run_guarded
 from briefbot.store import Store
 from briefbot.write import NoBackendAvailable
 from briefbot.write.model_files import ModelFileError
 
 log = logging.getLogger("briefbot")
 
-EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE = 0, 1, 2
+# 0: a brief was written; 1: none could be; 2: bad command line or config; 3: another run
+# holds the database's lock (it is the one writing the brief).
+EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def _day(value: str) -> date:
@@ -28,10 +39,15 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
+def _verbosity(parser: argparse.ArgumentParser, default: object = False) -> None:
+    flag = {"action": "store_true", "default": default}
+    parser.add_argument("-v", "--verbose", **flag, help="log every step")
+    parser.add_argument("-q", "--quiet", **flag, help="log only problems")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefbot", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
-    parser.add_argument("-q", "--quiet", action="store_true", help="log only problems")
+    _verbosity(parser)
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="write the brief of the sources in a config file")
@@ -39,6 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="output folder (default: output/ beside the config)")
     run.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside the config)")
     run.add_argument("--date", type=_day, help="the brief's day, YYYY-MM-DD (default: today)")
+    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    _verbosity(run, default=argparse.SUPPRESS)  # also after the command: `run -q`
+
+    schedule = commands.add_parser("schedule", help="write the brief every day at a set time")
+    schedule.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    schedule.add_argument("--out", type=Path, help="output folder (default: output/ beside it)")
+    schedule.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside it)")
+    _verbosity(schedule, default=argparse.SUPPRESS)
+
+    runs = commands.add_parser("runs", help="list recent runs and what each did")
+    runs.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    runs.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside it)")
+    runs.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
 
     sources = commands.add_parser("sources", help="list each source's health from the store")
     sources.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
@@ -62,12 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    level = (
-        logging.WARNING if arguments.quiet else logging.DEBUG if arguments.verbose else logging.INFO
-    )
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if not arguments.verbose:
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    console = _setup_logging(arguments)
     try:
         if arguments.command == "demo":
             outcome = _demo(arguments.out, arguments.db)
@@ -86,15 +110,72 @@ def main(argv: list[str] | None = None) -> int:
             if arguments.command == "explain":
                 print(explain_ranking(_database(settings, arguments), arguments.date))
                 return EXIT_OK
-            outcome = _run(settings, arguments)
+            if arguments.command == "runs":
+                print(runs_table(_database(settings, arguments), arguments.limit))
+                return EXIT_OK
+            if arguments.command == "schedule":
+                return _schedule(settings, arguments)
+            with _progress(console, arguments, len(settings.sources)) as observer:
+                outcome = _run(settings, arguments, observer)
     except ConfigError as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except LockHeld as error:
+        return _failed(arguments, EXIT_LOCKED, f"not run: {error}")
     except (ModelFileError, NoBackendAvailable) as error:
-        print(f"briefbot: no brief written: {error}", file=sys.stderr)
-        return EXIT_NO_BRIEF
-    _print_outcome(outcome)
+        return _failed(arguments, EXIT_NO_BRIEF, f"no brief written: {error}")
+    except Exception as error:  # unattended runs end with a message and exit code, not a crash
+        log.exception("run failed")
+        return _failed(arguments, EXIT_NO_BRIEF, f"no brief written: {error!r}")
+    if getattr(arguments, "json", False):
+        print(json.dumps(run_summary(outcome, EXIT_OK), indent=2))
+    else:
+        _print_outcome(outcome)
     return EXIT_OK
+
+
+def _setup_logging(arguments: argparse.Namespace) -> Console | None:
+    """Rich log lines (and progress bars) on a terminal, plain lines elsewhere; the console
+    when there is a terminal."""
+    level = (
+        logging.WARNING if arguments.quiet else logging.DEBUG if arguments.verbose else logging.INFO
+    )
+    console = Console(stderr=True) if sys.stderr.isatty() else None
+    if console is not None:
+        handler: logging.Handler = RichHandler(console=console, show_path=False)
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    else:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+    if not arguments.verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    return console
+
+
+def _progress(
+    console: Console | None, arguments: argparse.Namespace, sources: int
+) -> AbstractContextManager[RunObserver]:
+    """Bars on a terminal, log lines elsewhere, nothing with --quiet."""
+    if arguments.quiet:
+        return nullcontext(RunObserver())
+    if console is not None:
+        return TerminalProgress(console, sources)
+    return nullcontext(LogProgress())
+
+
+def _failed(arguments: argparse.Namespace, code: int, message: str) -> int:
+    print(f"briefbot: {message}", file=sys.stderr)
+    if getattr(arguments, "json", False):
+        print(json.dumps({"status": "no brief", "exit_code": code, "error": message}, indent=2))
+    return code
+
+
+def run_summary(outcome: RunOutcome, exit_code: int) -> dict:
+    """The --json summary: the files written and the run report (without the ranking)."""
+    report = dataclasses.asdict(outcome.report)
+    report.pop("ranking")
+    return {"status": "ok", "exit_code": exit_code, "files": report.pop("files"), "report": report}
 
 
 def _database(settings: Settings, arguments: argparse.Namespace) -> Path:
@@ -102,13 +183,83 @@ def _database(settings: Settings, arguments: argparse.Namespace) -> Path:
     return arguments.db or Path(settings.database or home / "briefbot.db")
 
 
-def _run(settings: Settings, arguments: argparse.Namespace) -> RunOutcome:
-    return run_brief(
+def _out_dir(arguments: argparse.Namespace) -> Path:
+    return arguments.out or arguments.config.resolve().parent / "output"
+
+
+def _run(settings: Settings, arguments: argparse.Namespace, observer: RunObserver) -> RunOutcome:
+    return run_guarded(
         settings,
         db_path=_database(settings, arguments),
-        out_dir=arguments.out or arguments.config.resolve().parent / "output",
+        out_dir=_out_dir(arguments),
         day=arguments.date,
+        observer=observer,
     )
+
+
+def _schedule(settings: Settings, arguments: argparse.Namespace) -> int:
+    from briefbot.schedule import serve_schedule  # the scheduler is only loaded when used
+
+    serve_schedule(
+        settings,
+        config=arguments.config,
+        out_dir=_out_dir(arguments),
+        database=_database(settings, arguments),
+    )
+    return EXIT_OK
+
+
+def runs_table(database: Path, limit: int) -> str:
+    """The newest runs: when, how they ended, and what each did."""
+    with Store(database) as store:
+        runs = store.recent_runs(limit)
+    if not runs:
+        return f"no runs in {database}"
+    header = ("run", "day", "started (UTC)", "took", "status", "sources", "items new/seen")
+    header += ("stories", "model calls", "model s", "cached", "problems")
+    rows = [header]
+    for run in runs:
+        report = run["report"]
+        sources = report.get("sources", [])
+        failed = [source["name"] for source in sources if not source["ok"]]
+        problems = ([report["error"]] if report.get("error") else []) + [
+            f"{name} failed" for name in failed
+        ]
+        rows.append(
+            (
+                str(run["id"]),
+                run["day"],
+                run["started_at"][:19].replace("T", " "),
+                _took(run["started_at"], run["finished_at"], run["status"]),
+                run["status"],
+                f"{len(sources) - len(failed)}/{len(sources)}" if sources else "-",
+                f"{report.get('items_new', 0)}/{report.get('items_seen', 0)}",
+                str(report.get("stories", 0)),
+                str(report.get("model_calls", 0)),
+                f"{report.get('model_seconds', 0):.0f}",
+                str(report.get("cache_hits", 0)),
+                "; ".join(problems)[:80],
+            )
+        )
+    return _table(rows)
+
+
+def _took(started: str, finished: str | None, status: str) -> str:
+    if not finished or status == "interrupted":  # noticed by a later run, not timed
+        return "-"
+    seconds = (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+    return f"{seconds:.0f} s"
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    """Rows as aligned columns, a rule under the first."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
 
 
 def sources_table(settings: Settings, database: Path) -> str:
@@ -130,13 +281,7 @@ def sources_table(settings: Settings, database: Path) -> str:
                 known.get("last_error", "")[:60],
             )
         )
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
-    ]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    return _table([header, *rows])
 
 
 def _demo(out_dir: Path, database: Path) -> RunOutcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 
@@ -140,6 +142,39 @@ class MailSettings(_Strict):
     smtp: SmtpSettings = SmtpSettings()
 
 
+class ScheduleSettings(_Strict):
+    """When `briefbot schedule` writes the brief, in the brief's time zone: `at` or `cron`."""
+
+    at: str = "07:00"  # HH:MM or HH:MM:SS
+    cron: str | None = None  # five crontab fields, e.g. "30 6 * * 1-5"
+    misfire_grace_minutes: int = Field(default=720, ge=1)  # a late brief is still made this late
+
+    @field_validator("at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?", value):
+            raise ValueError("a time of day as HH:MM or HH:MM:SS")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_crontab(cls, value: str | None) -> str | None:
+        from apscheduler.triggers.cron import CronTrigger  # only this check needs it here
+
+        if value is not None:
+            try:
+                CronTrigger.from_crontab(value)
+            except ValueError as error:
+                raise ValueError(f"five crontab fields such as '0 7 * * *' ({error})") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_time_only(self) -> ScheduleSettings:
+        if self.cron is not None and "at" in self.model_fields_set:
+            raise ValueError("either 'at' or 'cron', not both")
+        return self
+
+
 class Settings(_Strict):
     title: str = Field(min_length=1)
     timezone: str = "UTC"
@@ -152,6 +187,8 @@ class Settings(_Strict):
     database: str | None = None
     site: SiteSettings = SiteSettings()
     mail: MailSettings = MailSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    healthcheck_url: AnyHttpUrl | None = None  # pinged at start, on success and at <url>/fail
 
     @field_validator("timezone")
     @classmethod

@@ -141,6 +141,7 @@ class Brief:
     bottom_line: list[BottomLinePoint]
     source_results: list[SourceResult] = field(default_factory=list)
     written_by: str = ""
+    run_note: str = ""  # how the run wrote it: model calls, their time, texts from the cache
 
     @property
     def failed_sources(self) -> list[SourceResult]:

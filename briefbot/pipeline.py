@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from briefbot.collect import CollectMemory, collect_all
@@ -17,11 +18,13 @@ from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
 from briefbot.models import Brief, SourceResult, Story, WrittenStory
 from briefbot.pick import day_window, rank_stories
+from briefbot.progress import RunObserver
 from briefbot.publish import publish_site
 from briefbot.render import write_brief
 from briefbot.store import Store
 from briefbot.write import Writer, make_backends
 from briefbot.write.backends import Backend
+from briefbot.write.writer import WriterStats
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ class RunReport:
     stories: int = 0
     articles_fetched: int = 0
     model_calls: int = 0
+    model_calls_reused: int = 0  # answers saved by a run that was stopped before it finished
     cache_hits: int = 0
     model_seconds: float = 0.0
     written_by: str = ""
@@ -45,13 +49,16 @@ class RunReport:
     ranking: list[dict] = field(default_factory=list)
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str, observer: RunObserver | None = None) -> Iterator[None]:
+        observer = observer or RunObserver()
         started = time.perf_counter()
         log.info("stage %s ...", name)
+        observer.stage_started(name)
         try:
             yield
         finally:
             self.stage_seconds[name] = round(time.perf_counter() - started, 3)
+            observer.stage_finished(name, self.stage_seconds[name])
 
 
 @dataclass(frozen=True)
@@ -69,16 +76,23 @@ def run_brief(
     day: date | None = None,
     now: datetime | None = None,
     backends: list[Backend] | None = None,
+    observer: RunObserver | None = None,
 ) -> RunOutcome:
     """Produce one day's brief; a failing source is reported, never fatal."""
     now = (now or datetime.now(settings.zone)).astimezone(settings.zone)
     day = day or now.date()
     report = RunReport(day=day.isoformat())
+    observer = observer or RunObserver()
+    stage = partial(report.stage, observer=observer)
     with Store(db_path) as store:
         run_id = store.start_run(day, now)
-        with report.stage("collect"):
+        with stage("collect"):
             memory = CollectMemory(store.fetch_states(), store.snapshots_before(day))
-            results = asyncio.run(collect_all(settings.sources, settings.fetch, memory, now))
+            results = asyncio.run(
+                collect_all(
+                    settings.sources, settings.fetch, memory, now, observer.source_collected
+                )
+            )
             store.save_source_results(run_id, results)
             store.save_source_health(results)
             for result in results:
@@ -88,7 +102,7 @@ def run_brief(
             report.items_seen = len(items)
             report.items_new = store.save_items(items, now)
             report.sources = [_source_summary(result) for result in results]
-        with report.stage("pick"):
+        with stage("pick"):
             start, end = day_window(day, settings.zone, now, settings.lookback_hours)
             ranked = rank_stories(
                 store.items_between(start, end),
@@ -99,15 +113,20 @@ def run_brief(
             stories = ranked[: settings.top_stories]
             report.stories = len(stories)
             report.ranking = [_explained(story, story in stories) for story in ranked[:30]]
-        with report.stage("full_text"):
+        with stage("full_text"):
             stories, report.articles_fetched = add_full_texts(stories, store, settings.fetch, now)
-        with report.stage("write"):
+        with stage("write"):
             writer = Writer(backends or make_backends(settings.model), store)
+            texts = len(stories) + 1 if stories else 0  # each story and the Bottom Line
+            observer.writing_started(texts)
             written = []
             for number, story in enumerate(stories, start=1):
                 log.info("writing story %d/%d: %s", number, len(stories), story.lead.title)
                 written.append(WrittenStory(story, writer.write_story(story)))
+                observer.text_written(number, texts, writer.stats)
             bottom_line = writer.write_bottom_line(written) if written else []
+            if written:
+                observer.text_written(texts, texts, writer.stats)
         brief = Brief(
             title=settings.title,
             day=day,
@@ -116,13 +135,15 @@ def run_brief(
             bottom_line=bottom_line,
             source_results=results,
             written_by=", ".join(writer.stats.written_by) or "no model (no stories today)",
+            run_note=_run_note(writer.stats, texts),
         )
-        with report.stage("render"):
+        with stage("render"):
             paths = write_brief(brief, out_dir)
             publish_site(brief, out_dir, settings.site)
         store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
         stats = writer.stats
         report.model_calls, report.cache_hits = stats.model_calls, stats.cache_hits
+        report.model_calls_reused = stats.calls_reused
         report.model_seconds = round(stats.model_seconds, 3)
         report.written_by = brief.written_by
         report.files = [str(path) for path in paths]
@@ -152,6 +173,16 @@ def add_full_texts(
         for story in stories
     ]
     return enriched, len(fetched)
+
+
+def _run_note(stats: WriterStats, texts: int) -> str:
+    """The brief's footer line on its writing: model calls, their time, texts from the cache."""
+    if not texts:
+        return ""
+    return (
+        f"{texts} texts: {stats.model_calls} model calls in {stats.model_seconds:.0f} s, "
+        f"{stats.cache_hits} texts from the cache."
+    )
 
 
 def _source_summary(result: SourceResult) -> dict:

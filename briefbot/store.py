@@ -405,6 +405,23 @@ class Store:
                 (status, json.dumps(report), _iso(finished_at), run_id),
             )
 
+    def close_unfinished_runs(self, status: str, error: str, finished_at: datetime) -> int:
+        """Give runs still marked running an end (`interrupted`, `failed`) and say why."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                """
+                UPDATE runs SET status = ?, finished_at = ?, report = json_set(report, '$.error', ?)
+                WHERE status = 'running'
+                """,
+                (status, _iso(finished_at), error),
+            )
+        return cursor.rowcount
+
+    def recent_runs(self, limit: int = 10) -> list[dict]:
+        """The newest runs first, each with its report."""
+        rows = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(row) | {"report": json.loads(row["report"])} for row in rows]
+
     def last_run(self, day: date | None = None) -> dict | None:
         """The newest finished-or-not run, of `day` when given."""
         row = self._db.execute(

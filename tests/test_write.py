@@ -69,9 +69,7 @@ def test_bottom_line_has_three_to_five_bullets(tiny_backend, tmp_path):
         for point in points:  # each bullet names the stories it is drawn from, and is in them
             assert point.text.strip() and point.stories
             assert all(1 <= number <= len(stories) for number in point.stories)
-            facts = SourceFacts.of(
-                [part for n in point.stories for part in _texts(written[n - 1])]
-            )
+            facts = SourceFacts.of([part for n in point.stories for part in _texts(written[n - 1])])
             assert facts.unsupported(point.text) == []
 
 

@@ -33,16 +33,24 @@ async def collect_all(
     settings: FetchSettings,
     memory: CollectMemory | None = None,
     now: datetime | None = None,
+    on_result: Callable[[SourceResult], None] | None = None,
 ) -> list[SourceResult]:
-    """Run every source's collector at once; results come back in the configured order."""
+    """Run every source's collector at once; results come back in the configured order.
+
+    `on_result` hears of each source as soon as it is done, for showing progress."""
     memory = memory or CollectMemory()
     now = now or datetime.now().astimezone()
     async with Fetcher(settings) as fetcher:
-        return list(await asyncio.gather(*(_guarded(s, fetcher, memory, now) for s in sources)))
+        results = (_guarded(s, fetcher, memory, now, on_result) for s in sources)
+        return list(await asyncio.gather(*results))
 
 
 async def _guarded(
-    source: Source, fetcher: Fetcher, memory: CollectMemory, now: datetime
+    source: Source,
+    fetcher: Fetcher,
+    memory: CollectMemory,
+    now: datetime,
+    on_result: Callable[[SourceResult], None] | None = None,
 ) -> SourceResult:
     """One collector, with any unexpected error turned into a failed result and logged."""
     try:
@@ -61,4 +69,6 @@ async def _guarded(
         log.info("%s: %s, %d items%s", source.name, result.status, len(result.items), mode)
     else:
         log.warning("%s failed: %s%s", source.name, result.error, mode)
+    if on_result is not None:
+        on_result(result)
     return result

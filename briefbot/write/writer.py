@@ -53,6 +53,7 @@ class StoryAttempt:
 @dataclass
 class WriterStats:
     model_calls: int = 0
+    calls_reused: int = 0  # raw answers saved by an earlier, unfinished run
     cache_hits: int = 0
     retries: int = 0
     first_answers: int = 0
@@ -216,12 +217,32 @@ class Writer:
         max_tokens: int,
         temperature: float | None = None,
     ) -> str:
+        """One model call. Its answer is saved at once, so a run killed before the text is done
+        does not make this call again when it is started anew."""
+        request = [messages, schema, max_tokens, temperature]
+        key = _digest([backend.name, backend.model, PROMPT_VERSION, "call", _digest(request)])
+        saved = self._store.cached_output(key)
+        if saved is not None:
+            self.stats.calls_reused += 1
+            return saved["text"]
         started = time.perf_counter()
         try:
-            return backend.complete(messages, schema, max_tokens, temperature)
+            text = backend.complete(messages, schema, max_tokens, temperature)
         finally:
+            seconds = time.perf_counter() - started
             self.stats.model_calls += 1
-            self.stats.model_seconds += time.perf_counter() - started
+            self.stats.model_seconds += seconds
+        self._store.save_output(
+            cache_key=key,
+            backend=backend.name,
+            model=backend.model,
+            prompt_version=PROMPT_VERSION,
+            kind="call",
+            input_hash=_digest(request),
+            output={"text": text},
+            seconds=seconds,
+        )
+        return text
 
     def _cached(self, kind: str, messages: Messages, produce: Callable[[Backend], dict]) -> dict:
         """The stored output for this input, or a new one from the first backend that answers."""
