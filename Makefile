@@ -19,16 +19,14 @@ demo: install
 	$(BIN)/briefbot demo
 
 lint: install
-	$(BIN)/ruff check briefbot tests
-	$(BIN)/ruff format --check briefbot tests
+	$(BIN)/ruff check briefbot tests benchmarks
+	$(BIN)/ruff format --check briefbot tests benchmarks
 
 test: lint
 	$(BIN)/python -m pytest -ra
 
 bench: install
-	$(BIN)/python benchmarks/collect.py
-	$(BIN)/python benchmarks/pick.py
-	$(BIN)/python benchmarks/models.py
+	$(BIN)/python -m benchmarks.all
 
 clean:
 	rm -rf $(VENV) output/*.html output/*.md output/*.json output/feed.xml briefbot-demo.db*

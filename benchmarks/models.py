@@ -5,7 +5,7 @@ on this machine), seconds per story, and two text checks: words per summary and 
 summary words copied verbatim (8-word runs) from the article. Speeds are also given as ratios
 to the default model, measured in the same run.
 
-    .venv/bin/python benchmarks/models.py [--stories 3]
+    .venv/bin/python -m benchmarks.models [--stories 3]
 """
 
 from __future__ import annotations

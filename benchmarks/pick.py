@@ -5,7 +5,7 @@ organisation, a version) and numbers, and is covered by 1 to 8 differently worde
 from its words and from a shared vocabulary. Prints seconds and microseconds per item at each
 size; per-item time that stays flat means near-linear growth. The baseline is the 1k run.
 
-    .venv/bin/python benchmarks/pick.py [--sizes 1000 5000 10000 50000]
+    .venv/bin/python -m benchmarks.pick [--sizes 1000 5000 10000 50000]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import random
 import time
 from datetime import UTC, datetime
 
+from benchmarks.figures import Figure
 from briefbot.models import Item
 from briefbot.pick.cluster import story_clusters
 
@@ -59,12 +60,14 @@ def synthetic_items(count: int, seed: int = 7) -> list[Item]:
     return items[:count]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000, 50000])
-    arguments = parser.parse_args()
+    arguments = parser.parse_args(argv)
     print(f"{'items':>8}{'seconds':>10}{'us/item':>10}{'vs 1k per item':>16}{'stories':>10}")
     baseline = None
+    seconds_at: dict[int, float] = {}
+    ratios: dict[int, float] = {}
     for size in arguments.sizes:
         items = synthetic_items(size)
         started = time.perf_counter()
@@ -73,8 +76,29 @@ def main() -> None:
         per_item = seconds / size * 1e6
         baseline = baseline or per_item
         ratio = per_item / baseline
+        seconds_at[size], ratios[size] = seconds, ratio
         print(f"{size:>8}{seconds:>10.3f}{per_item:>10.1f}{ratio:>15.2f}x{len(clusters):>10}")
     print("goals: 10,000 items under 1 s; per-item time flat within 2x from 1k to 10k")
+    figures = []
+    if 10_000 in seconds_at:
+        figures.append(
+            Figure(
+                "pick: cluster 10,000 items",
+                f"{seconds_at[10_000]:.2f} s",
+                "< 1 s",
+                seconds_at[10_000] < 1,
+            )
+        )
+    largest = max(ratios)
+    figures.append(
+        Figure(
+            f"pick: time per item at {largest:,} vs {min(ratios):,} items",
+            f"{ratios[largest]:.2f}x",
+            "< 2x",
+            ratios[largest] < 2,
+        )
+    )
+    return figures
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="serve the bundled demo day locally and brief it")
     demo.add_argument("--out", type=Path, default=Path("output"), help="output folder")
     demo.add_argument("--db", type=Path, default=Path("briefbot-demo.db"), help="SQLite file")
+    demo.add_argument("--json", action="store_true", help="print the run summary as JSON")
     delivery.add_parsers(commands, _day)
     return parser
 

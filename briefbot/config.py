@@ -175,6 +175,16 @@ class ScheduleSettings(_Strict):
         return self
 
 
+class BriefSettings(_Strict):
+    """One more brief from the same collection: its own topic, picking and writing."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")  # its folder in the output
+    title: str = Field(min_length=1)
+    top_stories: int = Field(default=5, ge=1, le=50)
+    topic_keywords: list[str] = []
+    sources: list[str] | None = None  # names of the sources it reads; default: all
+
+
 class Settings(_Strict):
     title: str = Field(min_length=1)
     timezone: str = "UTC"
@@ -189,6 +199,19 @@ class Settings(_Strict):
     mail: MailSettings = MailSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     healthcheck_url: AnyHttpUrl | None = None  # pinged at start, on success and at <url>/fail
+    briefs: list[BriefSettings] = []  # more briefs from the same sources, in DIR/<name>/
+
+    @model_validator(mode="after")
+    def _briefs_name_known_sources(self) -> Settings:
+        known = {source.name for source in self.sources}
+        names = [brief.name for brief in self.briefs]
+        if len(set(names)) < len(names):
+            raise ValueError("each of briefs needs its own name")
+        for brief in self.briefs:
+            unknown = sorted(set(brief.sources or ()) - known)
+            if unknown:
+                raise ValueError(f"brief {brief.name!r} names unknown sources: {unknown}")
+        return self
 
     @field_validator("timezone")
     @classmethod

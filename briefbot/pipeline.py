@@ -47,6 +47,9 @@ class RunReport:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     ranking: list[dict] = field(default_factory=list)
+    extracts: int = 0  # summaries whose model text failed the grounding check
+    notes_left_out: int = 0  # likewise for "why it matters" notes
+    briefs: list[dict] = field(default_factory=list)  # the extra briefs: name, stories
 
     @contextmanager
     def stage(self, name: str, observer: RunObserver | None = None) -> Iterator[None]:
@@ -57,15 +60,47 @@ class RunReport:
         try:
             yield
         finally:
-            self.stage_seconds[name] = round(time.perf_counter() - started, 3)
+            spent = time.perf_counter() - started  # a stage of several briefs adds up
+            self.stage_seconds[name] = round(self.stage_seconds.get(name, 0) + spent, 3)
             observer.stage_finished(name, self.stage_seconds[name])
 
 
 @dataclass(frozen=True)
 class RunOutcome:
-    brief: Brief
-    paths: list[Path]
+    brief: Brief  # the config's own brief; `briefs` holds it first, then the extra ones
+    paths: list[Path]  # every file written, the config's own brief first
     report: RunReport
+    briefs: list[Brief] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BriefPlan:
+    """What one brief takes from the run's shared collection, and where it goes."""
+
+    name: str  # "" for the config's own brief
+    title: str
+    top_stories: int
+    topic_keywords: list[str]
+    sources: frozenset[str] | None  # source names it reads; None: all
+    out_dir: Path
+
+
+def brief_plans(settings: Settings, out_dir: Path) -> list[BriefPlan]:
+    """The config's own brief, then each of `briefs:` in a folder of its own."""
+    own = BriefPlan(
+        "", settings.title, settings.top_stories, settings.topic_keywords, None, out_dir
+    )
+    return [own] + [
+        BriefPlan(
+            extra.name,
+            extra.title,
+            extra.top_stories,
+            extra.topic_keywords,
+            frozenset(extra.sources) if extra.sources is not None else None,
+            out_dir / extra.name,
+        )
+        for extra in settings.briefs
+    ]
 
 
 def run_brief(
@@ -78,7 +113,7 @@ def run_brief(
     backends: list[Backend] | None = None,
     observer: RunObserver | None = None,
 ) -> RunOutcome:
-    """Produce one day's brief; a failing source is reported, never fatal."""
+    """Produce one day's briefs from one collection; a failing source is reported, never fatal."""
     now = (now or datetime.now(settings.zone)).astimezone(settings.zone)
     day = day or now.date()
     report = RunReport(day=day.isoformat())
@@ -102,53 +137,83 @@ def run_brief(
             report.items_seen = len(items)
             report.items_new = store.save_items(items, now)
             report.sources = [_source_summary(result) for result in results]
-        with stage("pick"):
-            start, end = day_window(day, settings.zone, now, settings.lookback_hours)
-            ranked = rank_stories(
-                store.items_between(start, end),
-                min(now, end),
-                keywords=settings.topic_keywords,
-                briefed=store.briefed_before(day),
-            )
-            stories = ranked[: settings.top_stories]
-            report.stories = len(stories)
-            report.ranking = [_explained(story, story in stories) for story in ranked[:30]]
-        with stage("full_text"):
-            stories, report.articles_fetched = add_full_texts(stories, store, settings.fetch, now)
-        with stage("write"):
-            writer = Writer(backends or make_backends(settings.model), store)
-            texts = len(stories) + 1 if stories else 0  # each story and the Bottom Line
-            observer.writing_started(texts)
-            written = []
-            for number, story in enumerate(stories, start=1):
-                log.info("writing story %d/%d: %s", number, len(stories), story.lead.title)
-                written.append(WrittenStory(story, writer.write_story(story)))
-                observer.text_written(number, texts, writer.stats)
-            bottom_line = writer.write_bottom_line(written) if written else []
-            if written:
-                observer.text_written(texts, texts, writer.stats)
-        brief = Brief(
-            title=settings.title,
-            day=day,
-            posted_at=now,
-            stories=written,
-            bottom_line=bottom_line,
-            source_results=results,
-            written_by=", ".join(writer.stats.written_by) or "no model (no stories today)",
-            run_note=_run_note(writer.stats, texts),
-        )
-        with stage("render"):
-            paths = write_brief(brief, out_dir)
-            publish_site(brief, out_dir, settings.site)
-        store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
-        stats = writer.stats
-        report.model_calls, report.cache_hits = stats.model_calls, stats.cache_hits
-        report.model_calls_reused = stats.calls_reused
-        report.model_seconds = round(stats.model_seconds, 3)
-        report.written_by = brief.written_by
+        backends = backends or make_backends(settings.model)  # loaded once, shared by briefs
+        briefs, paths = [], []
+        for plan in brief_plans(settings, out_dir):
+            writer = Writer(backends, store)
+            brief = _one_brief(plan, settings, store, writer, results, day, now, report, observer)
+            with stage("render"):
+                paths += write_brief(brief, plan.out_dir)
+                publish_site(brief, plan.out_dir, settings.site)
+            briefs.append(brief)
+            _count_writing(report, writer.stats)
+            if plan.name:
+                report.briefs.append({"name": plan.name, "stories": len(brief.stories)})
+        report.written_by = briefs[0].written_by
         report.files = [str(path) for path in paths]
         store.finish_run(run_id, "ok", dataclasses.asdict(report), datetime.now(settings.zone))
-    return RunOutcome(brief, paths, report)
+    return RunOutcome(briefs[0], paths, report, briefs)
+
+
+def _one_brief(
+    plan: BriefPlan,
+    settings: Settings,
+    store: Store,
+    writer: Writer,
+    results: list[SourceResult],
+    day: date,
+    now: datetime,
+    report: RunReport,
+    observer: RunObserver,
+) -> Brief:
+    """Pick, complete and write one brief from the stored items of the day."""
+    stage = partial(report.stage, observer=observer)
+    with stage("pick"):
+        start, end = day_window(day, settings.zone, now, settings.lookback_hours)
+        items = store.items_between(start, end)
+        if plan.sources is not None:
+            items = [item for item in items if item.source in plan.sources]
+        ranked = rank_stories(
+            items, min(now, end), keywords=plan.topic_keywords, briefed=store.briefed_before(day)
+        )
+        stories = ranked[: plan.top_stories]
+        if not plan.name:
+            report.stories = len(stories)
+            report.ranking = [_explained(story, story in stories) for story in ranked[:30]]
+    with stage("full_text"):
+        stories, fetched = add_full_texts(stories, store, settings.fetch, now)
+        report.articles_fetched += fetched
+    with stage("write"):
+        texts = len(stories) + 1 if stories else 0  # each story and the Bottom Line
+        observer.writing_started(texts)
+        written = []
+        for number, story in enumerate(stories, start=1):
+            log.info("writing story %d/%d: %s", number, len(stories), story.lead.title)
+            written.append(WrittenStory(story, writer.write_story(story)))
+            observer.text_written(number, texts, writer.stats)
+        bottom_line = writer.write_bottom_line(written) if written else []
+        if written:
+            observer.text_written(texts, texts, writer.stats)
+    store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
+    return Brief(
+        title=plan.title,
+        day=day,
+        posted_at=now,
+        stories=written,
+        bottom_line=bottom_line,
+        source_results=results,
+        written_by=", ".join(writer.stats.written_by) or "no model (no stories today)",
+        run_note=_run_note(writer.stats, texts),
+    )
+
+
+def _count_writing(report: RunReport, stats: WriterStats) -> None:
+    report.model_calls += stats.model_calls
+    report.cache_hits += stats.cache_hits
+    report.model_calls_reused += stats.calls_reused
+    report.model_seconds = round(report.model_seconds + stats.model_seconds, 3)
+    report.extracts += stats.extracts
+    report.notes_left_out += stats.notes_dropped
 
 
 def add_full_texts(

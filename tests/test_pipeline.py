@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from briefbot.demo.server import serve_site
 from briefbot.demo.site import build_site
 from briefbot.pipeline import run_brief
 from tests.test_cluster import demo_event_labels, event_of
+from tests.unattended import EVENTS, event_feed
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +105,43 @@ def test_unreachable_network_still_writes_a_brief(tmp_path, capsys):
     for name in ("Dead feed", "r/LocalLLaMA", "BenchLM"):
         assert f"Failed: {name} (cannot connect" in brief
     assert (tmp_path / "briefbot.db").exists()
+
+
+def test_two_briefs_share_one_collection_and_the_cache(feed_server, tiny_model_config, tmp_path):
+    now = datetime.now(UTC)
+    news = feed_server.serve("/news.xml", event_feed(now))
+    config = tiny_model_config(
+        [{"type": "rss", "name": "News", "url": news}],
+        top_stories=3,
+        briefs=[
+            {
+                "name": "security",
+                "title": "Security Brief",
+                "top_stories": 1,
+                "topic_keywords": ["CVE", "patches"],
+                "sources": ["News"],
+            }
+        ],
+    )
+    config["model"]["embedded"]["threads"] = 1
+    settings = parse_settings(config)
+    outcome = run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out")
+
+    day = now.astimezone(settings.zone).date().isoformat()
+    assert {path.relative_to(tmp_path / "out").as_posix() for path in outcome.paths} == {
+        f"{day}.md",
+        f"{day}.html",
+        f"security/{day}.md",
+        f"security/{day}.html",
+    }
+    assert feed_server.hits["/news.xml"] == 1  # collected once for both briefs
+    main_brief, security = outcome.briefs
+    assert [w.story.lead.title for w in security.stories] == [EVENTS[2][0]]
+    assert security.title == "Security Brief" and len(main_brief.stories) == 3
+    # the story both briefs carry was written once: the second brief took it from the cache
+    shared = next(w for w in main_brief.stories if w.story.lead.title == EVENTS[2][0])
+    assert security.stories[0].text == shared.text
+    assert outcome.report.cache_hits >= 1
+    assert outcome.report.briefs == [{"name": "security", "stories": 1}]
+    with sqlite3.connect(tmp_path / "b.db") as database:
+        assert database.execute("SELECT count(*) FROM items").fetchone()[0] == len(EVENTS)

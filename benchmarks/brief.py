@@ -1,0 +1,81 @@
+"""A whole brief: `briefbot demo` with the default model, twice in a row on a fresh store.
+
+Prints the first run's wall time split by stage, the share of it not spent in the model (goal
+under 5%), the same-day re-run's wall time (goal under 2 s; every text comes from the cache)
+and the peak resident memory (RSS) of each run. Each run is its own process, so the figures
+include starting Python and loading the model.
+
+    .venv/bin/python -m benchmarks.brief
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.figures import Figure
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    seconds: float
+    peak_rss_mb: float
+    report: dict
+
+
+def run_demo(folder: Path) -> DemoRun:
+    """One `briefbot demo --json` in a process of its own, timed, with its peak RSS."""
+    command = [sys.executable, "-m", "briefbot", "-q", "demo", "--json"]
+    command += ["--out", str(folder / "out"), "--db", str(folder / "demo.db")]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(command, stdout=output)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read()
+    if process.returncode != 0:
+        raise SystemExit(f"briefbot demo failed ({process.returncode}): {text[-2000:]}")
+    return DemoRun(seconds, usage.ru_maxrss / 1024, json.loads(text)["report"])
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    with tempfile.TemporaryDirectory() as folder:
+        first = run_demo(Path(folder))
+        again = run_demo(Path(folder))
+    stages = first.report["stage_seconds"]
+    model = first.report["model_seconds"]
+    outside = first.seconds - model
+    print(f"whole brief (briefbot demo, {first.report['stories']} stories)")
+    print(f"  first run: {first.seconds:.1f} s wall, {model:.1f} s in the model")
+    for name, seconds in stages.items():
+        print(f"    {name:<10} {seconds:8.2f} s")
+    print(f"  not in the model: {outside:.1f} s = {outside / first.seconds:.1%} (goal < 5%)")
+    print(
+        f"  same-day re-run: {again.seconds:.2f} s, {again.report['model_calls']} model calls, "
+        f"{again.seconds / first.seconds:.3f}x the first run (goal < 2 s)"
+    )
+    print(f"  peak RSS: first run {first.peak_rss_mb:.0f} MB, re-run {again.peak_rss_mb:.0f} MB")
+    share = outside / first.seconds
+    return [
+        Figure("whole brief: briefbot demo, first run", f"{first.seconds:.0f} s"),
+        Figure("whole brief: share of time not in the model", f"{share:.1%}", "< 5%", share < 0.05),
+        Figure(
+            "whole brief: same-day re-run",
+            f"{again.seconds:.2f} s, {again.report['model_calls']} model calls",
+            "< 2 s",
+            again.seconds < 2,
+        ),
+        Figure("memory: peak RSS of a whole brief (embedded model)", f"{first.peak_rss_mb:.0f} MB"),
+    ]
+
+
+if __name__ == "__main__":
+    main()
