@@ -15,6 +15,11 @@ Database = Path | str
 
 URL_ENV = "BRIEFBOT_DATABASE_URL"
 
+# The help of the commands' `--db` option.
+LOCATION_HELP = (
+    "SQLite file or database URL (default: database_url, else briefbot.db beside the config)"
+)
+
 
 def database_location(text: str) -> Database:
     """A `--db` argument: a URL when it has `://`, else a SQLite file's path."""
@@ -38,6 +43,13 @@ def database_url(location: Database) -> URL:
     if isinstance(location, Path):
         return URL.create("sqlite", database=str(location.resolve()))
     return make_url(location)
+
+
+def shown(location: Database) -> str:
+    """The database as messages name it: its path, or its URL without the password."""
+    if isinstance(location, Path):
+        return str(location)
+    return database_url(location).render_as_string(hide_password=True)
 
 
 def sqlite_file(location: Database) -> Path | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
+from briefbot.database import Database
 from briefbot.models import Brief, SourceResult, Story, WrittenStory
 from briefbot.pick import day_window, rank_stories
 from briefbot.progress import RunObserver
@@ -71,7 +72,7 @@ class RunOutcome:
 def run_brief(
     settings: Settings,
     *,
-    db_path: Path,
+    db_path: Database,
     out_dir: Path,
     day: date | None = None,
     now: datetime | None = None,
