@@ -155,6 +155,7 @@ def _setup_logging(arguments: argparse.Namespace) -> Console | None:
     logging.basicConfig(level=level, handlers=[handler])
     if not arguments.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return console
 
 

@@ -8,6 +8,7 @@ advisory lock for its transaction, on SQLite the write lock from its first state
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from briefbot.database import advisory_key
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -35,6 +38,7 @@ def upgrade(engine: Engine) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"),
                 {"key": advisory_key(connection, "migrate")},
             )
+        log.info("migrating the database to schema revision %s", head)
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
