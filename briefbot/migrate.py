@@ -1,9 +1,10 @@
 """Bring a database to the newest schema with Alembic, as the store opens it.
 
 The revisions live in `briefbot/migrations/versions/`, inside the package, so a wheel carries
-them. Opening a database that is already at the newest revision costs one query. Two processes
-opening a new database at once do not both migrate it: on PostgreSQL the migration holds an
-advisory lock for its transaction, on SQLite the write lock from its first statement.
+them. Opening a database that is already at the newest revision costs two small queries. Two
+processes opening a new database at once do not both migrate it: on PostgreSQL the migration
+holds an advisory lock for its transaction, on SQLite its transaction takes the write lock as it
+begins (`BEGIN IMMEDIATE`).
 """
 
 from __future__ import annotations
