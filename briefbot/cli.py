@@ -16,6 +16,13 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from briefbot.config import ConfigError, Settings, load_settings
+from briefbot.database import (
+    LOCATION_HELP,
+    Database,
+    chosen_database,
+    database_location,
+    shown,
+)
 from briefbot.deliver import commands as delivery
 from briefbot.lock import LockHeld
 from briefbot.pipeline import RunOutcome, run_brief
@@ -53,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="write the brief of the sources in a config file")
     run.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
     run.add_argument("--out", type=Path, help="output folder (default: output/ beside the config)")
-    run.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside the config)")
+    run.add_argument("--db", type=database_location, help=LOCATION_HELP)
     run.add_argument("--date", type=_day, help="the brief's day, YYYY-MM-DD (default: today)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     _verbosity(run, default=argparse.SUPPRESS)  # also after the command: `run -q`
@@ -61,30 +68,28 @@ def build_parser() -> argparse.ArgumentParser:
     schedule = commands.add_parser("schedule", help="write the brief every day at a set time")
     schedule.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
     schedule.add_argument("--out", type=Path, help="output folder (default: output/ beside it)")
-    schedule.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside it)")
+    schedule.add_argument("--db", type=database_location, help=LOCATION_HELP)
     _verbosity(schedule, default=argparse.SUPPRESS)
 
     runs = commands.add_parser("runs", help="list recent runs and what each did")
     runs.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
-    runs.add_argument("--db", type=Path, help="SQLite file (default: briefbot.db beside it)")
+    runs.add_argument("--db", type=database_location, help=LOCATION_HELP)
     runs.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
 
     sources = commands.add_parser("sources", help="list each source's health from the store")
     sources.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
-    sources.add_argument(
-        "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
-    )
+    sources.add_argument("--db", type=database_location, help=LOCATION_HELP)
 
     explain = commands.add_parser("explain", help="show why a day's stories ranked as they did")
     explain.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
-    explain.add_argument(
-        "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
-    )
+    explain.add_argument("--db", type=database_location, help=LOCATION_HELP)
     explain.add_argument("--date", type=_day, help="the brief's day (default: the last run's)")
 
     demo = commands.add_parser("demo", help="serve the bundled demo day locally and brief it")
     demo.add_argument("--out", type=Path, default=Path("output"), help="output folder")
-    demo.add_argument("--db", type=Path, default=Path("briefbot-demo.db"), help="SQLite file")
+    demo.add_argument(
+        "--db", type=database_location, default=Path("briefbot-demo.db"), help="SQLite file or URL"
+    )
     demo.add_argument("--json", action="store_true", help="print the run summary as JSON")
     delivery.add_parsers(commands, _day)
     return parser
@@ -151,6 +156,7 @@ def _setup_logging(arguments: argparse.Namespace) -> Console | None:
     logging.basicConfig(level=level, handlers=[handler])
     if not arguments.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return console
 
 
@@ -179,9 +185,9 @@ def run_summary(outcome: RunOutcome, exit_code: int) -> dict:
     return {"status": "ok", "exit_code": exit_code, "files": report.pop("files"), "report": report}
 
 
-def _database(settings: Settings, arguments: argparse.Namespace) -> Path:
+def _database(settings: Settings, arguments: argparse.Namespace) -> Database:
     home = arguments.config.resolve().parent
-    return arguments.db or Path(settings.database or home / "briefbot.db")
+    return chosen_database(arguments.db, settings.database_url, settings.database, home)
 
 
 def _out_dir(arguments: argparse.Namespace) -> Path:
@@ -210,12 +216,12 @@ def _schedule(settings: Settings, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def runs_table(database: Path, limit: int) -> str:
+def runs_table(database: Database, limit: int) -> str:
     """The newest runs: when, how they ended, and what each did."""
     with Store(database) as store:
         runs = store.recent_runs(limit)
     if not runs:
-        return f"no runs in {database}"
+        return f"no runs in {shown(database)}"
     header = ("run", "day", "started (UTC)", "took", "status", "sources", "items new/seen")
     header += ("stories", "model calls", "model s", "cached", "problems")
     rows = [header]
@@ -263,7 +269,7 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
-def sources_table(settings: Settings, database: Path) -> str:
+def sources_table(settings: Settings, database: Database) -> str:
     """Each configured source with its last status, last success, failures and last error."""
     with Store(database) as store:
         health = {row["address"]: row for row in store.source_health()}
@@ -285,7 +291,7 @@ def sources_table(settings: Settings, database: Path) -> str:
     return _table([header, *rows])
 
 
-def _demo(out_dir: Path, database: Path) -> RunOutcome:
+def _demo(out_dir: Path, database: Database) -> RunOutcome:
     from briefbot.demo import demo_settings
     from briefbot.demo.server import serve_site
     from briefbot.demo.site import build_site
@@ -295,12 +301,12 @@ def _demo(out_dir: Path, database: Path) -> RunOutcome:
         return run_brief(demo_settings(base), db_path=database, out_dir=out_dir)
 
 
-def explain_ranking(database: Path, day: date | None) -> str:
+def explain_ranking(database: Database, day: date | None) -> str:
     """The stored ranking of a day's last run: each story's score and the score's factors."""
     with Store(database) as store:
         run = store.last_run(day)
     if run is None or not run["report"].get("ranking"):
-        return f"no ranked run{f' for {day}' if day else ''} in {database}"
+        return f"no ranked run{f' for {day}' if day else ''} in {shown(database)}"
     lines = [
         f"Ranking of the {run['day']} brief (run {run['id']}): "
         "score = weight x freshness x (1 + engagement) x coverage x change"

@@ -17,6 +17,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 
 class ConfigError(Exception):
@@ -194,7 +196,8 @@ class Settings(_Strict):
     sources: list[Source] = Field(min_length=1)
     model: ModelSettings = ModelSettings()
     fetch: FetchSettings = FetchSettings()
-    database: str | None = None
+    database: str | None = None  # a SQLite file's path
+    database_url: str | None = None  # instead: e.g. postgresql+psycopg://user@host/briefbot
     site: SiteSettings = SiteSettings()
     mail: MailSettings = MailSettings()
     schedule: ScheduleSettings = ScheduleSettings()
@@ -221,6 +224,24 @@ class Settings(_Strict):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"an IANA time zone such as 'Europe/Berlin', got {value!r}") from error
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                make_url(value)
+            except ArgumentError:
+                raise ValueError(
+                    "a database URL such as 'postgresql+psycopg://user@127.0.0.1/briefbot'"
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_database(self) -> Settings:
+        if self.database is not None and self.database_url is not None:
+            raise ValueError("either 'database' (a SQLite file) or 'database_url', not both")
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

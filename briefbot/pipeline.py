@@ -16,6 +16,7 @@ from pathlib import Path
 from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
+from briefbot.database import Database
 from briefbot.models import Brief, SourceResult, Story, WrittenStory
 from briefbot.pick import day_window, rank_stories
 from briefbot.progress import RunObserver
@@ -106,7 +107,7 @@ def brief_plans(settings: Settings, out_dir: Path) -> list[BriefPlan]:
 def run_brief(
     settings: Settings,
     *,
-    db_path: Path,
+    db_path: Database,
     out_dir: Path,
     day: date | None = None,
     now: datetime | None = None,

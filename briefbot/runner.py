@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from briefbot.config import Settings
+from briefbot.database import Database
 from briefbot.healthcheck import ping
 from briefbot.lock import RunLock
 from briefbot.pipeline import RunOutcome, run_brief
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 def run_guarded(
     settings: Settings,
     *,
-    db_path: Path,
+    db_path: Database,
     out_dir: Path,
     day: date | None = None,
     observer: RunObserver | None = None,

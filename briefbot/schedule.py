@@ -1,11 +1,11 @@
 """`briefbot schedule`: a foreground daemon that writes the brief at the configured time.
 
-APScheduler (3.x) fires a cron trigger in the brief's time zone. The job lives in a persistent
-job store (the `apscheduler_jobs` table of the briefbot database), so a restart keeps its next
-run time: a brief that fell due while the daemon was down is made when it starts again, once,
-if that is within `misfire_grace_minutes`. A machine that slept through the time makes one brief
-when it wakes, not one per missed time (coalescing). SIGTERM or SIGINT stops it cleanly: no new
-run starts, a run in progress finishes first (a second signal stops at once; the next run
+APScheduler (3.x) fires a cron trigger in the brief's time zone. The job lives in a persistent job
+store (the `apscheduler_jobs` table of the briefbot database, SQLite or PostgreSQL), so a restart
+keeps its next run time: a brief that fell due while the daemon was down is made when it starts
+again, once, if that is within `misfire_grace_minutes`. A machine that slept through the time makes
+one brief when it wakes, not one per missed time (coalescing). SIGTERM or SIGINT stops it cleanly:
+no new run starts, a run in progress finishes first (a second signal stops at once; the next run
 resumes what it left).
 """
 
@@ -27,6 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from briefbot.config import ConfigError, ScheduleSettings, Settings, load_settings
+from briefbot.database import Database, database_location, open_engine
 from briefbot.lock import LockHeld
 from briefbot.progress import LogProgress
 from briefbot.runner import run_guarded
@@ -54,7 +55,7 @@ def run_scheduled_brief(config: str, out_dir: str, database: str) -> None:
         settings = load_settings(Path(config))
         outcome = run_guarded(
             settings,
-            db_path=Path(database),
+            db_path=database_location(database),
             out_dir=Path(out_dir),
             observer=LogProgress(),
             command="schedule",
@@ -83,19 +84,19 @@ class _Stopper:
         self.requested = True
 
 
-def serve_schedule(settings: Settings, *, config: Path, out_dir: Path, database: Path) -> None:
+def serve_schedule(settings: Settings, *, config: Path, out_dir: Path, database: Database) -> None:
     """Run the brief on its schedule until SIGTERM or SIGINT; blocks in the foreground."""
     stopper = _Stopper()
     previous = {sig: signal.signal(sig, stopper) for sig in (signal.SIGTERM, signal.SIGINT)}
-    store = SQLAlchemyJobStore(url=f"sqlite:///{database.resolve()}")
+    store = SQLAlchemyJobStore(engine=open_engine(database))
     scheduler = BackgroundScheduler(jobstores={"default": store}, timezone=settings.zone)
     scheduler.add_listener(
         _job_logger(scheduler), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
     )
-    database.parent.mkdir(parents=True, exist_ok=True)
     scheduler.start(paused=True)
     try:
-        args = [str(config.resolve()), str(out_dir.resolve()), str(database.resolve())]
+        where = str(database.resolve()) if isinstance(database, Path) else database
+        args = [str(config.resolve()), str(out_dir.resolve()), where]
         job = _install_job(
             scheduler,
             brief_trigger(settings.schedule, settings.zone),

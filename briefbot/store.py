@@ -1,156 +1,65 @@
-"""The embedded database (SQLite): items, article texts, model outputs, runs, briefs,
-subscribers and mail deliveries."""
+"""The store (SQLite or PostgreSQL): items, article texts, model outputs, runs, briefs,
+subscribers and mail deliveries. The tables are in `py`, their migrations in
+`migrations/`."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Connection, Table, case, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from briefbot import tables
+from briefbot.database import Database, open_engine
+from briefbot.migrate import upgrade
 from briefbot.models import FetchState, Item, SourceResult
-
-SCHEMA_VERSION = 2
-
-# Columns added after a table was first released: (table, column, definition).
-ADDED_COLUMNS = [("items", "metadata", "TEXT NOT NULL DEFAULT '{}'")]
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS items (
-    url TEXT NOT NULL,
-    source TEXT NOT NULL,
-    source_type TEXT NOT NULL,
-    title TEXT NOT NULL,
-    published TEXT,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    teaser TEXT NOT NULL DEFAULT '',
-    text TEXT NOT NULL DEFAULT '',
-    author TEXT NOT NULL DEFAULT '',
-    discussion_url TEXT NOT NULL DEFAULT '',
-    score INTEGER NOT NULL DEFAULT 0,
-    comments INTEGER NOT NULL DEFAULT 0,
-    weight REAL NOT NULL DEFAULT 1.0,
-    metadata TEXT NOT NULL DEFAULT '{}',
-    PRIMARY KEY (url, source)
-);
-CREATE INDEX IF NOT EXISTS items_by_time ON items (coalesce(published, first_seen));
-CREATE TABLE IF NOT EXISTS articles (
-    url TEXT PRIMARY KEY,
-    text TEXT NOT NULL,
-    fetched_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS model_outputs (
-    cache_key TEXT PRIMARY KEY,
-    backend TEXT NOT NULL,
-    model TEXT NOT NULL,
-    prompt_version TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    input_hash TEXT NOT NULL,
-    output TEXT NOT NULL,
-    seconds REAL NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    day TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    report TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS source_results (
-    run_id INTEGER NOT NULL REFERENCES runs (id),
-    name TEXT NOT NULL,
-    source_type TEXT NOT NULL,
-    ok INTEGER NOT NULL,
-    error TEXT,
-    mode TEXT NOT NULL DEFAULT '',
-    item_count INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS source_health (
-    address TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    source_type TEXT NOT NULL,
-    last_status TEXT NOT NULL,
-    etag TEXT NOT NULL DEFAULT '',
-    last_modified TEXT NOT NULL DEFAULT '',
-    fresh_until TEXT,
-    retry_after TEXT,
-    final_url TEXT NOT NULL DEFAULT '',
-    last_success TEXT,
-    last_attempt TEXT,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS leaderboard_snapshots (
-    source TEXT NOT NULL,
-    day TEXT NOT NULL,
-    rows TEXT NOT NULL,
-    PRIMARY KEY (source, day)
-);
-CREATE TABLE IF NOT EXISTS brief_items (
-    day TEXT NOT NULL,
-    url TEXT NOT NULL,
-    source TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    PRIMARY KEY (day, url, source)
-);
-CREATE TABLE IF NOT EXISTS subscribers (
-    email TEXT PRIMARY KEY COLLATE NOCASE,
-    status TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    confirmed_at TEXT,
-    unsubscribed_at TEXT,
-    last_mailed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-    day TEXT NOT NULL,
-    email TEXT NOT NULL COLLATE NOCASE,
-    status TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    claimed_at TEXT NOT NULL,
-    finished_at TEXT,
-    error TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (day, email)
-);
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
+from briefbot.tables import item_time
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return _iso(moment) if moment else None
+
+
 def _parse(moment: str | None) -> datetime | None:
     return datetime.fromisoformat(moment) if moment else None
 
 
-class Store:
-    """One SQLite file. Writes are committed as they happen, so a crash loses nothing saved."""
+def _upsert(db: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT with ON CONFLICT clauses, in the connection's dialect."""
+    dialect = postgresql if db.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        with self._db:
-            self._db.executescript(SCHEMA)
-            for table, column, definition in ADDED_COLUMNS:
-                known = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
-                if column not in known:
-                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+def _longer(table: Table, new: Any, column: str) -> Any:
+    """The longer of the stored and the new text."""
+    old = table.c[column]
+    return case((func.length(new[column]) > func.length(old), new[column]), else_=old)
+
+
+def _larger(table: Table, new: Any, column: str) -> Any:
+    old = table.c[column]
+    return case((new[column] > old, new[column]), else_=old)
+
+
+class Store:
+    """One database, a SQLite file or a URL. Writes are committed as they happen, so a crash
+    loses nothing saved; the database is migrated to the newest schema when opened."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._engine = open_engine(database)
+        upgrade(self._engine)
 
     def close(self) -> None:
-        self._db.close()
+        self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -159,9 +68,18 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._db:
-            yield self._db
+    def _transaction(self) -> Iterator[Connection]:
+        """A write transaction, committed at the end of the block."""
+        with self._engine.begin() as db:
+            yield db
+
+    def _rows(self, query: Any) -> list[dict]:
+        with self._engine.connect() as db:
+            return [dict(row) for row in db.execute(query).mappings()]
+
+    def _row(self, query: Any) -> dict | None:
+        rows = self._rows(query)
+        return rows[0] if rows else None
 
     # items -----------------------------------------------------------------
 
@@ -170,71 +88,64 @@ class Store:
         new = 0
         seen = _iso(seen_at)
         with self._transaction() as db:
+            query = _upsert(db, tables.items)
+            stored = query.excluded
+            query = query.on_conflict_do_update(
+                index_elements=[tables.items.c.url, tables.items.c.source],
+                set_={
+                    "title": stored.title,
+                    "published": func.coalesce(tables.items.c.published, stored.published),
+                    "last_seen": stored.last_seen,
+                    "teaser": _longer(tables.items, stored, "teaser"),
+                    "text": _longer(tables.items, stored, "text"),
+                    "score": _larger(tables.items, stored, "score"),
+                    "comments": _larger(tables.items, stored, "comments"),
+                    "weight": stored.weight,
+                    "metadata": stored.metadata,
+                },
+            ).returning((tables.items.c.first_seen == tables.items.c.last_seen).label("is_new"))
             for item in items:
-                cursor = db.execute(
-                    """
-                    INSERT INTO items (url, source, source_type, title, published, first_seen,
-                        last_seen, teaser, text, author, discussion_url, score, comments, weight,
-                        metadata)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (url, source) DO UPDATE SET
-                        title = excluded.title,
-                        published = coalesce(items.published, excluded.published),
-                        last_seen = excluded.last_seen,
-                        teaser = CASE WHEN length(excluded.teaser) > length(items.teaser)
-                                      THEN excluded.teaser ELSE items.teaser END,
-                        text = CASE WHEN length(excluded.text) > length(items.text)
-                                    THEN excluded.text ELSE items.text END,
-                        score = max(items.score, excluded.score),
-                        comments = max(items.comments, excluded.comments),
-                        weight = excluded.weight,
-                        metadata = excluded.metadata
-                    RETURNING first_seen = last_seen AS is_new
-                    """,
-                    (
-                        item.url,
-                        item.source,
-                        item.source_type,
-                        item.title,
-                        _iso(item.published) if item.published else None,
-                        seen,
-                        seen,
-                        item.teaser,
-                        item.text,
-                        item.author,
-                        item.discussion_url,
-                        item.score,
-                        item.comments,
-                        item.weight,
-                        json.dumps(item.metadata),
-                    ),
-                )
-                new += cursor.fetchone()["is_new"]
+                row = {
+                    "url": item.url,
+                    "source": item.source,
+                    "source_type": item.source_type,
+                    "title": item.title,
+                    "published": _iso_or_none(item.published),
+                    "first_seen": seen,
+                    "last_seen": seen,
+                    "teaser": item.teaser,
+                    "text": item.text,
+                    "author": item.author,
+                    "discussion_url": item.discussion_url,
+                    "score": item.score,
+                    "comments": item.comments,
+                    "weight": item.weight,
+                    "metadata": json.dumps(item.metadata),
+                }
+                new += int(db.execute(query, row).scalar_one())
         return new
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items dated (else first seen) in [start, end)."""
-        rows = self._db.execute(
-            """
-            SELECT * FROM items
-            WHERE coalesce(published, first_seen) >= ? AND coalesce(published, first_seen) < ?
-            ORDER BY coalesce(published, first_seen) DESC, url, source
-            """,
-            (_iso(start), _iso(end)),
-        ).fetchall()
+        rows = self._rows(
+            select(tables.items)
+            .where(item_time >= _iso(start), item_time < _iso(end))
+            .order_by(item_time.desc(), tables.items.c.url, tables.items.c.source)
+        )
         return [self._item(row) for row in rows]
 
     def briefed_before(self, day: date) -> dict[str, set[str]]:
         """For each URL an earlier brief carried, the sources that brief listed for it."""
         briefed: dict[str, set[str]] = {}
-        for row in self._db.execute(
-            "SELECT url, source FROM brief_items WHERE day < ?", (day.isoformat(),)
-        ):
+        query = select(tables.brief_items.c.url, tables.brief_items.c.source).where(
+            tables.brief_items.c.day < day.isoformat()
+        )
+        for row in self._rows(query):
             briefed.setdefault(row["url"], set()).add(row["source"])
         return briefed
 
     @staticmethod
-    def _item(row: sqlite3.Row) -> Item:
+    def _item(row: Mapping[str, Any]) -> Item:
         return Item(
             url=row["url"],
             title=row["title"],
@@ -254,22 +165,28 @@ class Store:
     # article texts ---------------------------------------------------------
 
     def article_text(self, url: str) -> str | None:
-        row = self._db.execute("SELECT text FROM articles WHERE url = ?", (url,)).fetchone()
+        row = self._row(select(tables.articles.c.text).where(tables.articles.c.url == url))
         return row["text"] if row else None
 
     def save_article_text(self, url: str, text: str, fetched_at: datetime) -> None:
         with self._transaction() as db:
+            query = _upsert(db, tables.articles)
             db.execute(
-                "INSERT OR REPLACE INTO articles (url, text, fetched_at) VALUES (?, ?, ?)",
-                (url, text, _iso(fetched_at)),
+                query.on_conflict_do_update(
+                    index_elements=[tables.articles.c.url],
+                    set_={"text": query.excluded.text, "fetched_at": query.excluded.fetched_at},
+                ),
+                {"url": url, "text": text, "fetched_at": _iso(fetched_at)},
             )
 
     # model outputs ---------------------------------------------------------
 
     def cached_output(self, cache_key: str) -> dict | None:
-        row = self._db.execute(
-            "SELECT output FROM model_outputs WHERE cache_key = ?", (cache_key,)
-        ).fetchone()
+        row = self._row(
+            select(tables.model_outputs.c.output).where(
+                tables.model_outputs.c.cache_key == cache_key
+            )
+        )
         return json.loads(row["output"]) if row else None
 
     def save_output(
@@ -284,24 +201,25 @@ class Store:
         output: dict,
         seconds: float,
     ) -> None:
+        row = {
+            "cache_key": cache_key,
+            "backend": backend,
+            "model": model,
+            "prompt_version": prompt_version,
+            "kind": kind,
+            "input_hash": input_hash,
+            "output": json.dumps(output, ensure_ascii=False),
+            "seconds": seconds,
+            "created_at": _iso(datetime.now(UTC)),
+        }
         with self._transaction() as db:
+            query = _upsert(db, tables.model_outputs)
             db.execute(
-                """
-                INSERT OR REPLACE INTO model_outputs (cache_key, backend, model, prompt_version,
-                    kind, input_hash, output, seconds, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    cache_key,
-                    backend,
-                    model,
-                    prompt_version,
-                    kind,
-                    input_hash,
-                    json.dumps(output, ensure_ascii=False),
-                    seconds,
-                    _iso(datetime.now(UTC)),
+                query.on_conflict_do_update(
+                    index_elements=[tables.model_outputs.c.cache_key],
+                    set_={name: query.excluded[name] for name in row if name != "cache_key"},
                 ),
+                row,
             )
 
     # source health and fetch state ----------------------------------------
@@ -320,162 +238,205 @@ class Store:
                 consecutive_failures=row["consecutive_failures"],
                 last_error=row["last_error"],
             )
-            for row in self._db.execute("SELECT * FROM source_health")
+            for row in self._rows(select(tables.source_health))
         }
 
     def save_source_health(self, results: Iterable[SourceResult]) -> None:
         """Record each source's fetch state and how its last run ended."""
         rows = [
-            (
-                result.address,
-                result.name,
-                result.source_type,
-                result.status,
-                state.etag,
-                state.last_modified,
-                _iso(state.fresh_until) if state.fresh_until else None,
-                _iso(state.retry_after) if state.retry_after else None,
-                state.final_url,
-                _iso(state.last_success) if state.last_success else None,
-                _iso(state.last_attempt) if state.last_attempt else None,
-                state.consecutive_failures,
-                state.last_error,
-            )
+            {
+                "address": result.address,
+                "name": result.name,
+                "source_type": result.source_type,
+                "last_status": result.status,
+                "etag": state.etag,
+                "last_modified": state.last_modified,
+                "fresh_until": _iso_or_none(state.fresh_until),
+                "retry_after": _iso_or_none(state.retry_after),
+                "final_url": state.final_url,
+                "last_success": _iso_or_none(state.last_success),
+                "last_attempt": _iso_or_none(state.last_attempt),
+                "consecutive_failures": state.consecutive_failures,
+                "last_error": state.last_error,
+            }
             for result in results
             if result.address and (state := result.state) is not None
         ]
+        if not rows:
+            return
         with self._transaction() as db:
-            db.executemany(
-                f"INSERT OR REPLACE INTO source_health VALUES ({', '.join(['?'] * 13)})",
+            query = _upsert(db, tables.source_health)
+            db.execute(
+                query.on_conflict_do_update(
+                    index_elements=[tables.source_health.c.address],
+                    set_={name: query.excluded[name] for name in rows[0] if name != "address"},
+                ),
                 rows,
             )
 
     def source_health(self) -> list[dict]:
-        rows = self._db.execute("SELECT * FROM source_health ORDER BY name").fetchall()
-        return [dict(row) for row in rows]
+        return self._rows(select(tables.source_health).order_by(tables.source_health.c.name))
 
     # leaderboard snapshots -------------------------------------------------
 
     def save_snapshot(self, source: str, day: date, rows: Iterable[dict]) -> None:
         with self._transaction() as db:
+            query = _upsert(db, tables.leaderboard_snapshots)
             db.execute(
-                "INSERT OR REPLACE INTO leaderboard_snapshots (source, day, rows) VALUES (?, ?, ?)",
-                (source, day.isoformat(), json.dumps(list(rows))),
+                query.on_conflict_do_update(
+                    index_elements=[
+                        tables.leaderboard_snapshots.c.source,
+                        tables.leaderboard_snapshots.c.day,
+                    ],
+                    set_={"rows": query.excluded.rows},
+                ),
+                {"source": source, "day": day.isoformat(), "rows": json.dumps(list(rows))},
             )
 
     def snapshots_before(self, day: date) -> dict[str, list[dict]]:
         """The latest snapshot of each leaderboard taken before `day`."""
-        rows = self._db.execute(
-            """
-            SELECT source, rows FROM leaderboard_snapshots AS s
-            WHERE day = (SELECT max(day) FROM leaderboard_snapshots
-                         WHERE source = s.source AND day < ?)
-            """,
-            (day.isoformat(),),
-        ).fetchall()
+        earlier = tables.leaderboard_snapshots.alias("earlier")
+        latest = (
+            select(func.max(earlier.c.day))
+            .where(earlier.c.source == tables.leaderboard_snapshots.c.source)
+            .where(earlier.c.day < day.isoformat())
+            .scalar_subquery()
+        )
+        rows = self._rows(
+            select(
+                tables.leaderboard_snapshots.c.source, tables.leaderboard_snapshots.c.rows
+            ).where(tables.leaderboard_snapshots.c.day == latest)
+        )
         return {row["source"]: json.loads(row["rows"]) for row in rows}
 
     # runs and briefs -------------------------------------------------------
 
     def start_run(self, day: date, started_at: datetime) -> int:
         with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO runs (day, started_at) VALUES (?, ?)",
-                (day.isoformat(), _iso(started_at)),
-            )
-        return int(cursor.lastrowid)
+            return db.execute(
+                insert(tables.runs).returning(tables.runs.c.id),
+                {"day": day.isoformat(), "started_at": _iso(started_at)},
+            ).scalar_one()
 
     def save_source_results(self, run_id: int, results: Iterable[SourceResult]) -> None:
-        with self._transaction() as db:
-            db.executemany(
-                """
-                INSERT INTO source_results (run_id, name, source_type, ok, error, mode, item_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    (run_id, r.name, r.source_type, r.ok, r.error, r.mode, len(r.items))
-                    for r in results
-                ],
-            )
+        rows = [
+            {
+                "run_id": run_id,
+                "name": r.name,
+                "source_type": r.source_type,
+                "ok": r.ok,
+                "error": r.error,
+                "mode": r.mode,
+                "item_count": len(r.items),
+            }
+            for r in results
+        ]
+        if rows:
+            with self._transaction() as db:
+                db.execute(insert(tables.source_results), rows)
 
     def finish_run(self, run_id: int, status: str, report: dict, finished_at: datetime) -> None:
         with self._transaction() as db:
             db.execute(
-                "UPDATE runs SET status = ?, report = ?, finished_at = ? WHERE id = ?",
-                (status, json.dumps(report), _iso(finished_at), run_id),
+                update(tables.runs)
+                .where(tables.runs.c.id == run_id)
+                .values(status=status, report=json.dumps(report), finished_at=_iso(finished_at))
             )
 
     def close_unfinished_runs(self, status: str, error: str, finished_at: datetime) -> int:
         """Give runs still marked running an end (`interrupted`, `failed`) and say why."""
         with self._transaction() as db:
-            cursor = db.execute(
-                """
-                UPDATE runs SET status = ?, finished_at = ?, report = json_set(report, '$.error', ?)
-                WHERE status = 'running'
-                """,
-                (status, _iso(finished_at), error),
-            )
-        return cursor.rowcount
+            unfinished = db.execute(
+                select(tables.runs.c.id, tables.runs.c.report).where(
+                    tables.runs.c.status == "running"
+                )
+            ).all()
+            for run_id, report in unfinished:
+                db.execute(
+                    update(tables.runs)
+                    .where(tables.runs.c.id == run_id)
+                    .values(
+                        status=status,
+                        finished_at=_iso(finished_at),
+                        report=json.dumps(json.loads(report) | {"error": error}),
+                    )
+                )
+        return len(unfinished)
 
     def recent_runs(self, limit: int = 10) -> list[dict]:
         """The newest runs first, each with its report."""
-        rows = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        return [dict(row) | {"report": json.loads(row["report"])} for row in rows]
+        rows = self._rows(select(tables.runs).order_by(tables.runs.c.id.desc()).limit(limit))
+        return [row | {"report": json.loads(row["report"])} for row in rows]
 
     def last_run(self, day: date | None = None) -> dict | None:
         """The newest finished-or-not run, of `day` when given."""
-        row = self._db.execute(
-            "SELECT * FROM runs WHERE ? IS NULL OR day = ? ORDER BY id DESC LIMIT 1",
-            (day and day.isoformat(), day and day.isoformat()),
-        ).fetchone()
-        return dict(row) | {"report": json.loads(row["report"])} if row else None
+        query = select(tables.runs).order_by(tables.runs.c.id.desc()).limit(1)
+        if day is not None:
+            query = query.where(tables.runs.c.day == day.isoformat())
+        row = self._row(query)
+        return row | {"report": json.loads(row["report"])} if row else None
 
     def mark_briefed(self, day: date, entries: list[tuple[str, str]]) -> None:
         """Record the (url, source) pairs a day's brief used, replacing an earlier run's."""
         with self._transaction() as db:
-            db.execute("DELETE FROM brief_items WHERE day = ?", (day.isoformat(),))
-            db.executemany(
-                "INSERT OR IGNORE INTO brief_items (day, url, source, position)"
-                " VALUES (?, ?, ?, ?)",
-                [(day.isoformat(), url, source, n) for n, (url, source) in enumerate(entries)],
+            db.execute(
+                delete(tables.brief_items).where(tables.brief_items.c.day == day.isoformat())
             )
+            if entries:
+                db.execute(
+                    _upsert(db, tables.brief_items).on_conflict_do_nothing(),
+                    [
+                        {"day": day.isoformat(), "url": url, "source": source, "position": n}
+                        for n, (url, source) in enumerate(entries)
+                    ],
+                )
 
     # subscribers -----------------------------------------------------------
 
     def request_subscription(self, email: str, now: datetime) -> str:
         """A form sign-up: a new or unsubscribed address becomes pending; return its status."""
         with self._transaction() as db:
+            query = _upsert(db, tables.subscribers)
             db.execute(
-                """
-                INSERT INTO subscribers (email, status, created_at) VALUES (?, 'pending', ?)
-                ON CONFLICT (email) DO UPDATE SET status = 'pending',
-                    created_at = excluded.created_at
-                WHERE subscribers.status = 'unsubscribed'
-                """,
-                (email, _iso(now)),
+                query.on_conflict_do_update(
+                    index_elements=[tables.subscribers.c.email],
+                    set_={"status": "pending", "created_at": query.excluded.created_at},
+                    where=tables.subscribers.c.status == "unsubscribed",
+                ),
+                {"email": email, "status": "pending", "created_at": _iso(now)},
             )
         return self.subscriber(email)["status"]
 
     def add_subscriber(self, email: str, now: datetime) -> None:
         """An operator's sign-up: the address is confirmed at once."""
         with self._transaction() as db:
+            query = _upsert(db, tables.subscribers)
             db.execute(
-                """
-                INSERT INTO subscribers (email, status, created_at, confirmed_at)
-                VALUES (?, 'confirmed', ?, ?)
-                ON CONFLICT (email) DO UPDATE SET status = 'confirmed',
-                    confirmed_at = excluded.confirmed_at, unsubscribed_at = NULL
-                """,
-                (email, _iso(now), _iso(now)),
+                query.on_conflict_do_update(
+                    index_elements=[tables.subscribers.c.email],
+                    set_={
+                        "status": "confirmed",
+                        "confirmed_at": query.excluded.confirmed_at,
+                        "unsubscribed_at": None,
+                    },
+                ),
+                {
+                    "email": email,
+                    "status": "confirmed",
+                    "created_at": _iso(now),
+                    "confirmed_at": _iso(now),
+                },
             )
 
     def confirm_subscriber(self, email: str, now: datetime) -> bool:
         """Confirm a pending address; True when it is confirmed now or already was."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?"
-                " WHERE email = ? AND status = 'pending'",
-                (_iso(now), email),
+                update(tables.subscribers)
+                .where(
+                    tables.subscribers.c.email == email, tables.subscribers.c.status == "pending"
+                )
+                .values(status="confirmed", confirmed_at=_iso(now))
             )
         known = self.subscriber(email)
         return known is not None and known["status"] == "confirmed"
@@ -483,36 +444,43 @@ class Store:
     def unsubscribe(self, email: str, now: datetime) -> bool:
         """Stop mailing an address; True when it was subscribed or pending."""
         with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ?"
-                " WHERE email = ? AND status != 'unsubscribed'",
-                (_iso(now), email),
+            result = db.execute(
+                update(tables.subscribers)
+                .where(
+                    tables.subscribers.c.email == email,
+                    tables.subscribers.c.status != "unsubscribed",
+                )
+                .values(status="unsubscribed", unsubscribed_at=_iso(now))
             )
-        return cursor.rowcount > 0
+        return result.rowcount > 0
 
     def remove_subscriber(self, email: str) -> bool:
         """Forget an address altogether; True when it was known."""
         with self._transaction() as db:
-            cursor = db.execute("DELETE FROM subscribers WHERE email = ?", (email,))
-        return cursor.rowcount > 0
+            result = db.execute(
+                delete(tables.subscribers).where(tables.subscribers.c.email == email)
+            )
+        return result.rowcount > 0
 
     def note_confirmation_mail(self, email: str, now: datetime) -> None:
         with self._transaction() as db:
             db.execute(
-                "UPDATE subscribers SET last_mailed_at = ? WHERE email = ?", (_iso(now), email)
+                update(tables.subscribers)
+                .where(tables.subscribers.c.email == email)
+                .values(last_mailed_at=_iso(now))
             )
 
     def subscriber(self, email: str) -> dict | None:
-        row = self._db.execute("SELECT * FROM subscribers WHERE email = ?", (email,)).fetchone()
-        return dict(row) if row else None
+        return self._row(select(tables.subscribers).where(tables.subscribers.c.email == email))
 
     def subscribers(self, status: str | None = None) -> list[dict]:
         """Every subscriber (of one status when given), oldest first."""
-        rows = self._db.execute(
-            "SELECT * FROM subscribers WHERE ? IS NULL OR status = ? ORDER BY created_at, email",
-            (status, status),
-        ).fetchall()
-        return [dict(row) for row in rows]
+        query = select(tables.subscribers).order_by(
+            tables.subscribers.c.created_at, tables.subscribers.c.email
+        )
+        if status is not None:
+            query = query.where(tables.subscribers.c.status == status)
+        return self._rows(query)
 
     # deliveries ------------------------------------------------------------
 
@@ -521,20 +489,29 @@ class Store:
 
         Returns the claimed delivery (a retried one keeps its first Message-ID), or None when the
         brief was sent to the address already or may have been ('sending' when a run stopped).
+        The claim is one row-locking UPDATE, so of two claims at once on PostgreSQL the second
+        sees what the first committed; one sender at a time is the send lock's job.
         """
+        key = {"day": day.isoformat(), "email": email}
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO deliveries (day, email, status, message_id, claimed_at)"
-                " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT (day, email) DO NOTHING",
-                (day.isoformat(), email, message_id, _iso(now)),
+                _upsert(db, tables.deliveries).on_conflict_do_nothing(),
+                key | {"status": "claimed", "message_id": message_id, "claimed_at": _iso(now)},
             )
-            cursor = db.execute(
-                "UPDATE deliveries SET status = 'claimed', claimed_at = ?"
-                " WHERE day = ? AND email = ? AND status IN ('claimed', 'failed')"
-                " RETURNING *",
-                (_iso(now), day.isoformat(), email),
+            row = (
+                db.execute(
+                    update(tables.deliveries)
+                    .where(
+                        tables.deliveries.c.day == key["day"],
+                        tables.deliveries.c.email == email,
+                        tables.deliveries.c.status.in_(["claimed", "failed"]),
+                    )
+                    .values(status="claimed", claimed_at=_iso(now))
+                    .returning(*tables.deliveries.c)
+                )
+                .mappings()
+                .first()
             )
-            row = cursor.fetchone()
         return dict(row) if row else None
 
     def mark_delivery(
@@ -544,22 +521,28 @@ class Store:
         finished = _iso(now) if status in ("sent", "failed") else None
         with self._transaction() as db:
             db.execute(
-                "UPDATE deliveries SET status = ?, finished_at = ?, error = ?"
-                " WHERE day = ? AND email = ?",
-                (status, finished, error, day.isoformat(), email),
+                update(tables.deliveries)
+                .where(
+                    tables.deliveries.c.day == day.isoformat(), tables.deliveries.c.email == email
+                )
+                .values(status=status, finished_at=finished, error=error)
             )
 
     def deliveries(self, day: date) -> list[dict]:
-        rows = self._db.execute(
-            "SELECT * FROM deliveries WHERE day = ? ORDER BY claimed_at, email",
-            (day.isoformat(),),
-        ).fetchall()
-        return [dict(row) for row in rows]
+        return self._rows(
+            select(tables.deliveries)
+            .where(tables.deliveries.c.day == day.isoformat())
+            .order_by(tables.deliveries.c.claimed_at, tables.deliveries.c.email)
+        )
 
     # settings kept in the store --------------------------------------------
 
     def kept_value(self, key: str, make: Callable[[], str]) -> str:
         """The value stored under `key`, made and stored on first use."""
         with self._transaction() as db:
-            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, make()))
-            return db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()["value"]
+            db.execute(
+                _upsert(db, tables.meta).on_conflict_do_nothing(), {"key": key, "value": make()}
+            )
+            return db.execute(
+                select(tables.meta.c.value).where(tables.meta.c.key == key)
+            ).scalar_one()

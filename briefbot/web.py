@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from briefbot.config import Settings
+from briefbot.database import Database
 from briefbot.deliver.addresses import BadAddress, normalized_address
 from briefbot.deliver.mail import confirmation_message, link
 from briefbot.deliver.smtp import send_one, smtp_options
@@ -56,7 +57,7 @@ class RateLimiter:
 
 def make_app(
     settings: Settings,
-    database: Path,
+    database: Database,
     out_dir: Path,
     environ: Mapping[str, str] = os.environ,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),

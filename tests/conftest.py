@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from briefbot.database import Database
+from tests.databases import fresh_postgres_schema
 from tests.loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +127,16 @@ class FeedServer(LoopbackServer):
 def feed_server() -> Iterator[FeedServer]:
     with FeedServer() as server:
         yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A new, empty store location: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield tmp_path / "b.db"
+        return
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from briefbot.cli import main
 from briefbot.config import ConfigError, load_settings
+from briefbot.database import URL_ENV, chosen_database, database_location
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,3 +85,26 @@ def test_cli_reports_bad_config_and_exits_2(tmp_path, capsys):
     error = capsys.readouterr().err.strip()
     assert error.startswith(f"briefbot: {path}: top_stories: expected")
     assert len(error.splitlines()) == 1
+
+
+def test_the_database_is_the_flag_else_the_environment_else_the_config(tmp_path):
+    url = "postgresql+psycopg://briefbot@127.0.0.1/briefbot"
+    env = {URL_ENV: url}
+    assert chosen_database(None, None, None, tmp_path, {}) == tmp_path / "briefbot.db"
+    assert chosen_database(None, None, "x.db", tmp_path, {}) == Path("x.db")
+    assert chosen_database(None, url, None, tmp_path, {}) == url
+    assert chosen_database(None, None, "x.db", tmp_path, env) == url
+    assert chosen_database(database_location("y.db"), url, None, tmp_path, env) == Path("y.db")
+    assert database_location("sqlite:///y.db") == "sqlite:///y.db"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("database_url: not a url\n", "database_url: expected a database URL"),
+        ("database: a.db\ndatabase_url: sqlite:///b.db\n", "not both"),
+    ],
+)
+def test_a_bad_database_setting_is_named(tmp_path, extra, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(write(tmp_path, MINIMAL + extra))

@@ -6,14 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from briefbot.config import MailSettings, SmtpSettings
+from briefbot.database import Database
 from briefbot.deliver.addresses import BadAddress, normalized_address
 from briefbot.deliver.mail import brief_message, link
 from briefbot.deliver.send import SendBusy, send_brief, send_lock
@@ -117,18 +118,18 @@ def test_smtp_settings_come_from_the_environment_over_the_config():
     assert smtp_options(SmtpSettings(), {}).port == 587
 
 
-def _subscribed_store(path: Path, count: int) -> list[str]:
+def _subscribed_store(database: Database, count: int) -> list[str]:
     emails = [f"reader{n}@example.org" for n in range(1, count + 1)]
-    with Store(path) as store:
+    with Store(database) as store:
         for email in emails:
             store.add_subscriber(email, datetime.now(UTC))
     return emails
 
 
-def test_send_mails_each_confirmed_subscriber_once_at_the_configured_pace(tmp_path):
-    emails = _subscribed_store(tmp_path / "b.db", 4)
+def test_send_mails_each_confirmed_subscriber_once_at_the_configured_pace(database):
+    emails = _subscribed_store(database, 4)
     brief = PublishedBrief.from_brief(fixed_brief())
-    with Mailbox() as mailbox, Store(tmp_path / "b.db") as store:
+    with Mailbox() as mailbox, Store(database) as store:
         store.request_subscription("pending@example.org", datetime.now(UTC))
         options = smtp_options(SmtpSettings(host=mailbox.host, port=mailbox.port, security="none"))
         arguments = {
@@ -151,22 +152,63 @@ def test_send_mails_each_confirmed_subscriber_once_at_the_configured_pace(tmp_pa
         assert [d["status"] for d in store.deliveries(brief.day)] == ["sent"] * 4
 
 
-def test_a_second_sender_on_the_same_database_is_refused(tmp_path):
-    with send_lock(tmp_path / "b.db"), pytest.raises(SendBusy), send_lock(tmp_path / "b.db"):
+def test_a_second_sender_on_the_same_database_is_refused(database):
+    with send_lock(database), pytest.raises(SendBusy), send_lock(database):
+        pass
+    with send_lock(database):  # and it is free again
         pass
 
 
+def test_two_senders_at_once_mail_each_subscriber_once(database):
+    emails = _subscribed_store(database, 3)
+    brief = PublishedBrief.from_brief(fixed_brief())
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+    with Mailbox() as mailbox:
+        options = smtp_options(SmtpSettings(host=mailbox.host, port=mailbox.port, security="none"))
+
+        def sender() -> None:
+            with Store(database) as store:
+                start.wait()
+                try:
+                    outcomes.append(
+                        send_brief(
+                            store,
+                            brief,
+                            mail=MailSettings(from_address="brief@example.org", per_minute=300),
+                            smtp=options,
+                            tokens=Tokens(SECRET, 48),
+                            base_url=BASE,
+                            environment=make_environment(),
+                        )
+                    )
+                except SendBusy as error:
+                    outcomes.append(error)
+
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert mailbox.copies() == {email: 1 for email in emails}
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["SendBusy", "SendReport"]
+    [report] = [outcome for outcome in outcomes if not isinstance(outcome, SendBusy)]
+    assert report.sent == emails
+
+
 @pytest.mark.parametrize("moment", ["between messages", "during DATA"])
-def test_send_killed_half_way_and_run_again_delivers_exactly_one_copy_each(tmp_path, moment):
+def test_send_killed_half_way_and_run_again_delivers_exactly_one_copy_each(
+    tmp_path, database, moment
+):
     """The sender is SIGKILLed while mailing the 4th of 6 subscribers: before the 4th
     transaction starts, or after the server has the 4th message but before the sender hears so.
     A second run mails everyone else; nobody gets two copies and nobody is skipped."""
-    emails = _subscribed_store(tmp_path / "b.db", 6)
+    emails = _subscribed_store(database, 6)
     out_dir = tmp_path / "output"
     with Mailbox() as mailbox:
         config = write_config(tmp_path, mailbox, BASE, per_minute=6000)
         publish_fixed_brief(out_dir, BASE)
-        command = ("send", "--config", str(config), "--db", str(tmp_path / "b.db"))
+        command = ("send", "--config", str(config), "--db", str(database))
         command += ("--out", str(out_dir), "--date", DAY)
         running: list[subprocess.Popen] = []
         if moment == "between messages":
@@ -182,7 +224,7 @@ def test_send_killed_half_way_and_run_again_delivers_exactly_one_copy_each(tmp_p
         rerun = _briefbot(*command)
         output = rerun.communicate(timeout=60)[0]
         assert mailbox.copies() == {email: 1 for email in emails}, output
-        with Store(tmp_path / "b.db") as store:
+        with Store(database) as store:
             statuses = {d["email"]: d["status"] for d in store.deliveries(fixed_brief().day)}
         if moment == "between messages":
             assert rerun.returncode == 0, output
@@ -196,10 +238,10 @@ def test_send_killed_half_way_and_run_again_delivers_exactly_one_copy_each(tmp_p
             assert statuses[emails[3]] == "sending"
 
 
-def test_a_refused_recipient_is_recorded_and_tried_again_on_the_next_run(tmp_path):
-    emails = _subscribed_store(tmp_path / "b.db", 2)
+def test_a_refused_recipient_is_recorded_and_tried_again_on_the_next_run(database):
+    emails = _subscribed_store(database, 2)
     brief = PublishedBrief.from_brief(fixed_brief())
-    with Mailbox() as mailbox, Store(tmp_path / "b.db") as store:
+    with Mailbox() as mailbox, Store(database) as store:
         refuse = {emails[0]}
 
         async def rcpt(server, session, envelope, address, options):

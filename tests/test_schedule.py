@@ -75,7 +75,7 @@ def test_scheduled_brief_is_written_once_and_sigterm_stops_cleanly(tmp_path, tin
         assert len(ended) == 1 and ended[0][1] == "ok"
         started = datetime.fromisoformat(ended[0][0])
         assert due.replace(microsecond=0) <= started < due + timedelta(seconds=10)
-        assert len(list(tmp_path.glob("output/*"))) == 2  # one brief: .md and .html
+        assert len(list(tmp_path.glob("output/*.md"))) == 1  # one brief
         # the job stays stored for the next day
         stored = query(database, "SELECT id, next_run_time FROM apscheduler_jobs")
         assert [job for job, _ in stored] == [JOB_ID]

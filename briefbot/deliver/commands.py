@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from briefbot.config import Settings
+from briefbot.database import LOCATION_HELP, Database, database_location
 from briefbot.deliver.addresses import BadAddress, normalized_address
 from briefbot.deliver.send import SendBusy, SendReport, send_brief
 from briefbot.deliver.smtp import smtp_options
@@ -31,9 +32,7 @@ def add_parsers(
 
     def common(parser: argparse.ArgumentParser, out: bool = False) -> None:
         parser.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
-        parser.add_argument(
-            "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
-        )
+        parser.add_argument("--db", type=database_location, help=LOCATION_HELP)
         if out:
             parser.add_argument(
                 "--out", type=Path, help="output folder (default: output/ beside the config)"
@@ -66,7 +65,7 @@ def add_parsers(
 
 
 def run_command(
-    arguments: argparse.Namespace, settings: Settings, database: Path, out_dir: Path
+    arguments: argparse.Namespace, settings: Settings, database: Database, out_dir: Path
 ) -> int:
     """Run a delivery command; return the exit code."""
     if arguments.command == "subscribers":
@@ -76,7 +75,7 @@ def run_command(
     return _serve(arguments, settings, database, out_dir)
 
 
-def _subscribers(arguments: argparse.Namespace, database: Path) -> int:
+def _subscribers(arguments: argparse.Namespace, database: Database) -> int:
     now = datetime.now(UTC)
     with Store(database) as store:
         if arguments.action == "list":
@@ -105,7 +104,9 @@ def _subscribers(arguments: argparse.Namespace, database: Path) -> int:
         return code
 
 
-def _send(arguments: argparse.Namespace, settings: Settings, database: Path, out_dir: Path) -> int:
+def _send(
+    arguments: argparse.Namespace, settings: Settings, database: Database, out_dir: Path
+) -> int:
     day = arguments.date or datetime.now(settings.zone).date()
     brief = read_brief(out_dir, day)
     if brief is None:
@@ -150,7 +151,9 @@ def _print_report(report: SendReport) -> None:
         print(f"  in doubt: {email}: a run stopped while handing it over (see --resend-in-doubt)")
 
 
-def _serve(arguments: argparse.Namespace, settings: Settings, database: Path, out_dir: Path) -> int:
+def _serve(
+    arguments: argparse.Namespace, settings: Settings, database: Database, out_dir: Path
+) -> int:
     import uvicorn
 
     from briefbot.web import make_app

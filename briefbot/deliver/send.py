@@ -10,7 +10,6 @@ is *in doubt*, never sent again automatically, and reported (`--resend-in-doubt`
 
 from __future__ import annotations
 
-import fcntl
 import smtplib
 import time
 from collections.abc import Callable, Iterator
@@ -18,14 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from pathlib import Path
 
 from jinja2 import Environment
 
 from briefbot.config import MailSettings
+from briefbot.database import Database, shown
 from briefbot.deliver.mail import brief_message, link, new_message_id
 from briefbot.deliver.smtp import SmtpOptions, connect, hand_over
 from briefbot.deliver.tokens import Tokens
+from briefbot.lock import LockHeld, RunLock
 from briefbot.publish import PublishedBrief
 from briefbot.store import Store
 
@@ -50,15 +50,18 @@ class SendReport:
 
 
 @contextmanager
-def send_lock(database: Path) -> Iterator[None]:
-    """One sender per database at a time; the OS drops the lock when a sender dies."""
-    path = database.with_name(database.name + ".send.lock")
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SendBusy(f"another briefbot send is running on {database}") from None
+def send_lock(database: Database) -> Iterator[None]:
+    """One sender per database at a time (`<db>.send.lock`, on PostgreSQL an advisory lock); the
+    lock goes when a sender dies. So a `claimed` delivery is always a stopped sender's."""
+    lock = RunLock(database, command="send", purpose="send")
+    try:
+        lock.acquire()
+    except LockHeld:
+        raise SendBusy(f"another briefbot send is running on {shown(database)}") from None
+    try:
         yield
+    finally:
+        lock.release()
 
 
 class _Pace:
@@ -90,7 +93,7 @@ def send_brief(
     report = SendReport(day=brief.day.isoformat())
     pace = _Pace(mail.per_minute)
     connection: smtplib.SMTP | None = None
-    with send_lock(store.path):
+    with send_lock(store.database):
         if resend_in_doubt:
             for delivery in store.deliveries(brief.day):
                 if delivery["status"] == "sending":
