@@ -20,7 +20,7 @@ from briefbot.config import EmbeddedSettings
 from briefbot.store import Store
 from briefbot.write import Writer
 from briefbot.write.backends import EmbeddedBackend
-from briefbot.write.quality import load_cases, measure
+from briefbot.write.quality import load_cases, measure, ungrounded_in_brief
 
 QUALITY_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "quality_stories.yaml"
 
@@ -38,10 +38,15 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         started = time.perf_counter()
         report = measure(writer, cases)
         seconds = time.perf_counter() - started
+        bottom_line = writer.write_bottom_line(list(report.written))
+    leaks = ungrounded_in_brief(list(report.written), bottom_line)
     print(f"writer quality, {arguments.model}, {seconds / len(cases):.1f} s a story")
     for line in report.lines():
         print(f"  {line}")
     print(f"  model calls: {writer.stats.model_calls} ({writer.stats.retries} retries)")
+    print(f"  ungrounded text in the rendered brief: {len(leaks)}")
+    for leak in leaks:
+        print(f"    {leak}")
     if arguments.show:
         for written in report.written:
             text = written.text
@@ -58,6 +63,12 @@ def main(argv: list[str] | None = None) -> list[Figure]:
             f"{report.grounded_outputs:.0%}",
             "100%",
             report.grounded_outputs == 1.0,
+        ),
+        Figure(
+            "write quality: ungrounded texts in the rendered brief",
+            str(len(leaks)),
+            "0",
+            not leaks,
         ),
         Figure("write quality: summaries with the key fact", f"{report.key_fact_mentioned:.0%}"),
         Figure(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from briefbot.models import BottomLinePoint, Item, Story, StoryText, WrittenStory
 from briefbot.write.grounding import SourceFacts, claims
+from briefbot.write.quality import ungrounded_in_brief
 from briefbot.write.writer import _through_the_gate, traced_stories
 
 SOURCE = (
@@ -83,3 +87,24 @@ def test_bottom_line_bullets_are_traced_to_their_stories():
     assert traced_stories("Upgrade TensorHarbor to 1.7.3 and try Nova 2.", stories) == [1, 2]
     assert traced_stories("Upgrade TensorHarbor to 1.7.4.", stories) == []  # invented version
     assert traced_stories("Open models keep getting better.", stories) == []  # from no story
+
+
+def test_a_brief_with_an_invented_number_is_caught():
+    lead = Item(
+        url="https://example.org/nova",
+        title="Lumora releases Nova 2 32B",
+        source="Example",
+        source_type="rss",
+        published=datetime(2026, 7, 3, tzinfo=UTC),
+        text=SOURCE,
+    )
+    grounded = StoryText("Lumora AI released Nova 2 32B under Apache 2.0.", "It runs in 2.1 GB.")
+    invented = StoryText("Lumora AI released Nova 2 32B, 12 points ahead of Gemini.", "")
+    story = Story(lead, (lead,), 1.0)
+    point = BottomLinePoint("Nova 2 32B runs in 2.1 GB.", (1,))
+    assert ungrounded_in_brief([WrittenStory(story, grounded)], [point]) == []
+    leaks = ungrounded_in_brief([WrittenStory(story, invented)], [point])
+    assert leaks == [
+        "story 1 Summary: Lumora AI released Nova 2 32B, 12 points ahead of Gemini.",
+        "Bottom Line: Nova 2 32B runs in 2.1 GB.",  # no longer in what story 1 says
+    ]

@@ -4,13 +4,15 @@ default model)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
 
-from briefbot.models import Item, Story, StoryText, WrittenStory
+from briefbot.models import BottomLinePoint, Brief, Item, Story, StoryText, WrittenStory
+from briefbot.render import render_brief
 from briefbot.write.grounding import SourceFacts
 from briefbot.write.writer import Writer, story_texts
 
@@ -92,3 +94,46 @@ def measure(writer: Writer, cases: list[QualityCase]) -> QualityReport:
         mean_note_words=sum(len(note.split()) for note in notes) / max(len(notes), 1),
         written=written,
     )
+
+
+_STORY_HEADING = re.compile(r"^### (\d+)\. ", re.M)
+_STORY_FIELD = re.compile(r"^- \*\*(Summary|Why It Matters)[^:]*:\*\* (.*)$", re.M)
+_BULLET = re.compile(r"^- (.*) \*\(from stor(?:y|ies) ([\d, ]+)\)\*$", re.M)
+
+
+def ungrounded_in_brief(
+    written: list[WrittenStory], bottom_line: list[BottomLinePoint]
+) -> list[str]:
+    """Render the brief as Markdown and read it back: every Summary, Why It Matters and Bottom
+    Line bullet whose numbers, names or quotes its stories' sources lack, as 'where: text'."""
+    brief = Brief(
+        title="Quality Check",
+        day=date(2026, 7, 3),
+        posted_at=datetime(2026, 7, 3, 9, tzinfo=UTC),
+        stories=written,
+        bottom_line=bottom_line,
+        written_by="the quality check",
+    )
+    top, bottom = render_brief(brief)["md"].split("## Bottom Line")
+    found = []
+    sections = _STORY_HEADING.split(top)[1:]
+    for number, section in zip(sections[::2], sections[1::2], strict=True):
+        facts = SourceFacts.of(story_texts(written[int(number) - 1].story))
+        for field, text in _STORY_FIELD.findall(section):
+            if facts.unsupported(_unescape(text)):
+                found.append(f"story {number} {field}: {text}")
+    for text, numbers in _BULLET.findall(bottom):
+        origins = [written[int(n) - 1] for n in numbers.split(", ")]
+        facts = SourceFacts.of(
+            [part for w in origins for part in (w.story.lead.title, w.text.summary)]
+            + [w.text.why_it_matters for w in origins]
+        )
+        if facts.unsupported(_unescape(text)):
+            found.append(f"Bottom Line: {text}")
+    if len(sections) // 2 != len(written):
+        found.append(f"the brief shows {len(sections) // 2} of {len(written)} stories")
+    return found
+
+
+def _unescape(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
