@@ -39,6 +39,9 @@ class RunReport:
     cache_hits: int = 0
     model_seconds: float = 0.0
     written_by: str = ""
+    unavailable_models: list[str] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     ranking: list[dict] = field(default_factory=list)
@@ -101,7 +104,7 @@ def run_brief(
         with report.stage("full_text"):
             stories, report.articles_fetched = add_full_texts(stories, store, settings.fetch, now)
         with report.stage("write"):
-            writer = Writer(backends or make_backends(settings.model), store)
+            writer = Writer(backends or make_backends(settings.model), store, run_id)
             written = []
             for number, story in enumerate(stories, start=1):
                 log.info("writing story %d/%d: %s", number, len(stories), story.lead.title)
@@ -115,6 +118,7 @@ def run_brief(
             bottom_line=bottom_line,
             source_results=results,
             written_by=", ".join(writer.stats.written_by) or "no model (no stories today)",
+            unavailable_models=writer.stats.unavailable,
         )
         with report.stage("render"):
             paths = write_brief(brief, out_dir)
@@ -123,6 +127,9 @@ def run_brief(
         report.model_calls, report.cache_hits = stats.model_calls, stats.cache_hits
         report.model_seconds = round(stats.model_seconds, 3)
         report.written_by = brief.written_by
+        report.unavailable_models = stats.unavailable
+        report.prompt_tokens = stats.prompt_tokens
+        report.completion_tokens = stats.completion_tokens
         report.files = [str(path) for path in paths]
         store.finish_run(run_id, "ok", dataclasses.asdict(report), datetime.now(settings.zone))
     return RunOutcome(brief, paths, report)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from briefbot.models import FetchState, Item, SourceResult
+from briefbot.models import FetchState, Item, ModelCall, SourceResult
 
 SCHEMA_VERSION = 2
 
@@ -51,6 +51,23 @@ CREATE TABLE IF NOT EXISTS model_outputs (
     output TEXT NOT NULL,
     seconds REAL NOT NULL,
     created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS model_calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER REFERENCES runs (id),
+    created_at TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    input_hash TEXT NOT NULL,
+    cached INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    output TEXT NOT NULL DEFAULT '',
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    seconds REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -280,6 +297,42 @@ class Store:
                     _iso(datetime.now(UTC)),
                 ),
             )
+
+    # model calls (the audit trail) ------------------------------------------
+
+    def record_model_call(self, call: ModelCall) -> None:
+        with self._transaction() as db:
+            db.execute(
+                """
+                INSERT INTO model_calls (run_id, created_at, backend, model, prompt_version, kind,
+                    input_hash, cached, ok, error, output, prompt_tokens, completion_tokens,
+                    seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    call.run_id,
+                    _iso(datetime.now(UTC)),
+                    call.backend,
+                    call.model,
+                    call.prompt_version,
+                    call.kind,
+                    call.input_hash,
+                    call.cached,
+                    call.ok,
+                    call.error,
+                    call.output,
+                    call.prompt_tokens,
+                    call.completion_tokens,
+                    call.seconds,
+                ),
+            )
+
+    def model_calls(self, limit: int = 20) -> list[dict]:
+        """The last `limit` model calls and cache hits, newest first."""
+        rows = self._db.execute(
+            "SELECT * FROM model_calls ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [dict(row) for row in rows]
 
     # source health and fetch state ----------------------------------------
 
