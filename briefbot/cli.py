@@ -146,7 +146,16 @@ def model_calls_table(database: Path, limit: int) -> str:
         calls = store.model_calls(limit)
     if not calls:
         return f"no model calls in {database}"
-    header = ("time (UTC)", "backend", "model", "kind", "prompt", "tokens in/out", "seconds", "")
+    header = (
+        "time (UTC)",
+        "backend",
+        "model",
+        "kind",
+        "prompt",
+        "tokens in/out",
+        "seconds",
+        "result",
+    )
     rows = [
         (
             call["created_at"][:19].replace("T", " "),

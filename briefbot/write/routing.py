@@ -8,13 +8,7 @@ import random
 import threading
 import time
 
-from briefbot.config import (
-    BackendSettings,
-    EmbeddedSettings,
-    ModelSettings,
-    OllamaSettings,
-    OpenAISettings,
-)
+from briefbot.config import BackendSettings, EmbeddedSettings, ModelSettings, OllamaSettings
 from briefbot.write.backends import (
     Backend,
     BackendUnavailable,
@@ -86,13 +80,11 @@ def make_backend(settings: BackendSettings, temperature: float) -> Backend:
     if isinstance(settings, EmbeddedSettings):
         # In-process: nothing transient to retry, and llama.cpp runs one call at a time.
         return ResilientBackend(EmbeddedBackend(settings, temperature), retries=0)
-    inner: Backend
-    if isinstance(settings, OllamaSettings):
-        inner = OllamaBackend(settings, temperature)
-    elif isinstance(settings, OpenAISettings):
-        inner = OpenAIBackend(settings, temperature)
-    else:
-        raise TypeError(f"unknown backend settings: {settings!r}")
+    inner: Backend = (
+        OllamaBackend(settings, temperature)
+        if isinstance(settings, OllamaSettings)
+        else OpenAIBackend(settings, temperature)
+    )
     return ResilientBackend(inner, retries=settings.retries, max_concurrent=settings.max_concurrent)
 
 
