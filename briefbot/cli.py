@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--db", type=database_location, help=LOCATION_HELP)
     explain.add_argument("--date", type=_day, help="the brief's day (default: the last run's)")
 
+    calls = commands.add_parser("log", help="list the last model calls and cache hits")
+    calls.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    calls.add_argument(
+        "--db", type=Path, help="SQLite file (default: briefbot.db beside the config)"
+    )
+    calls.add_argument("--limit", type=int, default=20, help="how many calls (default: 20)")
+
     demo = commands.add_parser("demo", help="serve the bundled demo day locally and brief it")
     demo.add_argument("--out", type=Path, default=Path("output"), help="output folder")
     demo.add_argument(
@@ -112,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if arguments.command == "sources":
                 print(sources_table(settings, _database(settings, arguments)))
+                return EXIT_OK
+            if arguments.command == "log":
+                print(model_calls_table(_database(settings, arguments), arguments.limit))
                 return EXIT_OK
             if arguments.command == "explain":
                 print(explain_ranking(_database(settings, arguments), arguments.date))
@@ -291,6 +301,44 @@ def sources_table(settings: Settings, database: Database) -> str:
     return _table([header, *rows])
 
 
+def model_calls_table(database: Database, limit: int) -> str:
+    """The last model calls, newest first: when, which backend and model, tokens, seconds."""
+    with Store(database) as store:
+        calls = store.model_calls(limit)
+    if not calls:
+        return f"no model calls in {database}"
+    header = (
+        "time (UTC)",
+        "backend",
+        "model",
+        "kind",
+        "prompt",
+        "tokens in/out",
+        "seconds",
+        "result",
+    )
+    rows = [
+        (
+            call["created_at"][:19].replace("T", " "),
+            call["backend"],
+            call["model"],
+            call["kind"],
+            call["prompt_version"],
+            f"{call['prompt_tokens']}/{call['completion_tokens']}",
+            f"{call['seconds']:.1f}",
+            "cached" if call["cached"] else "ok" if call["ok"] else f"error: {call['error'][:60]}",
+        )
+        for call in calls
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths).rstrip())
+    return "\n".join(lines)
+
+
 def _demo(out_dir: Path, database: Database) -> RunOutcome:
     from briefbot.demo import demo_settings
     from briefbot.demo.server import serve_site
@@ -336,6 +384,8 @@ def _print_outcome(outcome: RunOutcome) -> None:
         f"{report.model_calls} model calls, {report.cache_hits} cached; "
         f"written by {report.written_by}"
     )
+    for skipped in report.unavailable_models:
+        print(f"  {skipped}; wrote with {report.written_by}")
     for source in report.sources:
         if not source["ok"]:
             print(f"  failed: {source['name']}: {source['error']}")

@@ -88,13 +88,36 @@ class LeaderboardSource(_Strict):
 Source = Annotated[RssSource | RedditSource | LeaderboardSource, Field(discriminator="type")]
 
 
-class OllamaSettings(_Strict):
+class _ServerBackend(_Strict):
+    """What every backend behind a network connection shares: how long to wait, how often to
+    try again after a transient error, how many calls may be in flight at once."""
+
+    timeout_seconds: float = Field(default=120, gt=0)
+    retries: int = Field(default=1, ge=0, le=10)
+    max_concurrent: int = Field(default=2, ge=1, le=64)
+
+
+class OllamaSettings(_ServerBackend):
+    type: Literal["ollama"] = "ollama"
     host: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:11434")
     model: str = "qwen2.5:7b-instruct"
-    timeout_seconds: float = Field(default=120, gt=0)
+
+
+class OpenAISettings(_ServerBackend):
+    """Any server with OpenAI's chat-completions API: vLLM, llama.cpp server, LM Studio."""
+
+    type: Literal["openai"]
+    base_url: AnyHttpUrl
+    model: str = Field(min_length=1)
+    api_key: str | None = None
+    api_key_env: str | None = None
+    structured: Literal["json_schema", "json_object"] = "json_schema"
 
 
 class EmbeddedSettings(_Strict):
+    """The in-process model: one call at a time, no timeout (a call cannot be cut short)."""
+
+    type: Literal["embedded"] = "embedded"
     model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b", "smollm2-135m"] = (
         "qwen2.5-coder-1.5b"
     )
@@ -102,12 +125,35 @@ class EmbeddedSettings(_Strict):
     context_tokens: int = Field(default=4096, ge=1024)
 
 
-class ModelSettings(_Strict):
-    """Which model writes. Ollama is used when configured; the embedded model otherwise."""
+BackendSettings = Annotated[
+    OllamaSettings | OpenAISettings | EmbeddedSettings, Field(discriminator="type")
+]
 
+
+class ModelSettings(_Strict):
+    """Which models write, in the order to try them.
+
+    `backends` lists them explicitly and is used as given. Without it, the older keys apply:
+    Ollama when `ollama` is configured, then the embedded model.
+    """
+
+    backends: list[BackendSettings] | None = Field(default=None, min_length=1)
     ollama: OllamaSettings | None = None
     embedded: EmbeddedSettings = EmbeddedSettings()
     temperature: float = Field(default=0.2, ge=0, le=2)
+
+    @model_validator(mode="after")
+    def _one_way_to_list_backends(self) -> ModelSettings:
+        if self.backends is not None and self.model_fields_set & {"ollama", "embedded"}:
+            raise ValueError("either 'backends' or 'ollama'/'embedded', not both")
+        return self
+
+    @property
+    def route(self) -> list[BackendSettings]:
+        """The backends in the order to try them."""
+        if self.backends is not None:
+            return list(self.backends)
+        return [*([self.ollama] if self.ollama else []), self.embedded]
 
 
 class FetchSettings(_Strict):
@@ -281,6 +327,8 @@ def describe_first_error(error: ValidationError, raw: dict) -> str:
         return f"{key}: unknown key"
     if first["type"] == "missing":
         return f"{key}: required key is missing"
+    if first["type"] == "union_tag_not_found":
+        return f"{key}.type: required key is missing"
     if first["type"] == "url_scheme":
         return f"{key}: expected an http or https URL, got {first.get('input')!r}"
     if first["type"] == "union_tag_invalid":

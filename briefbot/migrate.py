@@ -26,9 +26,14 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def head_revision() -> str:
+    """The newest schema revision this briefbot knows."""
+    return _scripts().get_current_head()
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every revision the database lacks, in one transaction."""
-    head = _scripts().get_current_head()
+    head = head_revision()
     with engine.connect() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:
             return

@@ -142,7 +142,27 @@ class Brief:
     source_results: list[SourceResult] = field(default_factory=list)
     written_by: str = ""
     run_note: str = ""  # how the run wrote it: model calls, their time, texts from the cache
+    unavailable_models: list[str] = field(default_factory=list)  # skipped backends, and why
 
     @property
     def failed_sources(self) -> list[SourceResult]:
         return [result for result in self.source_results if not result.ok]
+
+
+@dataclass(frozen=True)
+class ModelCall:
+    """One model call, or one cache hit that saved a call: the audit trail's row."""
+
+    backend: str
+    model: str
+    prompt_version: str
+    kind: str
+    input_hash: str
+    cached: bool
+    ok: bool = True
+    error: str = ""
+    output: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    run_id: int | None = None

@@ -45,6 +45,9 @@ class RunReport:
     cache_hits: int = 0
     model_seconds: float = 0.0
     written_by: str = ""
+    unavailable_models: list[str] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     ranking: list[dict] = field(default_factory=list)
@@ -141,7 +144,7 @@ def run_brief(
         backends = backends or make_backends(settings.model)  # loaded once, shared by briefs
         briefs, paths = [], []
         for plan in brief_plans(settings, out_dir):
-            writer = Writer(backends, store)
+            writer = Writer(backends, store, run_id)
             brief = _one_brief(plan, settings, store, writer, results, day, now, report, observer)
             with stage("render"):
                 paths += write_brief(brief, plan.out_dir)
@@ -205,6 +208,7 @@ def _one_brief(
         source_results=results,
         written_by=", ".join(writer.stats.written_by) or "no model (no stories today)",
         run_note=_run_note(writer.stats, texts),
+        unavailable_models=writer.stats.unavailable,
     )
 
 
@@ -215,6 +219,11 @@ def _count_writing(report: RunReport, stats: WriterStats) -> None:
     report.model_seconds = round(report.model_seconds + stats.model_seconds, 3)
     report.extracts += stats.extracts
     report.notes_left_out += stats.notes_dropped
+    report.prompt_tokens += stats.prompt_tokens
+    report.completion_tokens += stats.completion_tokens
+    report.unavailable_models += [
+        m for m in stats.unavailable if m not in report.unavailable_models
+    ]
 
 
 def add_full_texts(

@@ -4,6 +4,7 @@ subscribers and mail deliveries. The tables are in `py`, their migrations in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from briefbot import tables
 from briefbot.database import Database, open_engine
 from briefbot.migrate import upgrade
-from briefbot.models import FetchState, Item, SourceResult
+from briefbot.models import FetchState, Item, ModelCall, SourceResult
 from briefbot.tables import item_time
 
 
@@ -221,6 +222,20 @@ class Store:
                 ),
                 row,
             )
+
+    # model calls (the audit trail) ------------------------------------------
+
+    def record_model_call(self, call: ModelCall) -> None:
+        """One model call or cache hit in the audit trail."""
+        row = dataclasses.asdict(call) | {"created_at": _iso(datetime.now(UTC))}
+        with self._transaction() as db:
+            db.execute(insert(tables.model_calls).values(**row))
+
+    def model_calls(self, limit: int = 20) -> list[dict]:
+        """The last `limit` model calls and cache hits, newest first."""
+        return self._rows(
+            select(tables.model_calls).order_by(tables.model_calls.c.id.desc()).limit(limit)
+        )
 
     # source health and fetch state ----------------------------------------
 

@@ -70,6 +70,28 @@ model_outputs = Table(
     Column("created_at", Text, nullable=False),
 )
 
+model_calls = Table(
+    "model_calls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("created_at", Text, nullable=False),
+    Column("backend", Text, nullable=False),
+    Column("model", Text, nullable=False),
+    Column("prompt_version", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("input_hash", Text, nullable=False),
+    Column("cached", Boolean, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("error", Text, nullable=False, server_default=""),
+    Column("output", Text, nullable=False, server_default=""),
+    Column("prompt_tokens", Integer, nullable=False, server_default="0"),
+    Column("completion_tokens", Integer, nullable=False, server_default="0"),
+    Column("seconds", Float, nullable=False, server_default="0"),
+    Index("model_calls_by_run", "run_id"),
+    sqlite_autoincrement=True,
+)
+
 runs = Table(
     "runs",
     metadata,

@@ -1,11 +1,15 @@
 """What the test servers share: a threaded HTTP server on 127.0.0.1 run for a `with` block,
-and a plain reply with a body."""
+a plain reply with a body, and one lock for the model the fake model servers answer with."""
 
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
+
+# llama.cpp runs one call at a time; a server thread that outlives its test (after a client
+# timeout) must not run the model beside the next test's.
+MODEL_LOCK = threading.Lock()
 
 
 def reply(handler: BaseHTTPRequestHandler, status: int, content_type: str, body: bytes) -> None:

@@ -5,6 +5,7 @@ import sqlite3
 import threading
 from datetime import UTC, date, datetime, timedelta
 
+from briefbot.migrate import head_revision
 from briefbot.models import FetchState, Item, SourceResult
 from briefbot.store import Store
 
@@ -217,5 +218,7 @@ def test_a_database_file_from_before_migrations_keeps_its_rows(tmp_path):
             store.save_items([item("https://a.example/2", metadata={"n": 2})], NOW)
             store.claim_delivery(DAY, "reader@example.org", "<1@x>", NOW)  # a table it lacked
     with sqlite3.connect(path) as done:
-        assert done.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        head = done.execute("SELECT version_num FROM alembic_version").fetchall()
+        assert head == [(head_revision(),)]
+        assert done.execute("SELECT count(*) FROM model_calls").fetchone() == (0,)  # 0002
     done.close()

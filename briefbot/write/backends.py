@@ -1,15 +1,20 @@
-"""Model backends behind one interface: the embedded model (llama.cpp in-process) and Ollama."""
+"""Model backends behind one interface: the embedded model (llama.cpp in-process) and Ollama.
+
+A backend either answers with a Completion or raises: TransientError for what may pass
+(connection refused, timeout, 5xx, 429), BackendUnavailable for what will not (model missing).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
 import ollama
 
-from briefbot.config import EmbeddedSettings, ModelSettings, OllamaSettings
+from briefbot.config import EmbeddedSettings, OllamaSettings
 from briefbot.write.model_files import MODEL_FILES, model_path
 
 log = logging.getLogger(__name__)
@@ -17,8 +22,25 @@ log = logging.getLogger(__name__)
 Messages = list[dict[str, str]]
 
 
+@dataclass(frozen=True)
+class Completion:
+    """A model's answer and what it cost in tokens (0 where the server does not say)."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
 class BackendUnavailable(Exception):
     """A backend that cannot answer now (down, timed out, model missing): try the next one."""
+
+
+class TransientError(BackendUnavailable):
+    """A failure worth another try after a pause; `retry_after` is the server's wish, if any."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
 
 
 class Backend(Protocol):
@@ -29,9 +51,18 @@ class Backend(Protocol):
 
     def complete(
         self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
-    ) -> str:
+    ) -> Completion:
         """JSON text for the messages; `temperature` overrides the configured one."""
         ...
+
+
+def transport_reason(error: Exception, address: str, timeout: float) -> str:
+    """A short reason for a failed connection: 'timed out after 5s', 'cannot connect to ...'."""
+    if isinstance(error, httpx.TimeoutException):
+        return f"timed out after {timeout:g}s"
+    # The ollama client replaces httpx's ConnectError with a generic ConnectionError.
+    cause = error.__context__ if isinstance(error.__context__, httpx.HTTPError) else error
+    return f"cannot connect to {address}: {cause}"
 
 
 class EmbeddedBackend:
@@ -60,7 +91,7 @@ class EmbeddedBackend:
 
     def complete(
         self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
-    ) -> str:
+    ) -> Completion:
         if self._llama is None:
             self._llama = self._load()
         result = self._llama.create_chat_completion(
@@ -69,7 +100,12 @@ class EmbeddedBackend:
             temperature=self._temperature if temperature is None else temperature,
             max_tokens=max_tokens,
         )
-        return result["choices"][0]["message"]["content"] or ""
+        usage = result.get("usage") or {}
+        return Completion(
+            text=result["choices"][0]["message"]["content"] or "",
+            prompt_tokens=usage.get("prompt_tokens", 0),
+            completion_tokens=usage.get("completion_tokens", 0),
+        )
 
 
 class OllamaBackend:
@@ -80,12 +116,13 @@ class OllamaBackend:
     def __init__(self, settings: OllamaSettings, temperature: float) -> None:
         self.model = settings.model
         self.host = str(settings.host)
+        self._timeout = settings.timeout_seconds
         self._temperature = temperature
         self._client = ollama.Client(host=self.host, timeout=settings.timeout_seconds)
 
     def complete(
         self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
-    ) -> str:
+    ) -> Completion:
         options = {
             "temperature": self._temperature if temperature is None else temperature,
             "num_predict": max_tokens,
@@ -96,18 +133,17 @@ class OllamaBackend:
                 messages=messages,
                 format=schema,
                 options=options,
+                stream=False,
             )
         except (ConnectionError, httpx.TransportError) as error:
-            raise BackendUnavailable(f"ollama at {self.host}: {error}") from error
+            raise TransientError(transport_reason(error, self.host, self._timeout)) from error
         except ollama.ResponseError as error:
-            raise BackendUnavailable(f"ollama at {self.host}: {error.error}") from error
-        return response.message.content or ""
-
-
-def make_backends(settings: ModelSettings) -> list[Backend]:
-    """Backends in the order to try: Ollama when configured, then the embedded model."""
-    backends: list[Backend] = []
-    if settings.ollama is not None:
-        backends.append(OllamaBackend(settings.ollama, settings.temperature))
-    backends.append(EmbeddedBackend(settings.embedded, settings.temperature))
-    return backends
+            reason = f"HTTP {error.status_code}: {error.error}"
+            if error.status_code == 429 or error.status_code >= 500:
+                raise TransientError(reason) from error
+            raise BackendUnavailable(reason) from error
+        return Completion(
+            text=response.message.content or "",
+            prompt_tokens=response.prompt_eval_count or 0,
+            completion_tokens=response.eval_count or 0,
+        )

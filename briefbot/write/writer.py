@@ -7,9 +7,10 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 
-from briefbot.models import BottomLinePoint, Story, StoryText, WrittenStory
+from briefbot.models import BottomLinePoint, ModelCall, Story, StoryText, WrittenStory
 from briefbot.store import Store
 from briefbot.write import checks
 from briefbot.write.backends import Backend, BackendUnavailable, Messages
@@ -31,6 +32,10 @@ WHY_SENTENCES = 2
 RETRY_TEMPERATURE = 0.7
 STORY_MAX_TOKENS = 320
 BOTTOM_LINE_MAX_TOKENS = 400
+
+
+# The kind of output ("story", "bottom_line") being produced, for the audit rows of its calls.
+_KIND: ContextVar[str] = ContextVar("kind", default="")
 
 
 class NoBackendAvailable(Exception):
@@ -61,7 +66,10 @@ class WriterStats:
     extracts: int = 0  # summaries replaced by the article's opening: the model's were ungrounded
     notes_dropped: int = 0  # "why it matters" notes left out: ungrounded
     model_seconds: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
     written_by: list[str] = field(default_factory=list)
+    unavailable: list[str] = field(default_factory=list)  # "ollama (m) unavailable: why"
 
 
 def story_texts(story: Story) -> list[str]:
@@ -111,10 +119,11 @@ def _digest(value: object) -> str:
 class Writer:
     """Writes story texts and the Bottom Line through the first backend that answers."""
 
-    def __init__(self, backends: list[Backend], store: Store) -> None:
+    def __init__(self, backends: list[Backend], store: Store, run_id: int | None = None) -> None:
         self._backends = backends
         self._down: set[int] = set()
         self._store = store
+        self._run_id = run_id
         self.stats = WriterStats()
 
     def write_story(self, story: Story) -> StoryText:
@@ -217,8 +226,8 @@ class Writer:
         max_tokens: int,
         temperature: float | None = None,
     ) -> str:
-        """One model call. Its answer is saved at once, so a run killed before the text is done
-        does not make this call again when it is started anew."""
+        """One model call, a row in the audit trail. Its answer is saved at once, so a run
+        killed before the text is done does not make this call again when it is started anew."""
         request = [messages, schema, max_tokens, temperature]
         key = _digest([backend.name, backend.model, PROMPT_VERSION, "call", _digest(request)])
         saved = self._store.cached_output(key)
@@ -226,12 +235,34 @@ class Writer:
             self.stats.calls_reused += 1
             return saved["text"]
         started = time.perf_counter()
+        call = ModelCall(
+            backend=backend.name,
+            model=backend.model,
+            prompt_version=PROMPT_VERSION,
+            kind=_KIND.get(),
+            input_hash=_digest(messages),
+            cached=False,
+            run_id=self._run_id,
+        )
         try:
-            text = backend.complete(messages, schema, max_tokens, temperature)
+            completion = backend.complete(messages, schema, max_tokens, temperature)
+        except Exception as error:
+            call = replace(call, ok=False, error=str(error) or type(error).__name__)
+            raise
+        else:
+            call = replace(
+                call,
+                output=completion.text,
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+            )
+            self.stats.prompt_tokens += completion.prompt_tokens
+            self.stats.completion_tokens += completion.completion_tokens
         finally:
             seconds = time.perf_counter() - started
             self.stats.model_calls += 1
             self.stats.model_seconds += seconds
+            self._store.record_model_call(replace(call, seconds=seconds))
         self._store.save_output(
             cache_key=key,
             backend=backend.name,
@@ -239,30 +270,49 @@ class Writer:
             prompt_version=PROMPT_VERSION,
             kind="call",
             input_hash=_digest(request),
-            output={"text": text},
+            output={"text": completion.text},
             seconds=seconds,
         )
-        return text
+        return completion.text
 
     def _cached(self, kind: str, messages: Messages, produce: Callable[[Backend], dict]) -> dict:
-        """The stored output for this input, or a new one from the first backend that answers."""
+        """The stored output for this input, or a new one from the first backend that answers.
+
+        A stored output of any configured backend is reused before any model is called, so a
+        re-run makes no call even while a backend earlier in the list is down. A backend that
+        fails is skipped for the rest of the run, and named in `stats.unavailable`.
+        """
         input_hash = _digest(messages)
-        for index, backend in enumerate(self._backends):
-            if index in self._down:
-                continue
-            key = _digest([backend.name, backend.model, PROMPT_VERSION, kind, input_hash])
+        keys = [
+            _digest([backend.name, backend.model, PROMPT_VERSION, kind, input_hash])
+            for backend in self._backends
+        ]
+        for backend, key in zip(self._backends, keys, strict=True):
             cached = self._store.cached_output(key)
             if cached is not None:
-                self.stats.cache_hits += 1
-                self._note_writer(backend)
+                self._note_cache_hit(backend, kind, input_hash, cached)
                 return cached
+        for index, (backend, key) in enumerate(zip(self._backends, keys, strict=True)):
+            if index in self._down:
+                continue
             started = time.perf_counter()
+            token = _KIND.set(kind)
             try:
                 output = produce(backend)
             except BackendUnavailable as error:
-                log.warning("%s is unavailable, trying the next backend: %s", backend.name, error)
+                log.warning(
+                    "%s (%s) is unavailable, trying the next backend: %s",
+                    backend.name,
+                    backend.model,
+                    error,
+                )
                 self._down.add(index)
+                self.stats.unavailable.append(
+                    f"{backend.name} ({backend.model}) unavailable: {error}"
+                )
                 continue
+            finally:
+                _KIND.reset(token)
             self._store.save_output(
                 cache_key=key,
                 backend=backend.name,
@@ -277,8 +327,25 @@ class Writer:
             return output
         raise NoBackendAvailable(
             "no model backend could write: "
-            + ", ".join(f"{b.name} ({b.model})" for b in self._backends)
+            + "; ".join(self.stats.unavailable or [f"{b.name} ({b.model})" for b in self._backends])
         )
+
+    def _note_cache_hit(self, backend: Backend, kind: str, input_hash: str, output: dict) -> None:
+        """Count a cache hit and log it as a call that cost nothing."""
+        self.stats.cache_hits += 1
+        self._store.record_model_call(
+            ModelCall(
+                backend=backend.name,
+                model=backend.model,
+                prompt_version=PROMPT_VERSION,
+                kind=kind,
+                input_hash=input_hash,
+                cached=True,
+                output=json.dumps(output, ensure_ascii=False),
+                run_id=self._run_id,
+            )
+        )
+        self._note_writer(backend)
 
     def _note_writer(self, backend: Backend) -> None:
         label = f"{backend.model} ({backend.name})"
