@@ -13,35 +13,16 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from datetime import UTC, datetime
 
-import yaml
 from llama_cpp import Llama
 
-from briefbot.demo.site import NEWS_FILE
-from briefbot.models import Item, Story
+from benchmarks.write import demo_stories
+from briefbot.models import Story
 from briefbot.write import checks
 from briefbot.write.model_files import MODEL_FILES, ModelFileError, model_path
 from briefbot.write.prompts import STORY_SCHEMA, story_messages
 
 DEFAULT = "qwen2.5-coder-1.5b"
-
-
-def demo_stories(count: int) -> list[Story]:
-    news = yaml.safe_load(NEWS_FILE.read_text(encoding="utf-8"))
-    stories = []
-    for outlet in news["outlets"][:count]:
-        raw = outlet["items"][0]
-        item = Item(
-            url=f"https://demo/{raw['slug']}",
-            title=raw["title"],
-            source=outlet["name"],
-            source_type="rss",
-            published=datetime.now(UTC),
-            text=raw["body"],
-        )
-        stories.append(Story(item, (item,), 1.0))
-    return stories
 
 
 def measure(name: str, stories: list[Story]) -> dict | None:
@@ -97,7 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=3)
     arguments = parser.parse_args()
-    stories = demo_stories(arguments.stories)
+    stories = [story for story, _ in demo_stories(arguments.stories)]
     rows = [row for name in MODEL_FILES if (row := measure(name, stories))]
     baseline = next((row for row in rows if row["model"] == DEFAULT), rows[0])
     print(

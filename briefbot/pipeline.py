@@ -190,11 +190,10 @@ def _one_brief(
     with stage("write"):
         texts = len(stories) + 1 if stories else 0  # each story and the Bottom Line
         observer.writing_started(texts)
-        written = []
-        for number, story in enumerate(stories, start=1):
-            log.info("writing story %d/%d: %s", number, len(stories), story.lead.title)
-            written.append(WrittenStory(story, writer.write_story(story)))
-            observer.text_written(number, texts, writer.stats)
+        texts_written = writer.write_stories(
+            stories, lambda number: observer.text_written(number, texts, writer.stats)
+        )
+        written = [WrittenStory(s, t) for s, t in zip(stories, texts_written, strict=True)]
         bottom_line = writer.write_bottom_line(written) if written else []
         if written:
             observer.text_written(texts, texts, writer.stats)

@@ -157,6 +157,23 @@ def test_concurrent_calls_are_capped_per_backend(openai_server):
     assert openai_server.max_in_flight == 2
 
 
+def test_stories_are_spread_over_model_servers_within_each_cap(tiny_backend, tmp_path):
+    with (
+        OpenAICompatibleServer(tiny_backend, MODEL) as first,
+        OpenAICompatibleServer(tiny_backend, MODEL) as second,
+    ):
+        first.delay = second.delay = 0.3
+        backends = [ResilientBackend(openai(s), max_concurrent=1) for s in (first, second)]
+        stories = [story(f"Lumora releases Nova {number} 32B") for number in range(4)]
+        done: list[int] = []
+        with Store(tmp_path / "b.db") as store:
+            texts = Writer(backends, store).write_stories(stories, done.append)
+    assert len(texts) == 4 and all(text.summary for text in texts)
+    assert done == [1, 2, 3, 4]  # progress in story order
+    assert first.requests and second.requests  # both servers wrote
+    assert first.max_in_flight == 1 and second.max_in_flight == 1  # each within its cap
+
+
 def test_ollama_reports_tokens_streaming_and_not(tiny_backend):
     with OllamaCompatibleServer(tiny_backend, MODEL) as server:
         backend = OllamaBackend(OllamaSettings(host=server.host, model=MODEL), 0.0)

@@ -101,7 +101,9 @@ def test_a_rerun_makes_no_model_call_as_the_log_shows(first_run):
     log = briefbot("log", "--config", str(config), "--limit", "100").stdout
     first_calls = [line for line in log.splitlines()[2:] if line.split()[2] == "embedded"]
     assert first_calls and all(line.split()[-1] == "ok" for line in first_calls)
-    assert sum(" error: " in line for line in log.splitlines()) == 1  # ollama, tried once
+    # Ollama is given up at once, not tried again for every story: at most its two slots
+    # (max_concurrent) were in flight when it failed.
+    assert 1 <= sum(" error: " in line for line in log.splitlines()) <= 2
 
     again = briefbot("run", "--config", str(config), "--date", DAY)
     assert again.returncode == 0, again.stderr

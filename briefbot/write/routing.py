@@ -7,6 +7,8 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from briefbot.config import BackendSettings, EmbeddedSettings, ModelSettings, OllamaSettings
 from briefbot.write.backends import (
@@ -21,6 +23,7 @@ from briefbot.write.backends import (
 from briefbot.write.openai_compat import OpenAIBackend
 
 log = logging.getLogger(__name__)
+_COUNTING = threading.Lock()
 
 BACKOFF_SECONDS = 1.0
 MAX_WAIT_SECONDS = 60.0
@@ -47,6 +50,9 @@ class ResilientBackend:
         self.name = inner.name
         self.model = inner.model
         self.retries = retries
+        self.capacity = max_concurrent
+        self.in_flight = 0  # calls under way now: the writer sends new work to the least busy
+        self.spreads = not isinstance(inner, EmbeddedBackend)  # a server: shares the writing
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._backoff = backoff_seconds
         self._max_wait = max_wait_seconds
@@ -55,7 +61,7 @@ class ResilientBackend:
         self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
     ) -> Completion:
         attempt = 1
-        with self._slots:
+        with self._slots, self._counted():
             while True:
                 try:
                     return self.inner.complete(messages, schema, max_tokens, temperature)
@@ -67,6 +73,16 @@ class ResilientBackend:
                     log.info("%s (%s): %s; again in %.1fs", self.name, self.model, failure, wait)
                     time.sleep(wait)
                     attempt += 1
+
+    @contextmanager
+    def _counted(self) -> Iterator[None]:
+        with _COUNTING:
+            self.in_flight += 1
+        try:
+            yield
+        finally:
+            with _COUNTING:
+                self.in_flight -= 1
 
     def pause(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before the next attempt: the server's wish, else 2^n backoff."""

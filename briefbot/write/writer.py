@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
@@ -125,20 +127,23 @@ class Writer:
         self._store = store
         self._run_id = run_id
         self.stats = WriterStats()
+        self._counting = threading.Lock()  # stories may be written in several threads
 
     def write_story(self, story: Story) -> StoryText:
         """Summary and "why it matters" for a story, every number, name and quote in them
         found in the story's sources; otherwise the article's opening, labelled as such."""
+        log.info("writing: %s", story.lead.title)
         source = story_source_text(story)
         facts = SourceFacts.of(story_texts(story))
         first_messages = story_messages(story)
 
         def produce(backend: Backend) -> dict:
             best = self._story_attempt(backend, first_messages, source, facts, story.lead.title)
-            self.stats.first_answers += 1
-            self.stats.grounded_first_answers += not best.ungrounded
+            with self._counting:
+                self.stats.first_answers += 1
+                self.stats.grounded_first_answers += not best.ungrounded
+                self.stats.retries += bool(best.problems)
             if best.problems:
-                self.stats.retries += 1
                 retry = story_messages(story, best.problems)
                 second = self._story_attempt(
                     backend, retry, source, facts, story.lead.title, RETRY_TEMPERATURE
@@ -148,8 +153,9 @@ class Writer:
 
         output = self._cached("story", first_messages, produce)
         text = StoryText(**output)
-        self.stats.extracts += text.extract
-        self.stats.notes_dropped += not text.why_it_matters
+        with self._counting:
+            self.stats.extracts += text.extract
+            self.stats.notes_dropped += not text.why_it_matters
         return text
 
     def write_bottom_line(self, stories: list[WrittenStory]) -> list[BottomLinePoint]:
@@ -232,7 +238,8 @@ class Writer:
         key = _digest([backend.name, backend.model, PROMPT_VERSION, "call", _digest(request)])
         saved = self._store.cached_output(key)
         if saved is not None:
-            self.stats.calls_reused += 1
+            with self._counting:
+                self.stats.calls_reused += 1
             return saved["text"]
         started = time.perf_counter()
         call = ModelCall(
@@ -256,12 +263,14 @@ class Writer:
                 prompt_tokens=completion.prompt_tokens,
                 completion_tokens=completion.completion_tokens,
             )
-            self.stats.prompt_tokens += completion.prompt_tokens
-            self.stats.completion_tokens += completion.completion_tokens
+            with self._counting:
+                self.stats.prompt_tokens += completion.prompt_tokens
+                self.stats.completion_tokens += completion.completion_tokens
         finally:
             seconds = time.perf_counter() - started
-            self.stats.model_calls += 1
-            self.stats.model_seconds += seconds
+            with self._counting:
+                self.stats.model_calls += 1
+                self.stats.model_seconds += seconds
             self._store.record_model_call(replace(call, seconds=seconds))
         self._store.save_output(
             cache_key=key,
@@ -274,6 +283,48 @@ class Writer:
             seconds=seconds,
         )
         return completion.text
+
+    def write_stories(
+        self, stories: list[Story], written: Callable[[int], None] = lambda number: None
+    ) -> list[StoryText]:
+        """Every story's texts, in order. Several at once when the first backends are model
+        servers with room for more than one call (`max_concurrent`, or several servers): each
+        new story goes to the least busy of them. `written` hears each story's number."""
+        slots = sum(getattr(self._backends[index], "capacity", 1) for index in self._pool())
+        if slots <= 1 or len(stories) <= 1:
+            texts = []
+            for number, story in enumerate(stories, start=1):
+                texts.append(self.write_story(story))
+                written(number)
+            return texts
+        with ThreadPoolExecutor(max_workers=min(slots, len(stories))) as workers:
+            texts = []
+            for number, text in enumerate(workers.map(self.write_story, stories), start=1):
+                texts.append(text)
+                written(number)
+            return texts
+
+    def _pool(self) -> list[int]:
+        """The leading backends that share the writing: model servers, up to the first backend
+        that does not spread (the embedded model, a fallback only)."""
+        pool = []
+        for index, backend in enumerate(self._backends):
+            if not getattr(backend, "spreads", False):
+                break
+            pool.append(index)
+        return pool
+
+    def _order(self) -> list[int]:
+        """Backends in the order to try: the pool's least busy first, then the rest as listed."""
+        pool = self._pool()
+        busy = sorted(
+            pool,
+            key=lambda i: (
+                getattr(self._backends[i], "in_flight", 0)
+                / getattr(self._backends[i], "capacity", 1)
+            ),
+        )
+        return busy + [index for index in range(len(self._backends)) if index not in pool]
 
     def _cached(self, kind: str, messages: Messages, produce: Callable[[Backend], dict]) -> dict:
         """The stored output for this input, or a new one from the first backend that answers.
@@ -292,7 +343,8 @@ class Writer:
             if cached is not None:
                 self._note_cache_hit(backend, kind, input_hash, cached)
                 return cached
-        for index, (backend, key) in enumerate(zip(self._backends, keys, strict=True)):
+        for index in self._order():
+            backend, key = self._backends[index], keys[index]
             if index in self._down:
                 continue
             started = time.perf_counter()
@@ -306,10 +358,12 @@ class Writer:
                     backend.model,
                     error,
                 )
-                self._down.add(index)
-                self.stats.unavailable.append(
-                    f"{backend.name} ({backend.model}) unavailable: {error}"
-                )
+                with self._counting:  # several stories in flight may see it fail at once
+                    if index not in self._down:
+                        self._down.add(index)
+                        self.stats.unavailable.append(
+                            f"{backend.name} ({backend.model}) unavailable: {error}"
+                        )
                 continue
             finally:
                 _KIND.reset(token)
@@ -332,7 +386,8 @@ class Writer:
 
     def _note_cache_hit(self, backend: Backend, kind: str, input_hash: str, output: dict) -> None:
         """Count a cache hit and log it as a call that cost nothing."""
-        self.stats.cache_hits += 1
+        with self._counting:
+            self.stats.cache_hits += 1
         self._store.record_model_call(
             ModelCall(
                 backend=backend.name,
