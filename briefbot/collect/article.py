@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import trafilatura
-
 from briefbot.collect.http import Fetcher, FetchError
 from briefbot.config import FetchSettings
 
@@ -22,6 +20,8 @@ def is_teaser(text: str) -> bool:
 
 def extract_text(html: bytes | str, url: str) -> str:
     """The main text of an article page, without navigation, ads or comments."""
+    import trafilatura  # imported late: a same-day re-run that fetches no page never needs it
+
     text = trafilatura.extract(
         html, url=url, include_comments=False, include_tables=False, favor_precision=True
     )

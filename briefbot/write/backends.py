@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
-import ollama
 
 from briefbot.config import EmbeddedSettings, OllamaSettings
 from briefbot.write.model_files import MODEL_FILES, model_path
@@ -118,6 +117,9 @@ class OllamaBackend:
         self.host = str(settings.host)
         self._timeout = settings.timeout_seconds
         self._temperature = temperature
+        import ollama  # imported late, like llama_cpp: a run that writes nothing never needs it
+
+        self._ollama = ollama
         self._client = ollama.Client(host=self.host, timeout=settings.timeout_seconds)
 
     def complete(
@@ -137,7 +139,7 @@ class OllamaBackend:
             )
         except (ConnectionError, httpx.TransportError) as error:
             raise TransientError(transport_reason(error, self.host, self._timeout)) from error
-        except ollama.ResponseError as error:
+        except self._ollama.ResponseError as error:
             reason = f"HTTP {error.status_code}: {error.error}"
             if error.status_code == 429 or error.status_code >= 500:
                 raise TransientError(reason) from error
