@@ -330,13 +330,7 @@ def model_calls_table(database: Database, limit: int) -> str:
         )
         for call in calls
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
-    ]
-    lines.insert(1, "  ".join("-" * width for width in widths).rstrip())
-    return "\n".join(lines)
+    return _table([header, *rows])
 
 
 def _demo(out_dir: Path, database: Database) -> RunOutcome:
