@@ -1,0 +1,499 @@
+"""Channels: the brief posted to chat and notification services through Apprise, once each.
+
+The message for a channel (lines, links, length limits), URLs from the environment and what of
+them is never shown, the delivery records, and `briefbot send` / `run --send` posting to a local
+server that speaks a JSON webhook and ntfy's publish API, killed between any two of its
+commits and run again. Every test runs with connections held to loopback (`guard`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from briefbot.cli import main
+from briefbot.config import ChannelSettings, ConfigError, parse_settings
+from briefbot.deliver.channel_message import Limits, compose, json_escaped_length, link
+from briefbot.deliver.channel_urls import ChannelUrlError, Redactor, channel_url
+from briefbot.publish import PublishedBrief, PublishedStory
+from briefbot.render import make_environment
+from briefbot.store import Store
+from tests.channel_server import ChannelServer, LoopbackOnly
+from tests.mailbox import publish_fixed_brief
+from tests.test_render import fixed_brief
+
+DAY = date(2026, 7, 3)
+BASE = "https://brief.example.org/"
+PAGE = "https://brief.example.org/2026-07-03.html"
+TOKEN = "Xq7tT0kEnS3cr3t-4f9a2b"  # the secret part of the webhook URLs
+
+
+@pytest.fixture(autouse=True)
+def guard() -> Iterator[LoopbackOnly]:
+    """No connection of the test process leaves loopback; one that tries fails the test."""
+    only = LoopbackOnly().install()
+    yield only
+    only.undo()
+    assert only.blocked == [], f"connections outside loopback were tried: {only.blocked}"
+
+
+def published() -> PublishedBrief:
+    return PublishedBrief.from_brief(fixed_brief())
+
+
+def with_stories(*stories: tuple[str, str]) -> PublishedBrief:
+    return dataclasses.replace(
+        published(),
+        stories=[
+            PublishedStory(title, url, ["News"], "2026-07-03", "A summary.", "")
+            for title, url in stories
+        ],
+    )
+
+
+def posts_of(brief: PublishedBrief, markup: str = "text", **limits: object) -> tuple[str, ...]:
+    limit = Limits(**({"body": 4096} | limits))
+    message = compose(
+        brief, page_url=PAGE, markup=markup, limits=limit, environment=make_environment()
+    )
+    return message.posts
+
+
+# the message ----------------------------------------------------------------------------
+
+
+def test_the_message_has_title_and_day_each_story_with_its_link_the_lede_and_the_page():
+    [text] = posts_of(published(), "text")
+    assert text.splitlines() == [
+        "Open Source LLM Brief — 2026-07-03",
+        "",
+        "1. BenchLM: GLM-5.2 is the best open-weight model at #4 — "
+        "https://benchlm.ai/best/open-source#2026-07-03",
+        "2. A self-hosted gateway routes to 237 providers — https://example.org/gateway",
+        "",
+        "Bottom line: Open-weight models are within 5.1 points of the best.",
+        "",
+        f"Full brief: {PAGE}",
+    ]
+    [markdown] = posts_of(published(), "markdown")
+    assert markdown.splitlines() == [
+        "**Open Source LLM Brief — 2026-07-03**",
+        "",
+        "1. [BenchLM: GLM-5.2 is the best open-weight model at #4]"
+        "(https://benchlm.ai/best/open-source#2026-07-03)",
+        "2. [A self-hosted gateway routes to 237 providers](https://example.org/gateway)",
+        "",
+        "*Bottom line:* Open-weight models are within 5.1 points of the best.",
+        "",
+        f"[Read the full brief]({PAGE})",
+    ]
+
+
+def test_a_service_with_a_title_field_gets_the_heading_there():
+    message = compose(
+        published(),
+        page_url=PAGE,
+        markup="text",
+        limits=Limits(body=4096, title=250),
+        environment=make_environment(),
+    )
+    assert message.title == "Open Source LLM Brief — 2026-07-03"
+    assert message.posts[0].startswith("1. BenchLM")
+
+
+def test_the_lede_is_the_records_own_when_it_has_one():
+    @dataclasses.dataclass(frozen=True)
+    class WithLede(PublishedBrief):
+        lede: str = "Open weights close in on the best closed model."
+
+    brief = WithLede(
+        **{f.name: getattr(published(), f.name) for f in dataclasses.fields(published())}
+    )
+    [text] = posts_of(brief)
+    assert "Bottom line: Open weights close in on the best closed model." in text
+    assert "within 5.1 points" not in text
+
+
+def test_titles_cannot_break_lines_or_markdown_and_only_http_links_are_linked():
+    brief = with_stories(
+        ("Line one\nBcc: line two\u2028three", "https://example.org/a"),
+        ("A [bracketed](title) *bold*", "https://en.wikipedia.org/wiki/Mistral_(model)"),
+        ("Click me", "javascript:alert(1)"),
+    )
+    [text] = posts_of(brief, "text")
+    assert "1. Line one Bcc: line two three — https://example.org/a" in text.splitlines()
+    assert "javascript:" not in text and "3. Click me" in text.splitlines()
+    [markdown] = posts_of(brief, "markdown")
+    lines = markdown.splitlines()
+    assert (
+        r"2. [A \[bracketed\](title) \*bold\*](https://en.wikipedia.org/wiki/Mistral_%28model%29)"
+        in lines
+    )
+    assert "3. Click me" in lines and "javascript:" not in markdown
+
+
+def long_brief(count: int = 14) -> PublishedBrief:
+    return with_stories(
+        *(
+            (
+                f"Story {n}: a model release with a rather long title to fill the line",
+                f"https://news.example/{n}/" + "path/" * n,
+            )
+            for n in range(1, count + 1)
+        )
+    )
+
+
+@pytest.mark.parametrize("markup", ["text", "markdown"])
+@pytest.mark.parametrize("limit", [200, 333, 1000])
+def test_a_long_message_is_split_between_lines_each_post_within_the_limit(markup, limit):
+    brief = long_brief()
+    [whole] = posts_of(brief, markup, body=100_000)
+    posts = posts_of(brief, markup, body=limit)
+    assert len(posts) > 1
+    assert all(len(post) <= limit for post in posts)
+    # Splitting only ever happens between lines: the posts hold the lines of the whole, in order.
+    lines = [line for line in whole.splitlines() if line]
+    assert [line for post in posts for line in post.splitlines() if line] == lines
+    for story in brief.stories:
+        assert sum(link(story.url) in post for post in posts) == 1
+
+
+def test_a_line_too_long_for_a_post_is_shortened_at_a_word_never_in_its_link():
+    url = "https://news.example/2026/07/03/a-long-article-path"
+    title = "An extraordinarily long headline " * 12
+    for markup in ("text", "markdown"):
+        posts = posts_of(with_stories((title.strip(), url)), markup, body=200)
+        [story] = [line for post in posts for line in post.splitlines() if line.startswith("1.")]
+        assert len(story) <= 200 and url in story and "…" in story
+        shortened = story.split("…")[0].removeprefix("1. ").removeprefix("[")
+        assert title.startswith(shortened + " ")  # whole words only
+
+
+def test_a_link_that_cannot_fit_is_left_out_never_cut():
+    url = "https://news.example/" + "x" * 300
+    posts = posts_of(
+        with_stories(("A story", url), ("Another", "https://news.example/b")), body=200
+    )
+    lines = [line for post in posts for line in post.splitlines()]
+    assert "1. A story" in lines and not any("xxxx" in line for line in lines)
+    assert "2. Another — https://news.example/b" in lines
+
+
+def test_limits_in_bytes_hold_for_any_script():
+    brief = with_stories(
+        *((f"模型发布 {n} " * 30, f"https://news.example/{n}") for n in range(8)),
+        ("Модель выпущена " * 20, "https://news.example/ru"),
+        ("Emoji 🚀🔥 " * 40, "https://news.example/e"),
+    )
+    posts = posts_of(brief, body=1000, measure=json_escaped_length)
+    assert all(len(post.encode("utf-8")) <= 1000 for post in posts)
+    for text in ("plain", "ünïcödé", "模型", "🚀", 'quote " and \\ back\nslash'):
+        assert json_escaped_length(text) >= len(text.encode("utf-8"))
+
+
+# URLs, secrets and what is shown --------------------------------------------------------
+
+
+def test_a_url_comes_from_the_environment_whole_or_in_parts():
+    environ = {"HOOK_URL": f"json://127.0.0.1:9/hooks/{TOKEN}", "TG_TOKEN": "123456:ABCdef-gh"}
+    whole = channel_url(ChannelSettings(name="hook", url_env="HOOK_URL"), environ)
+    assert whole.url == environ["HOOK_URL"] and TOKEN in whole.secrets
+    parts = channel_url(ChannelSettings(name="tg", url="tgram://${TG_TOKEN}/-100123"), environ)
+    assert parts.url == "tgram://123456:ABCdef-gh/-100123"
+    assert "123456:ABCdef-gh" in parts.secrets
+    with pytest.raises(ChannelUrlError, match="BRIEFBOT_MISSING") as error:
+        channel_url(ChannelSettings(name="x", url="slack://${BRIEFBOT_MISSING}/a"), environ)
+    assert TOKEN not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-1001234567890", "AAHdqTcvCH1vGWJx"),
+        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general", "TIiajkdnlazkcOXr"),
+        ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "JHMHI8qBe7bk2ZwO"),
+        ("ntfys://tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2@ntfy.example.org/briefs", "tk_AgQdq7mVBo"),
+        ("ntfys://reader:pa55w0rd@ntfy.example.org/briefs", "pa55w0rd"),
+        ("json://127.0.0.1:9/hooks/" + TOKEN, TOKEN),
+        ("jsons://hooks.example.org/in?token=" + TOKEN, TOKEN),
+    ],
+)
+def test_every_part_of_a_url_that_may_be_a_token_is_blanked_in_text_and_log_records(url, secret):
+    redactor = Redactor(channel_url(ChannelSettings(name="c", url=url), {}).secrets)
+    assert secret not in redactor.text(f"posting to {url} failed: HTTPConnectionPool({url})")
+    record = logging.LogRecord("apprise", logging.WARNING, __file__, 1, "to %s", (url,), None)
+    try:
+        raise ConnectionError(f"cannot reach {url}")
+    except ConnectionError:
+        record.exc_info = sys.exc_info()
+    redactor.filter(record)
+    formatted = logging.Formatter("%(message)s").format(record)
+    assert secret not in formatted and "***" in formatted and "ConnectionError" in formatted
+
+
+@pytest.mark.parametrize(
+    ("channel", "expected"),
+    [
+        ({"name": "a", "url": f"json://h/{TOKEN}", "url_env": "X"}, "either 'url' or 'url_env'"),
+        ({"name": "a"}, "either 'url' or 'url_env'"),
+        ({"name": "a", "url": f"{TOKEN}@no-scheme"}, "an Apprise URL"),
+        ({"name": "a", "url": f"json://h/{TOKEN}", "brief": "nope"}, "unknown brief"),
+        ({"name": "a b", "url": f"json://h/{TOKEN}"}, "deliver.channels[0].name"),
+        ({"name": "a", "url": f"json://h/{TOKEN}", "max_length": 20}, "max_length"),
+    ],
+)
+def test_a_bad_channel_is_one_line_that_never_shows_the_url(channel, expected):
+    raw = {
+        "title": "B",
+        "sources": [{"type": "rss", "name": "N", "url": "http://127.0.0.1:9/f.xml"}],
+        "deliver": {"channels": [channel]},
+    }
+    with pytest.raises(
+        ConfigError, match=expected.replace("[", r"\[").replace("]", r"\]")
+    ) as error:
+        parse_settings(raw)
+    assert TOKEN not in str(error.value) and "\n" not in str(error.value)
+
+
+def test_channel_names_are_distinct():
+    raw = {
+        "title": "B",
+        "sources": [{"type": "rss", "name": "N", "url": "http://127.0.0.1:9/f.xml"}],
+        "deliver": {
+            "channels": [{"name": "a", "url": "json://h/1"}, {"name": "a", "url_env": "U"}]
+        },
+    }
+    with pytest.raises(ConfigError, match="each of channels needs its own name"):
+        parse_settings(raw)
+
+
+# the delivery records -------------------------------------------------------------------
+
+
+def test_a_delivery_is_claimed_once_and_a_sent_or_doubtful_one_never_again(database):
+    now = datetime(2026, 7, 3, 7, 0, tzinfo=UTC)
+    with Store(database) as store:
+        first = store.claim_channel_delivery("", DAY, "team", now)
+        assert (first["status"], first["posts_sent"], first["attempts"]) == ("claimed", 0, 1)
+        store.mark_channel_delivery("", DAY, "team", "sending", now, posts_sent=0)
+        assert store.claim_channel_delivery("", DAY, "team", now) is None  # in doubt
+        store.mark_channel_delivery("", DAY, "team", "failed", now, posts_sent=1, error="500")
+        again = store.claim_channel_delivery("", DAY, "team", now)
+        assert (again["posts_sent"], again["attempts"]) == (1, 2)  # goes on after post 1
+        store.mark_channel_delivery("", DAY, "team", "sent", now, posts_sent=2)
+        assert store.claim_channel_delivery("", DAY, "team", now) is None
+        # Another brief, another day and another channel are deliveries of their own.
+        assert store.claim_channel_delivery("security", DAY, "team", now) is not None
+        assert store.claim_channel_delivery("", date(2026, 7, 4), "team", now) is not None
+        assert store.claim_channel_delivery("", DAY, "ops", now) is not None
+        rows = store.channel_deliveries(DAY, "")
+        assert [(r["channel"], r["status"]) for r in rows] == [("ops", "claimed"), ("team", "sent")]
+
+
+# posting --------------------------------------------------------------------------------
+
+
+def write_config(folder: Path, channels: list[dict], **extra: object) -> Path:
+    config = {
+        "title": "Open Source LLM Brief",
+        "timezone": "America/New_York",
+        "sources": [{"type": "rss", "name": "Unused", "url": "http://127.0.0.1:9/feed.xml"}],
+        "site": {"base_url": BASE},
+        "deliver": {"channels": channels, "timeout_seconds": 5},
+    } | extra
+    path = folder / "sources.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def webhook(server: ChannelServer, name: str = "hook", **options: object) -> dict:
+    """A JSON webhook channel whose token comes from the environment (BRIEFBOT_TEST_TOKEN)."""
+    url = f"json://127.0.0.1:{server.port}/hooks/{name}/${{BRIEFBOT_TEST_TOKEN}}"
+    return {"name": name, "url": url} | options
+
+
+def ntfy(server: ChannelServer, topic: str = "briefs", **options: object) -> dict:
+    return {"name": f"ntfy-{topic}", "url": f"ntfy://127.0.0.1:{server.port}/{topic}"} | options
+
+
+def hook_path(name: str = "hook") -> str:
+    return f"/hooks/{name}/{TOKEN}"
+
+
+@pytest.fixture
+def server(monkeypatch) -> Iterator[ChannelServer]:
+    monkeypatch.setenv("BRIEFBOT_TEST_TOKEN", TOKEN)
+    with ChannelServer() as running:
+        yield running
+
+
+def send(config: Path, database: object, out_dir: Path, *extra: str) -> int:
+    arguments = ["--config", str(config), "--db", str(database), "--out", str(out_dir)]
+    return main(["send", *arguments, "--date", DAY.isoformat(), *extra])
+
+
+def test_a_webhook_and_ntfy_each_get_the_brief_once(tmp_path, database, server, capsys):
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    config = write_config(tmp_path, [webhook(server), ntfy(server)])
+    assert send(config, database, out_dir) == 0
+    first = capsys.readouterr().out
+    assert "Channels, brief of 2026-07-03: posted to 2, already posted to 0, failed 0" in first
+    assert send(config, database, out_dir) == 0
+    again = capsys.readouterr().out
+    assert "posted to 0, already posted to 2, failed 0, in doubt 0" in again
+    assert server.copies() == {hook_path(): 1, "briefs": 1}
+
+    [hook] = server.to(hook_path())
+    assert hook.title == "Open Source LLM Brief — 2026-07-03"
+    assert hook.message.splitlines() == [
+        "1. BenchLM: GLM-5.2 is the best open-weight model at #4 — "
+        "https://benchlm.ai/best/open-source#2026-07-03",
+        "2. A self-hosted gateway routes to 237 providers — https://example.org/gateway",
+        "",
+        "Bottom line: Open-weight models are within 5.1 points of the best.",
+        "",
+        f"Full brief: {PAGE}",
+    ]
+    [note] = server.to("briefs")
+    assert (note.service, note.title, note.message) == ("ntfy", hook.title, hook.message)
+    # No icon: an icon is a URL a service would fetch from outside.
+    assert not any(k.lower() == "x-icon" for k in note.headers)
+    with Store(database) as store:
+        rows = store.channel_deliveries(DAY)
+    assert [(r["channel"], r["status"], r["posts_sent"]) for r in rows] == [
+        ("hook", "sent", 1),
+        ("ntfy-briefs", "sent", 1),
+    ]
+
+
+def test_markdown_goes_to_a_service_that_takes_it(tmp_path, database, server):
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    config = write_config(tmp_path, [webhook(server, format="markdown")])
+    assert send(config, database, out_dir) == 0
+    [hook] = server.posts
+    assert f"[Read the full brief]({PAGE})" in hook.message
+
+
+def test_a_split_message_arrives_in_order_once(tmp_path, database, server):
+    out_dir = tmp_path / "output"
+    out_dir.mkdir()
+    record = dataclasses.replace(long_brief(8), day=DAY)
+    (out_dir / "2026-07-03.json").write_text(record.to_json(), encoding="utf-8")
+    config = write_config(tmp_path, [webhook(server, max_length=300)])
+    assert send(config, database, out_dir) == 0
+    assert send(config, database, out_dir) == 0
+    posts = server.to(hook_path())
+    assert len(posts) > 2 and all(len(post.message) <= 300 for post in posts)
+    text = "\n".join(post.message for post in posts)
+    assert [n for n in range(1, 9) if f"\n{n}. Story {n}:" in f"\n{text}"] == list(range(1, 9))
+    with Store(database) as store:
+        [row] = store.channel_deliveries(DAY)
+    assert (row["status"], row["posts_sent"]) == ("sent", len(posts))
+
+
+def test_a_channel_answering_500_is_reported_and_posted_on_the_next_run(
+    tmp_path, database, server, capsys
+):
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    config = write_config(tmp_path, [webhook(server), ntfy(server)])
+    server.fail(hook_path(), 500)
+    server.fail("briefs", 503)
+    assert send(config, database, out_dir) == 1
+    output = capsys.readouterr().out
+    assert "posted to 0, already posted to 0, failed 2, in doubt 0" in output
+    assert (
+        "failed: hook (JSON): Failed to send JSON POST notification: Internal server error"
+        in output
+    )
+    assert "failed: ntfy-briefs (ntfy): Failed to send ntfy notification" in output
+    assert server.posts == []
+    assert send(config, database, out_dir) == 0
+    assert "posted to 2, already posted to 0, failed 0" in capsys.readouterr().out
+    assert server.copies() == {hook_path(): 1, "briefs": 1}
+    with Store(database) as store:
+        assert {r["channel"]: r["attempts"] for r in store.channel_deliveries(DAY)} == {
+            "hook": 2,
+            "ntfy-briefs": 2,
+        }
+
+
+def test_one_broken_channel_never_keeps_the_others_from_their_post(
+    tmp_path, database, server, capsys, monkeypatch
+):
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    channels = [
+        {"name": "unset", "url": "json://127.0.0.1:9/${BRIEFBOT_TEST_UNSET}"},
+        {"name": "unknown", "url": f"nosuchservice://{TOKEN}/x"},
+        {"name": "down", "url": f"json://127.0.0.1:{free_port()}/hooks/{TOKEN}"},
+        webhook(server),
+    ]
+    monkeypatch.delenv("BRIEFBOT_TEST_UNSET", raising=False)
+    config = write_config(tmp_path, channels)
+    assert send(config, database, out_dir) == 1
+    output = capsys.readouterr().out
+    assert "failed: unset: channel 'unset': environment variable BRIEFBOT_TEST_UNSET" in output
+    assert "failed: unknown: not a URL Apprise can post to (nosuchservice://...)" in output
+    assert "failed: down (JSON): A Connection error occurred sending JSON notification" in output
+    assert server.copies() == {hook_path(): 1}
+    assert TOKEN not in output
+
+
+def free_port() -> int:
+    from tests.mailbox import free_port as port
+
+    return port()
+
+
+def test_nothing_is_posted_for_a_day_without_a_brief_or_without_stories(
+    tmp_path, database, server, capsys
+):
+    out_dir = tmp_path / "output"
+    config = write_config(tmp_path, [webhook(server)])
+    assert send(config, database, out_dir, "--channel", "hook") == 1
+    assert "nothing posted to hook: no brief of 2026-07-03" in capsys.readouterr().out
+    out_dir.mkdir()
+    empty = dataclasses.replace(published(), stories=[], bottom_line=[])
+    (out_dir / "2026-07-03.json").write_text(empty.to_json(), encoding="utf-8")
+    assert send(config, database, out_dir, "--channel", "hook") == 0
+    assert "nothing posted to hook: no stories" in capsys.readouterr().out
+    assert server.posts == []
+    with Store(database) as store:
+        assert store.channel_deliveries(DAY) == []
+
+
+def test_channel_picks_one_channel_and_no_mail(tmp_path, database, server, capsys):
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    config = write_config(tmp_path, [webhook(server), ntfy(server)])
+    assert send(config, database, out_dir, "--channel", "ntfy-briefs") == 0
+    output = capsys.readouterr().out
+    assert server.copies() == {"briefs": 1} and "Brief of" not in output  # no mail report
+    assert send(config, database, out_dir, "--channel", "nope") == 2
+    assert "no channel named nope in deliver.channels (known: hook, ntfy-briefs)" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_channel_of_another_brief_posts_that_brief(tmp_path, database, server):
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir / "security", BASE)
+    briefs = [{"name": "security", "title": "Security Brief", "sources": ["Unused"]}]
+    config = write_config(tmp_path, [webhook(server, brief="security")], briefs=briefs)
+    assert send(config, database, out_dir, "--channel", "hook") == 0
+    [hook] = server.posts
+    assert hook.message.endswith("Full brief: https://brief.example.org/security/2026-07-03.html")
+    with Store(database) as store:
+        [row] = store.channel_deliveries(DAY)
+    assert row["brief"] == "security"
