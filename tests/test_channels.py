@@ -9,9 +9,14 @@ commits and run again. Every test runs with connections held to loopback (`guard
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import os
+import signal
+import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +31,8 @@ from briefbot.publish import PublishedBrief, PublishedStory
 from briefbot.render import make_environment
 from briefbot.store import Store
 from tests.channel_server import ChannelServer, LoopbackOnly
+from tests.conftest import ROOT
+from tests.databases import fresh_postgres_schema, postgres_url
 from tests.mailbox import publish_fixed_brief
 from tests.test_render import fixed_brief
 
@@ -497,3 +504,203 @@ def test_a_channel_of_another_brief_posts_that_brief(tmp_path, database, server)
     with Store(database) as store:
         [row] = store.channel_deliveries(DAY)
     assert row["brief"] == "security"
+
+
+# killed and run again -------------------------------------------------------------------
+
+
+def start_sender(kill_after: int, *arguments: str) -> subprocess.Popen:
+    """`briefbot ARGUMENTS` in a process of its own, SIGKILLed after its Nth commit (0: never)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.kill_send", str(kill_after), *arguments],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"BRIEFBOT_TEST_TOKEN": TOKEN},
+    )
+
+
+@contextmanager
+def fresh_store(kind: str, folder: Path, number: int) -> Iterator[Path | str]:
+    """A new, migrated store: a SQLite file or a PostgreSQL schema of its own."""
+    if kind == "sqlite":
+        location = folder / f"store-{number}.db"
+        Store(location).close()
+        yield location
+        return
+    with fresh_postgres_schema() as url:
+        Store(url).close()
+        yield url
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_sender_killed_after_any_commit_and_run_again_posts_each_post_once(
+    tmp_path, server, kind, capsys
+):
+    """Channel `split` takes the brief in two posts, `hook` in one. The sender is SIGKILLed
+    right after its 1st commit, then (afresh) its 2nd, ... until it runs to the end. Run again,
+    every post arrives exactly once; a post whose `sending` was committed is in doubt (it
+    might have gone out), not posted again, until `--resend-in-doubt` posts it."""
+    if kind == "postgresql":
+        postgres_url()  # skips the test without a server
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    channels = [webhook(server, "split", max_length=200), webhook(server, "hook")]
+    config = write_config(tmp_path, channels)
+    command = ["send", "--config", str(config), "--out", str(out_dir), "--date", "2026-07-03"]
+    command += ["--channel", "split", "--channel", "hook"]
+    whole: list[str] = []
+    kill_after = 0
+    while True:
+        kill_after += 1
+        server.posts.clear()
+        with fresh_store(kind, tmp_path, kill_after) as database:
+            sender = start_sender(kill_after, *command, "--db", str(database))
+            _, errors = sender.communicate(timeout=60)
+            if sender.returncode == 0:  # no Nth commit: this run went to its end
+                assert kill_after > 8, errors  # claim/sending/between/sent of 3 posts
+                break
+            assert sender.returncode == -signal.SIGKILL, errors
+            with Store(database) as store:
+                doubtful = {
+                    r["channel"] for r in store.channel_deliveries(DAY) if r["status"] == "sending"
+                }
+            assert main([*command, "--db", str(database)]) == (1 if doubtful else 0)
+            output = capsys.readouterr().out
+            for channel in doubtful:
+                assert f"in doubt: {channel}: a sender stopped while posting" in output
+            if doubtful:
+                assert main([*command, "--db", str(database), "--resend-in-doubt"]) == 0
+        messages = [post.message for post in server.to(hook_path("split"))]
+        whole = whole or messages
+        assert len(whole) == 2 and sorted(messages) == sorted(whole), kill_after
+        assert server.copies()[hook_path("hook")] == 1, kill_after
+    assert [post.message for post in server.to(hook_path("split"))] == whole
+
+
+def test_a_sender_killed_before_the_service_answers_leaves_that_post_in_doubt(
+    tmp_path, database, server, capsys
+):
+    """The first channel's post has reached the server when the sender is SIGKILLed, before it
+    hears the answer. Run again: that post is in doubt, not repeated; the second channel,
+    never tried, gets its post."""
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    config = write_config(tmp_path, [webhook(server), ntfy(server)])
+    command = ["send", "--config", str(config), "--out", str(out_dir), "--date", "2026-07-03"]
+    command += ["--db", str(database)]
+    running: list[subprocess.Popen] = []
+    server.on_post = lambda post: post.target == hook_path() and running[0].kill()
+    running.append(start_sender(0, *command))
+    running[0].communicate(timeout=60)
+    assert running[0].returncode == -signal.SIGKILL
+    assert server.copies() == {hook_path(): 1}
+
+    server.on_post = lambda post: None
+    assert main(command) == 1
+    output = capsys.readouterr().out
+    assert "posted to 1, already posted to 0, failed 0, in doubt 1" in output
+    assert "in doubt: hook: a sender stopped while posting (see --resend-in-doubt)" in output
+    assert server.copies() == {hook_path(): 1, "briefs": 1}
+    assert main(command) == 1  # still in doubt, still not posted again
+    assert server.copies() == {hook_path(): 1, "briefs": 1}
+
+
+# the token is never shown ---------------------------------------------------------------
+
+
+def test_a_token_never_appears_in_logs_stdout_or_stderr_even_at_debug(tmp_path, database, server):
+    """`briefbot -v send` logs every request line (urllib3) and Apprise's debug output; the
+    token is in the path of every webhook URL, and of a URL Apprise refuses."""
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    channels = [
+        webhook(server, "failing"),
+        webhook(server),
+        {"name": "down", "url": f"json://127.0.0.1:{free_port()}/in/${{BRIEFBOT_TEST_TOKEN}}"},
+        {"name": "odd", "url": "nosuchservice://${BRIEFBOT_TEST_TOKEN}@host/x"},
+        {"name": "ntfy", "url": f"ntfy://{TOKEN}@127.0.0.1:{server.port}/briefs?auth=token"},
+    ]
+    server.fail(hook_path("failing"), 500)
+    config = write_config(tmp_path, channels)
+    command = ["-v", "send", "--config", str(config), "--db", str(database)]
+    sender = start_sender(0, *command, "--out", str(out_dir), "--date", "2026-07-03")
+    output, errors = sender.communicate(timeout=60)
+    assert sender.returncode == 1, errors
+    assert server.copies() == {hook_path(): 1, "briefs": 1}
+    [note] = server.to("briefs")
+    assert note.headers["Authorization"] == f"Bearer {TOKEN}"  # it did carry the token
+    assert "failed 3" in output and "POST /hooks/hook/*** HTTP/1.1" in errors
+    assert TOKEN not in output and TOKEN not in errors
+    with Store(database) as store:
+        assert TOKEN not in str(store.channel_deliveries(DAY))
+
+
+class CannedWriter:
+    """Answers every model call with fixed JSON of the schema asked for: the run writes its
+    brief in a moment (the writer's checks keep it or use the article's text; the writing is
+    not what these tests are about)."""
+
+    name = "canned"
+    model = "canned"
+
+    def complete(self, messages, schema, max_tokens, temperature=None):
+        from briefbot.write.backends import Completion
+
+        if "bullets" in schema.get("properties", {}):
+            bullets = ["Open models keep getting better at the work people do."] * 3
+            return Completion(json.dumps({"bullets": bullets}))
+        return Completion(json.dumps({"summary": "It is out now.", "why_it_matters": ""}))
+
+
+def test_run_send_posts_right_after_writing_and_keeps_it_in_the_run_report(
+    tmp_path, server, feed_server, capsys
+):
+    from tests.openai_server import OpenAICompatibleServer
+    from tests.unattended import event_feed
+
+    news = feed_server.serve("/news.xml", event_feed(datetime.now(UTC)))
+    database = tmp_path / "briefbot.db"
+    with OpenAICompatibleServer(CannedWriter(), "canned") as writer:
+        model = {
+            "backends": [{"type": "openai", "base_url": f"{writer.base}/v1", "model": "canned"}]
+        }
+        config = write_config(
+            tmp_path,
+            [webhook(server), ntfy(server)],
+            timezone="UTC",
+            sources=[{"type": "rss", "name": "News", "url": news}],
+            model=model,
+        )
+        server.fail(hook_path(), 500)
+        run = ["run", "--config", str(config), "--db", str(database), "--send"]
+        assert main(run) == 5  # written, but a channel failed
+    output = capsys.readouterr().out
+    assert "3 stories" in output and "failed: hook (JSON)" in output
+    assert server.copies() == {"briefs": 1}
+    [note] = server.posts
+    assert "1. Lumora releases Nova 2 32B under Apache 2.0 — https://news.example/0" in note.message
+    with Store(database) as store:
+        [stored] = store.recent_runs(1)
+    assert [(c["channel"], c["status"]) for c in stored["report"]["channels"]] == [
+        ("hook", "failed"),
+        ("ntfy-briefs", "sent"),
+    ]
+    assert main(["runs", "--config", str(config), "--db", str(database)]) == 0
+    runs = capsys.readouterr().out
+    assert "channel hook failed" in runs
+    assert TOKEN not in json.dumps(stored["report"]) and TOKEN not in output + runs
+
+    # The next `briefbot send` posts what failed, and only that.
+    assert main(["send", "--config", str(config), "--db", str(database)]) == 0
+    assert server.copies() == {hook_path(): 1, "briefs": 1}
+
+
+def test_run_send_posts_nothing_on_a_day_with_nothing(tmp_path, server):
+    config = write_config(tmp_path, [webhook(server), ntfy(server)])  # its one source is down
+    database = tmp_path / "briefbot.db"
+    main(["run", "--config", str(config), "--db", str(database), "--send", "--date", "2026-07-03"])
+    assert server.requests == 0
+    with Store(database) as store:
+        assert store.channel_deliveries(DAY) == []
