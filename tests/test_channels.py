@@ -222,28 +222,49 @@ def test_a_url_comes_from_the_environment_whole_or_in_parts():
 
 
 @pytest.mark.parametrize(
-    ("url", "secret"),
+    ("url", "secrets"),
     [
-        ("tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-1001234567890", "AAHdqTcvCH1vGWJx"),
-        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general", "TIiajkdnlazkcOXr"),
-        ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "JHMHI8qBe7bk2ZwO"),
-        ("ntfys://tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2@ntfy.example.org/briefs", "tk_AgQdq7mVBo"),
-        ("ntfys://reader:pa55w0rd@ntfy.example.org/briefs", "pa55w0rd"),
-        ("json://127.0.0.1:9/hooks/" + TOKEN, TOKEN),
-        ("jsons://hooks.example.org/in?token=" + TOKEN, TOKEN),
+        (
+            "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-1001234567890",
+            ["123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"],
+        ),
+        (
+            "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general",
+            ["T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", "TIiajkdnlazkcOXrIdevi7FQ"],
+        ),
+        (
+            "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+            ["4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "JHMHI8qBe7bk2ZwO5U711o3dV_js"],
+        ),
+        (
+            "ntfys://tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2@ntfy.example.org/briefs",
+            ["Bearer tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2"],
+        ),
+        (
+            "ntfys://reader:pa%24%24w0rd@ntfy.example.org/briefs",
+            ["pa$$w0rd", "pa%24%24w0rd", "Basic cmVhZGVyOnBhJCR3MHJk"],  # base64 of reader:pa$$w0rd
+        ),
+        ("json://127.0.0.1:9/hooks/" + TOKEN, [f"POST /hooks/{TOKEN} HTTP/1.1"]),
+        ("jsons://hooks.example.org/in?token=" + TOKEN, [f"/in?token={TOKEN}"]),
     ],
 )
-def test_every_part_of_a_url_that_may_be_a_token_is_blanked_in_text_and_log_records(url, secret):
+def test_every_part_of_a_url_that_may_be_a_token_is_blanked_in_text_and_log_records(url, secrets):
     redactor = Redactor(channel_url(ChannelSettings(name="c", url=url), {}).secrets)
-    assert secret not in redactor.text(f"posting to {url} failed: HTTPConnectionPool({url})")
-    record = logging.LogRecord("apprise", logging.WARNING, __file__, 1, "to %s", (url,), None)
+    for shown in (url, *secrets):
+        assert redactor.text(f"sending: {shown}!") == "sending: " + redactor.text(shown) + "!"
+        hidden = redactor.text(shown)
+        assert "***" in hidden and not any(secret in hidden for secret in secrets)
+    record = logging.LogRecord(
+        "apprise", logging.WARNING, __file__, 1, "to %s", (secrets[-1],), None
+    )
     try:
         raise ConnectionError(f"cannot reach {url}")
     except ConnectionError:
         record.exc_info = sys.exc_info()
     redactor.filter(record)
     formatted = logging.Formatter("%(message)s").format(record)
-    assert secret not in formatted and "***" in formatted and "ConnectionError" in formatted
+    assert "***" in formatted and "ConnectionError" in formatted
+    assert url not in formatted and secrets[-1] not in formatted
 
 
 @pytest.mark.parametrize(

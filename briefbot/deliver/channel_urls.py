@@ -9,12 +9,13 @@ parts and the environment values it was made from.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote
 
 from briefbot.config import ChannelSettings
 
@@ -63,19 +64,17 @@ def channel_url(channel: ChannelSettings, environ: Mapping[str, str]) -> Channel
 
 
 def _url_parts(url: str) -> Iterator[str]:
-    """The parts of a URL that may be credentials: user, password, host, path segments, query
-    values; as written and percent-decoded."""
-    try:
-        parts = urlsplit(url)
-        credentials = [parts.username or "", parts.password or ""]
-        host = parts.hostname or ""
-    except ValueError:  # not even a URL: the whole text is the secret
-        return
-    pieces = [host, *parts.path.split("/"), *(v for _, v in parse_qsl(parts.query)), parts.fragment]
-    for piece in credentials:
+    """The parts of a URL that may be credentials, as written and percent-decoded: the user and
+    password (and their Basic authorization), and every piece between `/ : @ ? & = #` (a
+    Telegram bot token sits in the host as `ID:SECRET`)."""
+    rest = url.partition("://")[2]
+    credentials = rest.partition("/")[0].rpartition("@")[0]
+    if credentials:
+        yield base64.b64encode(unquote(credentials).encode()).decode()
+    for piece in credentials.split(":"):
         if len(piece) >= _SHORTEST_CREDENTIAL:
             yield from (piece, unquote(piece))
-    for piece in pieces:
+    for piece in re.split(r"[/:@?&=#]+", rest):
         if len(piece) >= _SHORTEST_PART:
             yield from (piece, unquote(piece))
 
