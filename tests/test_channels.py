@@ -27,6 +27,7 @@ from briefbot.cli import main
 from briefbot.config import ChannelSettings, ConfigError, parse_settings
 from briefbot.deliver.channel_message import Limits, compose, json_escaped_length, link
 from briefbot.deliver.channel_urls import ChannelUrlError, Redactor, channel_url
+from briefbot.deliver.channels import Service
 from briefbot.publish import PublishedBrief, PublishedStory
 from briefbot.render import make_environment
 from briefbot.store import Store
@@ -725,3 +726,48 @@ def test_run_send_posts_nothing_on_a_day_with_nothing(tmp_path, server):
     assert server.requests == 0
     with Store(database) as store:
         assert store.channel_deliveries(DAY) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "markup", "body", "title"),
+    [
+        (
+            "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-1001234567890",
+            "markdown",
+            4096,
+            0,
+        ),
+        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#general", "markdown", 35000, 250),
+        ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "text", 2000, 250),
+        ("ntfys://tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2@ntfy.example.org/briefs", "text", 4096, 200),
+        ("ntfy://127.0.0.1:9/briefs?format=markdown", "markdown", 4096, 200),
+        ("json://127.0.0.1:9/in", "text", 32768, 250),
+    ],
+)
+def test_each_service_gets_the_markup_it_takes_within_its_own_limit(url, markup, body, title):
+    service = Service.open(url, timeout=5)
+    limits = service.limits(None)
+    assert (service.markup, limits.body, limits.title) == (markup, body, title)
+    assert service.limits(500).body == 500  # max_length wins
+    measure = json_escaped_length if service.name == "ntfy" else len
+    assert limits.measure is measure
+
+
+def test_a_channel_that_raises_is_recorded_and_the_next_is_posted(
+    tmp_path, database, server, capsys, monkeypatch
+):
+    from briefbot.deliver import channels
+
+    def compose_or_fail(brief, **options):
+        if options["markup"] == "markdown":
+            raise RuntimeError(f"template trouble near {TOKEN}")
+        return compose(brief, **options)
+
+    monkeypatch.setattr(channels, "compose", compose_or_fail)
+    out_dir = tmp_path / "output"
+    publish_fixed_brief(out_dir, BASE)
+    config = write_config(tmp_path, [webhook(server, "md", format="markdown"), webhook(server)])
+    assert send(config, database, out_dir) == 1
+    output = capsys.readouterr().out
+    assert "failed: md (JSON): RuntimeError: template trouble near *** (tried again" in output
+    assert server.copies() == {hook_path(): 1}

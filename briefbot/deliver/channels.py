@@ -199,7 +199,7 @@ class _Delivery:
         try:
             url = channel_url(self.channel, environ)
             self.redactor.add(url.secrets)
-            plugin = _Service.open(url.url, timeout)
+            plugin = Service.open(url.url, timeout)
             service = plugin.name
             message = compose(
                 record,
@@ -215,7 +215,7 @@ class _Delivery:
             log.exception("channel %s failed", name)
             return self._failed(service, f"{type(error).__name__}: {error}", claimed["posts_sent"])
 
-    def _posts(self, service: _Service, message: ChannelMessage, taken: int) -> ChannelOutcome:
+    def _posts(self, service: Service, message: ChannelMessage, taken: int) -> ChannelOutcome:
         made = 0
         for index in range(taken, len(message.posts)):
             self._mark("sending", posts_sent=index)
@@ -254,7 +254,7 @@ class _Delivery:
         )
 
 
-class _Service:
+class Service:
     """One channel's Apprise service: its name, the markup and length it takes, posting."""
 
     def __init__(self, plugin: apprise.NotifyBase) -> None:
@@ -262,7 +262,7 @@ class _Service:
         self.name: str = str(plugin.service_name)
 
     @classmethod
-    def open(cls, url: str, timeout: float) -> _Service:
+    def open(cls, url: str, timeout: float) -> Service:
         """The service of an Apprise URL; raises ChannelError (naming only its scheme) for a URL
         Apprise cannot use."""
         plugin = apprise.Apprise.instantiate(url, asset=_asset(), suppress_exceptions=True)
