@@ -472,7 +472,7 @@ def test_one_broken_channel_never_keeps_the_others_from_their_post(
     config = write_config(tmp_path, channels)
     assert send(config, database, out_dir) == 1
     output = capsys.readouterr().out
-    assert "failed: unset: channel 'unset': environment variable BRIEFBOT_TEST_UNSET" in output
+    assert "failed: unset: environment variable BRIEFBOT_TEST_UNSET is empty or not set" in output
     assert "failed: unknown: not a URL Apprise can post to (nosuchservice://...)" in output
     assert "failed: down (JSON): A Connection error occurred sending JSON notification" in output
     assert server.copies() == {hook_path(): 1}

@@ -49,9 +49,7 @@ def channel_url(channel: ChannelSettings, environ: Mapping[str, str]) -> Channel
     def value(name: str) -> str:
         found = environ.get(name, "")
         if not found:
-            raise ChannelUrlError(
-                f"channel {channel.name!r}: environment variable {name} is empty or not set"
-            )
+            raise ChannelUrlError(f"environment variable {name} is empty or not set")
         used.append(found)
         return found
 
