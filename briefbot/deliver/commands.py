@@ -60,7 +60,8 @@ def add_parsers(
     send.add_argument(
         "--resend-in-doubt",
         action="store_true",
-        help="also send deliveries a stopped run left unfinished during DATA (may duplicate)",
+        help="also send mails a stopped run left unfinished during DATA, and channel posts it "
+        "left sending (may duplicate)",
     )
     send.add_argument(
         "--channel",
