@@ -685,38 +685,47 @@ def test_run_send_posts_right_after_writing_and_keeps_it_in_the_run_report(
     news = feed_server.serve("/news.xml", event_feed(datetime.now(UTC)))
     database = tmp_path / "briefbot.db"
     with OpenAICompatibleServer(CannedWriter(), "canned") as writer:
-        model = {
-            "backends": [{"type": "openai", "base_url": f"{writer.base}/v1", "model": "canned"}]
-        }
+        backend = {"type": "openai", "base_url": f"{writer.base}/v1", "model": "canned"}
         config = write_config(
             tmp_path,
             [webhook(server), ntfy(server)],
             timezone="UTC",
             sources=[{"type": "rss", "name": "News", "url": news}],
-            model=model,
+            model={"backends": [backend]},
         )
         server.fail(hook_path(), 500)
         run = ["run", "--config", str(config), "--db", str(database), "--send"]
         assert main(run) == 5  # written, but a channel failed
-    output = capsys.readouterr().out
-    assert "3 stories" in output and "failed: hook (JSON)" in output
-    assert server.copies() == {"briefs": 1}
-    [note] = server.posts
-    assert "1. Lumora releases Nova 2 32B under Apache 2.0 — https://news.example/0" in note.message
-    with Store(database) as store:
-        [stored] = store.recent_runs(1)
-    assert [(c["channel"], c["status"]) for c in stored["report"]["channels"]] == [
-        ("hook", "failed"),
-        ("ntfy-briefs", "sent"),
-    ]
-    assert main(["runs", "--config", str(config), "--db", str(database)]) == 0
-    runs = capsys.readouterr().out
-    assert "channel hook failed" in runs
-    assert TOKEN not in json.dumps(stored["report"]) and TOKEN not in output + runs
+        output = capsys.readouterr().out
+        assert "3 stories" in output and "failed: hook (JSON)" in output
+        assert server.copies() == {"briefs": 1}
+        [note] = server.posts
+        assert "1. Lumora releases Nova 2 32B under Apache 2.0 — https://news.example/0" in (
+            note.message
+        )
+        with Store(database) as store:
+            [stored] = store.recent_runs(1)
+        assert [(c["channel"], c["status"]) for c in stored["report"]["channels"]] == [
+            ("hook", "failed"),
+            ("ntfy-briefs", "sent"),
+        ]
+        assert main(["runs", "--config", str(config), "--db", str(database)]) == 0
+        runs = capsys.readouterr().out
+        assert "channel hook failed" in runs
+        assert TOKEN not in json.dumps(stored["report"]) and TOKEN not in output + runs
 
-    # The next `briefbot send` posts what failed, and only that.
-    assert main(["send", "--config", str(config), "--db", str(database)]) == 0
-    assert server.copies() == {hook_path(): 1, "briefs": 1}
+        # The next `briefbot send` posts what failed, and only that.
+        assert main(["send", "--config", str(config), "--db", str(database)]) == 0
+        assert server.copies() == {hook_path(): 1, "briefs": 1}
+        capsys.readouterr()
+
+        # Again with --json: stdout is the JSON summary alone, the send's report on stderr.
+        assert main([*run, "--json"]) == 0
+        printed = capsys.readouterr()
+        summary = json.loads(printed.out)
+        assert [c["status"] for c in summary["report"]["channels"]] == ["already sent"] * 2
+        assert "already posted to 2" in printed.err
+        assert server.copies() == {hook_path(): 1, "briefs": 1}
 
 
 def test_run_send_posts_nothing_on_a_day_with_nothing(tmp_path, server):
