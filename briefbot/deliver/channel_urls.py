@@ -21,9 +21,10 @@ from briefbot.config import ChannelSettings
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _HIDDEN = "***"
-# Parts of a URL shorter than this (a port, `hook`, `v1`) are not blanked: they say nothing
-# secret, and blanking them would blank ordinary words. Tokens are far longer; the user and
-# password, and values from the environment, are blanked from this length on:
+# A piece of a URL shorter than 8 characters (a port, `hook`, `v1`, a topic like `news`) is
+# not blanked: it says nothing secret, and blanking it would blank ordinary words everywhere.
+# Tokens are far longer. A user, a password or a value from the environment is blanked from
+# 3 characters on.
 _SHORTEST_PART = 8
 _SHORTEST_CREDENTIAL = 3
 

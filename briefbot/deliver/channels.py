@@ -141,8 +141,8 @@ def post_day(
             elif not record.stories:
                 outcome = ChannelOutcome(channel.name, NOTHING_TO_POST, error="no stories")
             else:
-                page_url = f"{str(settings.site.base_url).rstrip('/')}/"
-                page_url += f"{name}/{day.isoformat()}.html" if name else f"{day}.html"
+                folder = f"{name}/" if name else ""
+                page_url = f"{str(settings.site.base_url).rstrip('/')}/{folder}{day}.html"
                 delivery = _Delivery(store, name, day, channel, redactor, clock)
                 outcome = delivery.post(
                     record,
