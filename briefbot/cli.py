@@ -11,6 +11,7 @@ from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -35,8 +36,10 @@ from briefbot.write.model_files import ModelFileError
 log = logging.getLogger("briefbot")
 
 # 0: a brief was written; 1: none could be; 2: bad command line or config; 3: another run
-# holds the database's lock (it is the one writing the brief).
+# holds the database's lock (it is the one writing the brief); 5: `run --send` wrote the brief
+# but a delivery failed or is in doubt (the next `briefbot send` retries it).
 EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_UNDELIVERED = 5
 
 
 def _day(value: str) -> date:
@@ -63,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", type=database_location, help=LOCATION_HELP)
     run.add_argument("--date", type=_day, help="the brief's day, YYYY-MM-DD (default: today)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument(
+        "--send",
+        action="store_true",
+        help="then mail the brief and post it to the channels, as `briefbot send` does",
+    )
     _verbosity(run, default=argparse.SUPPRESS)  # also after the command: `run -q`
 
     schedule = commands.add_parser("schedule", help="write the brief every day at a set time")
@@ -143,11 +151,38 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # unattended runs end with a message and exit code, not a crash
         log.exception("run failed")
         return _failed(arguments, EXIT_NO_BRIEF, f"no brief written: {error!r}")
-    if getattr(arguments, "json", False):
-        print(json.dumps(run_summary(outcome, EXIT_OK), indent=2))
-    else:
+    as_json = getattr(arguments, "json", False)
+    if not as_json:
         _print_outcome(outcome)
-    return EXIT_OK
+    code = EXIT_OK
+    if getattr(arguments, "send", False):
+        code = _send_after_run(settings, arguments, outcome, sys.stderr if as_json else sys.stdout)
+    if as_json:
+        print(json.dumps(run_summary(outcome, code), indent=2))
+    return code
+
+
+def _send_after_run(
+    settings: Settings, arguments: argparse.Namespace, outcome: RunOutcome, out: TextIO
+) -> int:
+    """`run --send`: mail the brief just written and post it to the channels, and keep the
+    channels' outcomes in the run's report. A day without stories mails and posts nothing."""
+    if not any(brief.stories for brief in outcome.briefs):
+        print("No stories: nothing mailed or posted", file=out)
+        return EXIT_OK
+    database = _database(settings, arguments)
+    try:
+        code, channels = delivery.send_day(
+            settings, database, _out_dir(arguments), outcome.brief.day, out=out
+        )
+        if channels is not None and outcome.run_id is not None:
+            outcome.report.channels = channels.summary()
+            with Store(database) as store:
+                store.save_run_report(outcome.run_id, dataclasses.asdict(outcome.report))
+    except Exception:  # the brief is written: a failed delivery is reported, not a crash
+        log.exception("sending the brief failed")
+        return EXIT_UNDELIVERED
+    return EXIT_OK if code == 0 else EXIT_UNDELIVERED
 
 
 def _setup_logging(arguments: argparse.Namespace) -> Console | None:
@@ -241,6 +276,11 @@ def runs_table(database: Database, limit: int) -> str:
         failed = [source["name"] for source in sources if not source["ok"]]
         problems = ([report["error"]] if report.get("error") else []) + [
             f"{name} failed" for name in failed
+        ]
+        problems += [
+            f"channel {posted['channel']} {posted['status']}"
+            for posted in report.get("channels", [])
+            if posted["status"] in ("failed", "in doubt")
         ]
         rows.append(
             (

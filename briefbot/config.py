@@ -190,6 +190,50 @@ class MailSettings(_Strict):
     smtp: SmtpSettings = SmtpSettings()
 
 
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class ChannelSettings(_Strict):
+    """One chat or notification service the brief is posted to, as an Apprise URL.
+
+    The URL holds the service's tokens, so it can come from the environment: `url_env` names a
+    variable holding the whole URL, or `url` carries `${NAME}` parts filled from the
+    environment when the brief is posted. Either way it is never logged or printed."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")  # the delivery's key
+    url: str | None = None  # e.g. tgram://${BRIEFBOT_TELEGRAM_TOKEN}/-1001234567890
+    url_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    brief: str | None = None  # one of `briefs:` by name; default: the config's own brief
+    format: Literal["markdown", "text"] | None = None  # default: what the service takes
+    max_length: int | None = Field(default=None, ge=200)  # default: the service's limit
+
+    @model_validator(mode="after")
+    def _one_url(self) -> ChannelSettings:
+        # The URL itself is never quoted back: it may hold a token.
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError("either 'url' or 'url_env', not both or neither")
+        if self.url is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", self.url):
+            raise ValueError(
+                "an Apprise URL such as 'tgram://...' as 'url' (a whole URL from the "
+                "environment: 'url_env')"
+            )
+        return self
+
+
+class DeliverSettings(_Strict):
+    """Where the brief goes besides mail: chat and notification channels."""
+
+    channels: list[ChannelSettings] = []
+    timeout_seconds: float = Field(default=30, gt=0)  # waiting for a service's answer
+
+    @model_validator(mode="after")
+    def _distinct_names(self) -> DeliverSettings:
+        names = [channel.name for channel in self.channels]
+        if len(set(names)) < len(names):
+            raise ValueError("each of channels needs its own name")
+        return self
+
+
 class ScheduleSettings(_Strict):
     """When `briefbot schedule` writes the brief, in the brief's time zone: `at` or `cron`."""
 
@@ -246,6 +290,7 @@ class Settings(_Strict):
     database_url: str | None = None  # instead: e.g. postgresql+psycopg://user@host/briefbot
     site: SiteSettings = SiteSettings()
     mail: MailSettings = MailSettings()
+    deliver: DeliverSettings = DeliverSettings()  # chat and notification channels
     schedule: ScheduleSettings = ScheduleSettings()
     healthcheck_url: AnyHttpUrl | None = None  # pinged at start, on success and at <url>/fail
     briefs: list[BriefSettings] = []  # more briefs from the same sources, in DIR/<name>/
@@ -260,6 +305,9 @@ class Settings(_Strict):
             unknown = sorted(set(brief.sources or ()) - known)
             if unknown:
                 raise ValueError(f"brief {brief.name!r} names unknown sources: {unknown}")
+        for channel in self.deliver.channels:
+            if channel.brief is not None and channel.brief not in names:
+                raise ValueError(f"channel {channel.name!r} names an unknown brief")
         return self
 
     @field_validator("timezone")

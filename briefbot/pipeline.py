@@ -54,6 +54,7 @@ class RunReport:
     extracts: int = 0  # summaries whose model text failed the grounding check
     notes_left_out: int = 0  # likewise for "why it matters" notes
     briefs: list[dict] = field(default_factory=list)  # the extra briefs: name, stories
+    channels: list[dict] = field(default_factory=list)  # posts made by `run --send`
 
     @contextmanager
     def stage(self, name: str, observer: RunObserver | None = None) -> Iterator[None]:
@@ -75,6 +76,7 @@ class RunOutcome:
     paths: list[Path]  # every file written, the config's own brief first
     report: RunReport
     briefs: list[Brief] = field(default_factory=list)
+    run_id: int | None = None  # the run's row in the store
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def run_brief(
         report.written_by = briefs[0].written_by
         report.files = [str(path) for path in paths]
         store.finish_run(run_id, "ok", dataclasses.asdict(report), datetime.now(settings.zone))
-    return RunOutcome(briefs[0], paths, report, briefs)
+    return RunOutcome(briefs[0], paths, report, briefs, run_id)
 
 
 def _one_brief(

@@ -1,5 +1,5 @@
 """The store (SQLite or PostgreSQL): items, article texts, model outputs, runs, briefs,
-subscribers and mail deliveries. The tables are in `py`, their migrations in
+subscribers, mail deliveries and channel deliveries. The tables are in `py`, their migrations in
 `migrations/`."""
 
 from __future__ import annotations
@@ -358,6 +358,15 @@ class Store:
                 .values(status=status, report=json.dumps(report), finished_at=_iso(finished_at))
             )
 
+    def save_run_report(self, run_id: int, report: dict) -> None:
+        """Replace a finished run's report (`run --send` adds what it delivered)."""
+        with self._transaction() as db:
+            db.execute(
+                update(tables.runs)
+                .where(tables.runs.c.id == run_id)
+                .values(report=json.dumps(report))
+            )
+
     def close_unfinished_runs(self, status: str, error: str, finished_at: datetime) -> int:
         """Give runs still marked running an end (`interrupted`, `failed`) and say why."""
         with self._transaction() as db:
@@ -549,6 +558,82 @@ class Store:
             .where(tables.deliveries.c.day == day.isoformat())
             .order_by(tables.deliveries.c.claimed_at, tables.deliveries.c.email)
         )
+
+    # channel deliveries ----------------------------------------------------
+
+    def claim_channel_delivery(
+        self, brief: str, day: date, channel: str, now: datetime
+    ) -> dict | None:
+        """Claim the posting of a brief to a channel, committed before anything is posted.
+
+        `brief` is the brief's name ("" for the config's own). Returns the claimed delivery,
+        whose `posts_sent` says how many of its posts the service has already taken (a retry
+        goes on from there), or None when it was posted already ('sent') or may have been
+        ('sending': a sender stopped while posting). One row-locking UPDATE, as for mail.
+        """
+        key = {"brief": brief, "day": day.isoformat(), "channel": channel}
+        table = tables.channel_deliveries
+        with self._transaction() as db:
+            db.execute(
+                _upsert(db, table).on_conflict_do_nothing(),
+                key | {"status": "claimed", "claimed_at": _iso(now)},
+            )
+            row = (
+                db.execute(
+                    update(table)
+                    .where(
+                        table.c.brief == brief,
+                        table.c.day == key["day"],
+                        table.c.channel == channel,
+                        table.c.status.in_(["claimed", "failed"]),
+                    )
+                    .values(status="claimed", claimed_at=_iso(now), attempts=table.c.attempts + 1)
+                    .returning(*table.c)
+                )
+                .mappings()
+                .first()
+            )
+        return dict(row) if row else None
+
+    def mark_channel_delivery(
+        self,
+        brief: str,
+        day: date,
+        channel: str,
+        status: str,
+        now: datetime,
+        *,
+        posts_sent: int | None = None,
+        error: str = "",
+    ) -> None:
+        """Record a channel delivery's progress: 'sending' (before a post goes out), 'claimed'
+        (between posts), 'sent' or 'failed'; `posts_sent` when a post has been taken."""
+        table = tables.channel_deliveries
+        values: dict[str, Any] = {
+            "status": status,
+            "error": error,
+            "finished_at": _iso(now) if status in ("sent", "failed") else None,
+        }
+        if posts_sent is not None:
+            values["posts_sent"] = posts_sent
+        with self._transaction() as db:
+            db.execute(
+                update(table)
+                .where(
+                    table.c.brief == brief,
+                    table.c.day == day.isoformat(),
+                    table.c.channel == channel,
+                )
+                .values(**values)
+            )
+
+    def channel_deliveries(self, day: date, brief: str | None = None) -> list[dict]:
+        """The channel deliveries of a day (of one brief when given), by brief and channel."""
+        table = tables.channel_deliveries
+        query = select(table).where(table.c.day == day.isoformat())
+        if brief is not None:
+            query = query.where(table.c.brief == brief)
+        return self._rows(query.order_by(table.c.brief, table.c.channel))
 
     # settings kept in the store --------------------------------------------
 

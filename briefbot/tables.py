@@ -174,6 +174,20 @@ deliveries = Table(
     Column("error", Text, nullable=False, server_default=""),
 )
 
+channel_deliveries = Table(
+    "channel_deliveries",
+    metadata,
+    Column("brief", Text, primary_key=True),  # "" for the config's own brief
+    Column("day", Text, primary_key=True),
+    Column("channel", Text, primary_key=True),
+    Column("status", Text, nullable=False),  # claimed, sending, sent, failed
+    Column("posts_sent", Integer, nullable=False, server_default="0"),  # accepted, in order
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("claimed_at", Text, nullable=False),
+    Column("finished_at", Text),
+    Column("error", Text, nullable=False, server_default=""),
+)
+
 meta = Table(
     "meta",
     metadata,

@@ -1,4 +1,5 @@
-"""The delivery commands of the command line: `subscribers add|list|remove`, `send`, `serve`."""
+"""The delivery commands of the command line: `subscribers add|list|remove`, `send` (mail and
+channels), `serve`; and the send after `briefbot run --send`."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import argparse
 import logging
 import smtplib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from briefbot.config import Settings
 from briefbot.database import LOCATION_HELP, Database, database_location
 from briefbot.deliver.addresses import BadAddress, normalized_address
+from briefbot.deliver.channels import ChannelReport, post_day
 from briefbot.deliver.send import SendBusy, SendReport, send_brief
 from briefbot.deliver.smtp import smtp_options
 from briefbot.deliver.tokens import Tokens, signing_secret
@@ -49,13 +52,22 @@ def add_parsers(
         action.add_argument("emails", nargs="+", metavar="EMAIL")
     common(actions.add_parser("list", help="every subscriber with its status"))
 
-    send = commands.add_parser("send", help="mail a day's brief to the confirmed subscribers")
+    send = commands.add_parser(
+        "send", help="mail a day's brief to the confirmed subscribers and post it to the channels"
+    )
     common(send, out=True)
     send.add_argument("--date", type=day, help="the brief's day, YYYY-MM-DD (default: today)")
     send.add_argument(
         "--resend-in-doubt",
         action="store_true",
-        help="also send deliveries a stopped run left unfinished during DATA (may duplicate)",
+        help="also send mails a stopped run left unfinished during DATA, and channel posts it "
+        "left sending (may duplicate)",
+    )
+    send.add_argument(
+        "--channel",
+        action="append",
+        metavar="NAME",
+        help="post to this channel of deliver.channels only, no mail (repeatable)",
     )
 
     serve = commands.add_parser("serve", help="serve the archive and the subscribe form")
@@ -108,6 +120,62 @@ def _send(
     arguments: argparse.Namespace, settings: Settings, database: Database, out_dir: Path
 ) -> int:
     day = arguments.date or datetime.now(settings.zone).date()
+    known = [channel.name for channel in settings.deliver.channels]
+    unknown = [name for name in arguments.channel or () if name not in known]
+    if unknown:
+        print(
+            f"briefbot: no channel named {', '.join(unknown)} in deliver.channels "
+            f"(known: {', '.join(known) or 'none'})",
+            file=sys.stderr,
+        )
+        return 2
+    code, _ = send_day(
+        settings,
+        database,
+        out_dir,
+        day,
+        channels=arguments.channel,
+        resend_in_doubt=arguments.resend_in_doubt,
+    )
+    return code
+
+
+def send_day(
+    settings: Settings,
+    database: Database,
+    out_dir: Path,
+    day: date,
+    *,
+    channels: Sequence[str] | None = None,
+    resend_in_doubt: bool = False,
+    out: TextIO | None = None,
+) -> tuple[int, ChannelReport | None]:
+    """Mail the day's brief and post it to the channels (only to `channels` when named: then
+    no mail), each independent of the other; print what was done to `out` (stdout). Returns
+    the exit code (0 when everyone has it) and the channels' report."""
+    out = out or sys.stdout
+    codes = []
+    if not channels:
+        try:
+            codes.append(_mail(settings, database, out_dir, day, resend_in_doubt, out))
+        except Exception:  # mail that fails never keeps the brief from the channels
+            log.exception("mailing the brief failed")
+            codes.append(1)
+    report = None
+    if settings.deliver.channels:
+        code, report = _post(settings, database, out_dir, day, channels, resend_in_doubt, out)
+        codes.append(code)
+    return max(codes, default=0), report
+
+
+def _mail(
+    settings: Settings,
+    database: Database,
+    out_dir: Path,
+    day: date,
+    resend_in_doubt: bool,
+    out: TextIO,
+) -> int:
     brief = read_brief(out_dir, day)
     if brief is None:
         print(
@@ -128,7 +196,7 @@ def _send(
                 tokens=tokens,
                 base_url=str(settings.site.base_url),
                 environment=make_environment(),
-                resend_in_doubt=arguments.resend_in_doubt,
+                resend_in_doubt=resend_in_doubt,
             )
         except SendBusy as error:
             print(f"briefbot: {error}", file=sys.stderr)
@@ -136,19 +204,51 @@ def _send(
         except (smtplib.SMTPException, OSError) as error:
             print(f"briefbot: mail server {smtp.host}:{smtp.port}: {error}", file=sys.stderr)
             return 1
-    _print_report(report)
+    _print_report(report, out)
     return 0 if report.complete else 1
 
 
-def _print_report(report: SendReport) -> None:
+def _print_report(report: SendReport, out: TextIO) -> None:
     print(
         f"Brief of {report.day}: sent {len(report.sent)}, already sent {len(report.already_sent)}, "
-        f"failed {len(report.failed)}, in doubt {len(report.in_doubt)}"
+        f"failed {len(report.failed)}, in doubt {len(report.in_doubt)}",
+        file=out,
     )
     for email, error in report.failed:
-        print(f"  failed: {email}: {error} (tried again on the next run)")
+        print(f"  failed: {email}: {error} (tried again on the next run)", file=out)
     for email in report.in_doubt:
-        print(f"  in doubt: {email}: a run stopped while handing it over (see --resend-in-doubt)")
+        print(
+            f"  in doubt: {email}: a run stopped while handing it over (see --resend-in-doubt)",
+            file=out,
+        )
+
+
+def _post(
+    settings: Settings,
+    database: Database,
+    out_dir: Path,
+    day: date,
+    channels: Sequence[str] | None,
+    resend_in_doubt: bool,
+    out: TextIO,
+) -> tuple[int, ChannelReport | None]:
+    """Post the day's briefs to the channels; a failed or doubtful channel makes the code 1."""
+    with Store(database) as store:
+        try:
+            report = post_day(
+                settings,
+                store,
+                out_dir,
+                day,
+                names=channels,
+                resend_in_doubt=resend_in_doubt,
+                environment=make_environment(),
+            )
+        except SendBusy as error:
+            print(f"briefbot: {error}", file=sys.stderr)
+            return 1, None
+    print("\n".join(report.lines()), file=out)
+    return (0 if report.complete else 1), report
 
 
 def _serve(
