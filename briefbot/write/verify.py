@@ -1,0 +1,1257 @@
+"""Claim-level verification: each written sentence checked against the story's source sentences.
+
+Token presence (every number and name somewhere in the sources, `grounding.py`) lets through the
+errors a small model makes most: a number given to the wrong subject, a direction reversed, a
+role changed, a hedge dropped. So each sentence is taken apart into the facts it states, and each
+fact must stand in one source sentence, the way a fact-checker reads (and the way SummaC and
+AlignScore check a summary: claim by claim, against the best-aligned source sentence):
+
+- a **number** (or a version) must stand in a source sentence whose subject for it is the
+  sentence's subject: the name before it in its clause, a name it is "for" or "of", or, for a
+  clause without a name ("It scores 58.2"), the subject of the sentence before;
+- the **role** of a number must agree: `from`, `by`, `up to`, `under`, `more than` are other facts
+  than a bare number; a version that fixes is not a version that is affected;
+- a **direction** must agree, told from the subject's side (so "Y trails X by 3.5" matches "X leads
+  Y by 3.5"); a change (rose, fell, cut) must be in the source; a comparison the source does not
+  make must follow from the two numbers given;
+- a **hedge** must not vanish: "about 19 GB", "nearly matches", "plans to", "is expected to", and
+  who says so ("the company says", "on its own tests");
+- a **specific word** (a verb or noun few sentences use: "exempts", "makes") must stand in a
+  source sentence that gives it to the same subject; several subjects ("X and Y", "both") must
+  each have it;
+- **superlatives** (best, first, only, fastest...) must be in the source;
+- a Summary sentence as a whole must be covered by the source sentences it rests on (most of its
+  content words), so a fact without numbers cannot be made up either.
+
+A lexical method: no model call, each failure names its reason and the source sentence, and it
+is measured on a labelled set of (sentence, verdict) pairs (`tests/data/claims_set.yaml`;
+`tests/test_verify.py` prints precision and recall).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import snowballstemmer
+
+from briefbot.write.evidence import Evidence, SourceSentence, split_sentences
+from briefbot.write.grounding import SourceFacts
+from briefbot.write.injection import has_link, looks_like_instructions
+
+COVERAGE_NEEDED = 0.5  # share of a Summary sentence's content words its source sentences hold
+
+_TOKEN = re.compile(
+    r"(?P<number>[$€£]?#?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)*(?:st|nd|rd|th)?%?"
+    r"(?:[kKmMbBtT](?![\w]))?)"
+    r"|(?P<word>[^\W\d_][\w'’]*(?:[.\-][\w'’]+)*)"
+    r"|(?P<punct>[^\s\w])"
+)
+_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "hundred": 100, "dozen": 12, "twice": 2,
+}  # fmt: skip
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "twentieth": 20,
+}  # fmt: skip
+_UNITS = {
+    "gb": "bytes", "mb": "bytes", "tb": "bytes", "kb": "bytes", "gib": "bytes", "bytes": "bytes",
+    "token": "tokens", "tokens": "tokens", "parameter": "parameters", "parameters": "parameters",
+    "params": "parameters", "point": "points", "points": "points", "percent": "percent",
+    "%": "percent", "bit": "bits", "bits": "bits", "language": "languages",
+    "languages": "languages", "hour": "time", "hours": "time", "day": "time", "days": "time",
+    "week": "time", "weeks": "time", "month": "time", "months": "time", "year": "time",
+    "years": "time", "minutes": "time", "minute": "time", "seconds": "time", "second": "time",
+    "milliseconds": "time", "ms": "time", "gpu-hours": "gpu-hours",
+}  # fmt: skip
+_CHANGE_UP = set(
+    """rose rise rises risen increase increased increases gain gained gains climb climbed climbs
+    raise raised raises boost boosted boosts grew grow grows doubled tripled jump jumped jumps
+    improve improved improves widen widened widens""".split()
+)
+_CHANGE_DOWN = set(
+    """fell fall falls fallen decrease decreased decreases drop dropped drops decline declined
+    declines cut cuts reduce reduced reduces lowered shrink shrank shrinks lost lose loses
+    slipped slips slid narrow narrowed narrows halved""".split()
+)
+_COMPARE_UP = set(
+    """ahead lead leads leading led above higher more beat beats outperform outperforms
+    outperformed tops topped exceed exceeds exceeded surpass surpasses surpassed faster better
+    larger bigger longer up""".split()
+)
+_COMPARE_DOWN = set(
+    """behind trail trails trailed trailing below lower less fewer worse smaller slower shorter
+    lags lagged lag down""".split()
+)
+_UP = _CHANGE_UP | _COMPARE_UP
+_DOWN = _CHANGE_DOWN | _COMPARE_DOWN
+_FIRST_PLACE = {"leads", "lead", "leading", "tops", "topped", "heads"}
+_ROLE_WORDS = {
+    ("from",): "from", ("to",): "to", ("by",): "by",
+    ("under",): "at most", ("below",): "at most", ("up", "to"): "at most",
+    ("at", "most"): "at most", ("less", "than"): "at most", ("fewer", "than"): "at most",
+    ("no", "more", "than"): "at most", ("within",): "at most", ("as", "many", "as"): "at most",
+    ("as", "much", "as"): "at most", ("lower", "than"): "at most",
+    ("over",): "at least", ("above",): "at least", ("more", "than"): "at least",
+    ("at", "least"): "at least", ("upwards", "of"): "at least", ("exceeding",): "at least",
+    ("higher", "than"): "at least",
+}  # fmt: skip
+_STRICT_ROLES = {"from", "by", "at most", "at least"}
+_DELTA_UNITS = {"points", "percent", "times"}
+_APPROXIMATE = set(
+    "about around roughly approximately nearly almost some estimated circa close".split()
+)
+_VERB_HEDGES = {"nearly", "almost", "largely", "mostly", "partly", "partially", "virtually"}
+_HEDGING_MODALS = set(
+    """plans plan planned planning expected expects expect aims aim intends intend hopes hope
+    could may might would proposed proposes propose considering considers wants likely
+    should""".split()
+)
+_MODALS = _HEDGING_MODALS | {"will", "set", "due", "soon"}
+_ATTRIBUTION = re.compile(
+    r"\b(says?|said|reports? [$#]?\d|reported [$#]?\d|claims?|claimed|according to|estimates?|estimated|"
+    r"believes?|argues?|warns?|thinks?|own (tests?|benchmarks?|evaluations?|figures|numbers|"
+    r"results|measurements)|self-reported|internal (tests?|benchmarks?)|reportedly|"
+    r"the (company|lab|team|authors|maintainers|developers|researchers)'s (tests?|figures|"
+    r"numbers))\b",
+    re.IGNORECASE,
+)
+_SUPERLATIVES = {
+    "best": "best", "top": None, "leading": "best", "highest": "best", "top-ranked": "best",
+    "highest-ranked": "best", "strongest": "best", "most capable": "best", "first": "first",
+    "earliest": "first", "only": "only", "sole": "only", "unique": "only", "fastest": "fastest",
+    "quickest": "fastest", "largest": "largest", "biggest": "largest", "smallest": "smallest",
+    "lowest": "lowest", "cheapest": "lowest", "record": "record", "most": "most",
+}  # fmt: skip
+_FIXED = {"fix", "fixes", "fixed", "patch", "patches", "patched", "resolves", "resolved",
+          "addresses", "safe", "upgrade", "removes", "removed"}  # fmt: skip
+_AFFECTED = {"affects", "affected", "vulnerable", "exposed", "compromised"}
+_AFFECTED_WEAK = {"flaw", "bug", "bugs", "vulnerability", "broken", "contained", "sent", "added"}
+_VARIANTS = set(
+    """lite mini pro large small max plus ultra nano turbo flash medium base chat instruct
+    vision code coder embed""".split()
+)
+_OWNER_VERBS = re.compile(
+    r"\b(releases?|released|ships?|shipped|publish(es|ed)?|launch(es|ed)?|open-sources?|"
+    r"open-sourced|unveils?|unveiled|introduces?|introduced|announces?|announced|debuts?|"
+    r"debuted|makes|made|built|builds|adds|added|from|by|maker|makers)\b|['’]s?$"
+)
+_PRONOUNS = set("it its they their them this these the".split())
+_MONTHS = set(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday""".split()
+)
+# Prepositions that govern things rather than parties ("on KnowBench", "under Apache 2.0");
+# "for", "from", "by", "of" often introduce a party ("a round for Pellucid").
+_PREPOSITIONS = set("on in at under with into via per".split())
+_TIME_AFTER_ORDINAL = set("half quarter year month week day time place committee round".split())
+_STOPWORDS = set(
+    """a an the and or but of in on at to for from by with as is are was were be been being it
+    its it's this that these those their there here which who whom whose what when where how
+    than then also not no so such can could will would may might should must has have had do
+    does did into onto over under about after before between both each all any some more most
+    other new now just only very while whereas per via up out off own same too yet still one
+    said says say according company model models get gets got take takes use
+    uses used show shows shown give gives given roughly nearly almost around approximately
+    compared against""".split()
+)
+_QUANTIFIERS = {
+    "all": "all",
+    "every": "all",
+    "each": "all",
+    "entire": "all",
+    "entirely": "all",
+    "both": "both",
+    "none": "none",
+    "never": "none",
+    "always": "always",
+}
+_SEGMENT_BREAK = re.compile(r"[;,]|\b(while|whereas|but|although|though)\b", re.IGNORECASE)
+_ATTACH_AFTER = {"for", "by"}
+_ATTRIBUTIVE_NOUNS = set(
+    """card cards gpu gpus accelerator accelerators node nodes machine machines laptop laptops
+    checkpoint checkpoints file files build builds model models version versions variant
+    variants draft drafts line lines line.""".split()
+)
+_CLAIM_ATTRIBUTION = re.compile(r"\b(show|shows|showed|figures|data|found|finds)\b", re.I)
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word.lower().removesuffix("'s").removesuffix("’s"))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a sentence is true to the sources: if not, why; the source sentence it rests on
+    (for a Summary sentence, the one a reader can check it against)."""
+
+    ok: bool
+    reason: str = ""
+    evidence: SourceSentence | None = None
+
+
+@dataclass
+class _Token:
+    text: str
+    key: str
+    kind: str  # "number", "word" or "punct"
+    position: int
+    value: float | None = None
+    version: str | None = None
+    rank: bool = False
+    name: bool = False
+    date: bool = False  # a day of a month or a year: checked for presence only
+
+
+@dataclass(frozen=True)
+class _Entity:
+    """A name ("Nova 2 32B", "Halcyon Labs"), or a model told by its size ("the 3B model")."""
+
+    head: str  # the first word, lower case ("model" for a size-only model)
+    words: frozenset[str]
+    version: str | None  # "2" of "Nova 2", "4.0.1" of "Weaveform 4.0.1"
+    sizes: frozenset[str]  # "32b" of "Nova 2 32B"
+    start: int
+    end: int  # token positions, end exclusive
+
+    def matches(self, other: _Entity) -> bool:
+        """The same thing: sharing a name word (a size-only model: a size), with no other
+        version, size or variant (Lite, Pro...)."""
+        if self.head == "model" or other.head == "model":
+            return bool(self.sizes & other.sizes) or (
+                self.version is not None and self.version == other.version
+            )
+        if self.head not in other.words and other.head not in self.words:
+            return False
+        if self.version and other.version and self.version != other.version:
+            return False
+        if self.sizes and other.sizes and not self.sizes & other.sizes:
+            return False
+        return not (self.words ^ other.words) & _VARIANTS
+
+
+@dataclass
+class _Parsed:
+    """A sentence as the verifier reads it."""
+
+    text: str
+    tokens: list[_Token]
+    entities: list[_Entity]
+
+    @cached_property
+    def keys(self) -> set[str]:
+        return {token.key for token in self.tokens if token.kind != "punct"}
+
+    @cached_property
+    def stems(self) -> set[str]:
+        return {_stem(token.key) for token in self.tokens if token.kind == "word"}
+
+    @cached_property
+    def content(self) -> set[str]:
+        return {
+            _stem(t.key)
+            for t in self.tokens
+            if t.kind == "word" and t.key not in _STOPWORDS and len(t.key) > 2
+        }
+
+    def entity_at(self, position: int) -> _Entity | None:
+        return next((e for e in self.entities if e.start <= position < e.end), None)
+
+    def names(self, entity: _Entity) -> bool:
+        return any(entity.matches(other) for other in self.entities)
+
+    def numbers(self) -> list[_Token]:
+        return [t for t in self.tokens if t.kind == "number" and t.value is not None]
+
+    def segment(self, position: int) -> tuple[int, int]:
+        """The clause around a token: between commas, semicolons, contrasting conjunctions."""
+        start = position
+        while start > 0 and not _SEGMENT_BREAK.fullmatch(self.tokens[start - 1].text):
+            start -= 1
+        end = position
+        while end < len(self.tokens) and not _SEGMENT_BREAK.fullmatch(self.tokens[end].text):
+            end += 1
+        return start, end
+
+    def segments(self) -> list[tuple[int, int]]:
+        bounds, start = [], 0
+        for index, token in enumerate(self.tokens):
+            if _SEGMENT_BREAK.fullmatch(token.text):
+                if index > start:
+                    bounds.append((start, index))
+                start = index + 1
+        if start < len(self.tokens):
+            bounds.append((start, len(self.tokens)))
+        return bounds
+
+    def following(self, position: int, step: int = 1) -> str:
+        index = position + step
+        return self.tokens[index].key if 0 <= index < len(self.tokens) else ""
+
+
+def _number_token(raw: str, following: str) -> tuple[float | None, str | None, bool]:
+    """(value, version, rank) of a number as written; the word after it may be a multiplier."""
+    text = raw.lstrip("$€£")
+    rank = text.startswith("#")
+    text = text.lstrip("#")
+    if re.fullmatch(r"\d+(\.\d+){2,}", text):
+        return None, text, False
+    ordinal = re.search(r"(st|nd|rd|th)$", text)
+    if ordinal:
+        rank, text = True, text[: ordinal.start()]
+    text = text.rstrip("%")
+    if text[-1:].lower() in _SUFFIXES:
+        multiplier = _SUFFIXES[text[-1].lower()]
+        text = text[:-1]
+    else:
+        multiplier = _MULTIPLIERS.get(following.split("-")[0], 1.0)
+    try:
+        return float(text.replace(",", "")) * multiplier, None, rank
+    except ValueError:
+        return None, None, rank
+
+
+def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
+    """Tokens (numbers with their values, words, names) and the sentence's entities."""
+    matches = list(_TOKEN.finditer(text))
+    tokens: list[_Token] = []
+    sentence_start = True
+    for position, match in enumerate(matches):
+        raw = match.group(0)
+        if match.lastgroup == "number":
+            following = (
+                matches[position + 1].group(0).lower() if position + 1 < len(matches) else ""
+            )
+            value, version, rank = _number_token(raw, following)
+            tokens.append(_Token(raw, raw.lower(), "number", position, value, version, rank))
+            sentence_start = False
+        elif match.lastgroup == "word":
+            key = raw.lower().removesuffix("'s").removesuffix("’s").strip(".-'’")
+            token = _Token(raw, key, "word", position)
+            if key in _NUMBER_WORDS and not (key == "second" and sentence_start):
+                token.kind, token.value = "number", float(_NUMBER_WORDS[key])
+            elif key in _ORDINALS and not sentence_start and not _fixed_phrase(matches, position):
+                token.kind, token.value, token.rank = "number", float(_ORDINALS[key]), True
+            elif key == "version" or key == "versions":
+                token.key = "version"
+            else:
+                token.name = _is_name(raw, sentence_start, key, known_names)
+            tokens.append(token)
+            sentence_start = False
+        else:
+            tokens.append(_Token(raw, raw, "punct", position))
+            sentence_start = raw in '.!?:"“('
+    _mark_dates(tokens)
+    return _Parsed(text, tokens, _entities(tokens))
+
+
+def _fixed_phrase(matches: list[re.Match], position: int) -> bool:
+    """An ordinal that is no rank: "the first half", "a second round"."""
+    after = matches[position + 1].group(0).lower() if position + 1 < len(matches) else ""
+    return after in _TIME_AFTER_ORDINAL
+
+
+def _mark_dates(tokens: list[_Token]) -> None:
+    """Days next to a month ("1 March", "March 1") and years (1900-2100 standing alone)."""
+    for index, token in enumerate(tokens):
+        if token.kind != "number" or token.value is None:
+            continue
+        near = {tokens[i].key for i in (index - 1, index + 1) if 0 <= i < len(tokens)}
+        if near & _MONTHS or (re.fullmatch(r"(19|20)\d\d", token.text) and not token.rank):
+            token.date = True
+            token.name = False
+
+
+def _known_names(texts) -> frozenset[str]:
+    """Words the sources use as names: capitalised where no sentence starts, or capitalised
+    every time they appear (twice or more) even if only at sentence starts ("Corvane")."""
+    known, capitalised, lowered = set(), {}, set()
+    for text in texts:
+        for token in parse(text).tokens:
+            if token.kind != "word":
+                continue
+            if token.name:
+                known.add(token.key)
+            elif token.text[:1].isupper():
+                capitalised[token.key] = capitalised.get(token.key, 0) + 1
+            else:
+                lowered.add(token.key)
+    known |= {
+        key
+        for key, count in capitalised.items()
+        if count >= 2 and key not in lowered and key not in _STOPWORDS and key not in _COMMON
+    }
+    return frozenset(known)
+
+
+_COMMON = set(
+    """after before during under over with without since until while when where what which
+    there here today yesterday tomorrow users developers researchers version versions the
+    this that these those its their our your his her some many most several each every all
+    both one two three four five new models open""".split()
+)
+
+
+def _is_name(raw: str, sentence_start: bool, key: str, known: frozenset[str]) -> bool:
+    """A capitalised word where no sentence starts, a word mixing cases or letters and digits
+    (TensorHarbor, vLLM, Qwen3.8, b7421), an acronym (AIME), or at a sentence start a word the
+    sources use as a name."""
+    if any(char.isdigit() for char in raw) or raw[1:] != raw[1:].lower():
+        return len(raw) > 1
+    if not raw[0].isupper() or key in _MONTHS:
+        return False
+    return not sentence_start or key in known
+
+
+_SIZE = re.compile(r"\d+(\.\d+)?[bBmMkK]")
+
+
+def _entities(tokens: list[_Token]) -> list[_Entity]:
+    """Runs of name words (a possessive ends one), with a version and a size right after them
+    ("Nova 2 32B", "Weaveform 4.0.1"); a size or version before a model word ("the 3B model",
+    "version 1.1") makes a size-only model."""
+    found = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token.name:
+            start = position
+            while position < len(tokens) and tokens[position].name:
+                position += 1
+                if tokens[position - 1].text.endswith(("'s", "’s", "'", "’")):
+                    break
+            version, sizes = None, set()
+            ended = tokens[position - 1].text.endswith(("'s", "’s", "'", "’"))
+            while not ended and position < len(tokens) and tokens[position].kind == "number":
+                text = tokens[position].text
+                if _SIZE.fullmatch(text):
+                    sizes.add(text.lower())
+                elif (
+                    version is None
+                    and re.fullmatch(r"v?\d+(\.\d+)*", text)
+                    and not tokens[position].rank
+                    and not tokens[position].date
+                ):
+                    version = text.lstrip("v")
+                    if "." in version:
+                        tokens[position].version = version
+                else:
+                    break
+                position += 1
+                if text.endswith(("'s", "’s")):
+                    break
+            words = frozenset(t.key for t in tokens[start:position] if t.kind == "word")
+            found.append(
+                _Entity(tokens[start].key, words, version, frozenset(sizes), start, position)
+            )
+            continue
+        if (
+            token.kind == "number"
+            and _SIZE.fullmatch(token.text)
+            and _model_word_after(tokens, position)
+        ):
+            found.append(
+                _Entity(
+                    "model",
+                    frozenset(),
+                    None,
+                    frozenset({token.text.lower()}),
+                    position,
+                    position + 1,
+                )
+            )
+        elif (
+            token.key == "version"
+            and position + 1 < len(tokens)
+            and _versionish(tokens[position + 1])
+        ):
+            end = position + 1
+            while end < len(tokens) and (
+                _versionish(tokens[end]) or tokens[end].key in ("and", "to", "through", ",", "or")
+            ):
+                if _versionish(tokens[end]):
+                    tokens[end].version = tokens[end].version or tokens[end].text
+                end += 1
+            text = tokens[position + 1].text
+            found.append(_Entity("model", frozenset(), text, frozenset(), position, end))
+            position = end
+            continue
+        position += 1
+    return found
+
+
+def _governed(parsed: _Parsed, entity: _Entity) -> bool:
+    """A name right after a preposition or a number ("on CodeTrail", "80 GB")."""
+    index = entity.start - 1
+    while index >= 0 and parsed.tokens[index].key in ("the", "a", "an", "its", "their"):
+        index -= 1
+    if index < 0:
+        return False
+    before = parsed.tokens[index]
+    return before.key in _PREPOSITIONS or (before.kind == "number" and not before.date)
+
+
+def _attributive(parsed: _Parsed, position: int) -> bool:
+    """A number that only describes a thing ("8 GB cards", "a 70B model", "80 GB
+    accelerators")."""
+    tokens = parsed.tokens
+    after = [t.key for t in tokens[position + 1 : position + 3]]
+    if _SIZE.fullmatch(tokens[position].text):
+        return bool(after) and after[0] in _ATTRIBUTIVE_NOUNS
+    return len(after) == 2 and _UNITS.get(after[0]) == "bytes" and after[1] in _ATTRIBUTIVE_NOUNS
+
+
+def _versionish(token: _Token) -> bool:
+    return token.version is not None or bool(
+        token.kind == "number" and re.fullmatch(r"v?\d+\.\d+(\.\d+)*", token.text)
+    )
+
+
+def _model_word_after(tokens: list[_Token], position: int) -> bool:
+    after = tokens[position + 1].key if position + 1 < len(tokens) else ""
+    return after in {"model", "models", "version", "variant", "size", "build", "one"}
+
+
+@dataclass
+class _Fact:
+    """Something a claim states that a source sentence must state too."""
+
+    token: _Token  # the number, version or specific word
+    subjects: list[_Entity]
+    group: bool  # several subjects, each of which must have it
+    role: str | None = None
+    approximate: bool = False
+    unit: str | None = None
+    direction: tuple[str, str, list[_Entity]] | None = None  # (sense, word, side)
+    version_role: frozenset[str] = frozenset()
+
+
+def _role(parsed: _Parsed, position: int) -> tuple[str | None, bool]:
+    """The role word before a number ("from", "by", "at most", ...) and whether it is hedged."""
+    words = []
+    index = position - 1
+    while index >= 0 and len(words) < 4 and parsed.tokens[index].kind != "punct":
+        words.insert(0, parsed.tokens[index].key)
+        index -= 1
+    approximate = any(word in _APPROXIMATE for word in words[-3:])
+    plain = [word for word in words if word not in _APPROXIMATE and word not in ("an", "a")]
+    for length in (3, 2, 1):
+        role = _ROLE_WORDS.get(tuple(plain[-length:]))
+        if role:
+            if role == "by" and not _is_delta(parsed, position):
+                return None, approximate  # "brought by nine publishers": an agent, not a change
+            return role, approximate
+    return None, approximate
+
+
+def _delta_role(parsed: _Parsed, position: int) -> tuple[str | None, bool]:
+    """The role of a number, a difference told by a comparative after it ("3.4 points ahead")
+    read as "by"."""
+    role, approximate = _role(parsed, position)
+    if role is None:
+        for token in parsed.tokens[position + 1 : position + 4]:
+            if token.key in _COMPARE_UP | _COMPARE_DOWN and token.key not in ("up", "down"):
+                return "by", approximate
+            if token.kind == "punct":
+                break
+    return role, approximate
+
+
+def _is_delta(parsed: _Parsed, position: int) -> bool:
+    start, end = parsed.segment(position)
+    words = {t.key for t in parsed.tokens[start:end]}
+    return bool(words & (_UP | _DOWN)) or _unit(parsed, position) in _DELTA_UNITS
+
+
+def _unit(parsed: _Parsed, position: int) -> str | None:
+    for token in parsed.tokens[position + 1 : position + 4]:
+        for part in token.key.split("-"):
+            if part in _MULTIPLIERS or part in ("per", "a"):
+                continue
+            if part in _UNITS:
+                return _UNITS[part]
+            if token.kind == "word":
+                return None
+        if token.kind == "punct" and token.text not in "-%":
+            return None
+    return None
+
+
+def _direction(
+    parsed: _Parsed, position: int, side: list[_Entity]
+) -> tuple[str, str, list[_Entity]] | None:
+    """The direction word a number belongs with ("up"/"down", the word, whose side): before it
+    in its clause (since the clause's previous number), or a comparative right after it ("3.5
+    points ahead"); the side is the name before the word, else `side`."""
+    start, end = parsed.segment(position)
+    quantities = [t.position for t in parsed.numbers() if parsed.entity_at(t.position) is None]
+    earlier = [at for at in quantities if start <= at < position]
+    begin = max(earlier, default=start - 1) + 1
+    later = [at for at in quantities if position < at < end]
+    stop = min(later, default=end)
+    window = list(range(begin, position)) + list(range(position + 1, min(position + 5, stop)))
+    for index in window:
+        token = parsed.tokens[index]
+        if token.kind != "word" or not (token.key in _UP or token.key in _DOWN):
+            continue
+        if index > position and token.key not in _COMPARE_UP | _COMPARE_DOWN:
+            continue
+        if token.key in ("up", "down") and parsed.following(index) == "to":
+            continue
+        if (
+            token.key in ("more", "less", "fewer", "higher", "lower")
+            and parsed.following(index) == "than"
+            and index < position
+        ):
+            continue  # "more than 5": a bound, read as a role
+        sense = "up" if token.key in _UP else "down"
+        before = [e for e in parsed.entities if e.end <= index and e.start >= start]
+        return sense, token.key, [before[-1]] if before else side
+    return None
+
+
+def _word_direction(
+    parsed: _Parsed, index: int, side: list[_Entity]
+) -> tuple[str, str, list[_Entity]] | None:
+    """The sense of the direction word at `index` and whose side it is told from."""
+    token = parsed.tokens[index]
+    if token.kind != "word" or not (token.key in _UP or token.key in _DOWN):
+        return None
+    if token.key in ("up", "down") and parsed.following(index) == "to":
+        return None
+    start, _ = parsed.segment(index)
+    before = [e for e in parsed.entities if e.end <= index and e.start >= start]
+    return ("up" if token.key in _UP else "down"), token.key, [before[-1]] if before else side
+
+
+def _version_role(parsed: _Parsed, position: int) -> frozenset[str]:
+    """What the words around a version say of it: fixed, affected, or not affected."""
+    near = {t.key for t in parsed.tokens[max(position - 4, 0) : position + 6]}
+    negated = bool(near & {"never", "not", "unaffected"})
+    if position and parsed.tokens[position - 1].key in ("before", "prior", "until", "below"):
+        return frozenset({"fixed"})  # "2.0.0 before 2.0.3": 2.0.3 is where it ends
+    roles = set()
+    if near & _FIXED:
+        roles.add("fixed")
+    if (near & _AFFECTED or (near & _AFFECTED_WEAK and not roles)) and not negated:
+        roles.add("affected")
+    if negated and near & (_AFFECTED | {"unaffected"}):
+        roles.add("unaffected")
+    return frozenset(roles)
+
+
+class Verifier:
+    """Checks written sentences against one story's evidence."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        self.evidence = evidence
+        self._facts = SourceFacts.of(sentence.text for sentence in evidence.sentences)
+        self._known = _known_names(sentence.text for sentence in evidence.sentences)
+        self._parsed = {s: parse(s.text, self._known) for s in evidence.sentences}
+        self._objects = self._object_like()
+        self._partners = self._co_parties()
+        self._resolved: dict[SourceSentence, list[_Entity]] = {}
+        frequency: dict[str, int] = {}
+        for parsed in self._parsed.values():
+            for stem in parsed.content:
+                frequency[stem] = frequency.get(stem, 0) + 1
+        self._frequency = frequency
+
+    def _object_like(self) -> set[str]:
+        """Names the sources use as things, not parties: mostly after a preposition or a number
+        ("on KnowBench", "in Fijian", "under Apache 2.0", "80 GB")."""
+        seen: dict[str, list[bool]] = {}
+        for parsed in self._parsed.values():
+            for entity in parsed.entities:
+                seen.setdefault(entity.head, []).append(_governed(parsed, entity))
+        return {head for head, marks in seen.items() if sum(marks) * 2 > len(marks)}
+
+    def _co_parties(self) -> list[tuple[_Entity, _Entity]]:
+        """Names that stand for one party: an organisation and what it makes ("Lumora AI ships
+        Nova 2", "Corvane's Wren 9B", "Mixer-2 from Tamsin AI"), or names sharing a first word
+        ("Halcyon Labs", "Halcyon-R2")."""
+        pairs = []
+        everyone: list[_Entity] = []
+        for parsed in self._parsed.values():
+            entities = parsed.entities
+            everyone += entities
+            for left, right in zip(entities, entities[1:], strict=False):
+                between = " ".join(t.text for t in parsed.tokens[left.end - 1 : right.start])
+                if right.start - left.end <= 4 and _OWNER_VERBS.search(between):
+                    pairs.append((left, right))
+                    following = entities[entities.index(right) + 1 :]
+                    for listed in following:  # "... released X and Y"
+                        gap = [t.key for t in parsed.tokens[right.end : listed.start]]
+                        if gap not in (["and"], [","], [",", "and"]):
+                            break
+                        pairs.append((left, listed))
+                        right = listed
+        for entity in everyone:
+            stem = re.split(r"[-.]", entity.head)[0]
+            for other in everyone:
+                if other.head != entity.head and len(stem) > 3:
+                    if re.split(r"[-.]", other.head)[0] == stem:
+                        pairs.append((entity, other))
+        return pairs
+
+    def _same_party(self, entity: _Entity, others: list[_Entity]) -> bool:
+        for other in others:
+            if entity.matches(other):
+                return True
+            for left, right in self._partners:
+                if (entity.matches(left) and other.matches(right)) or (
+                    entity.matches(right) and other.matches(left)
+                ):
+                    return True
+        return False
+
+    def _parties(self, entities: list[_Entity], parsed: _Parsed | None = None) -> list[_Entity]:
+        """The entities that can hold a fact: not what the sources use as things (benchmarks,
+        licences, units, places), nor, in `parsed`, a name governed by a preposition ("on
+        CodeTrail")."""
+        return [
+            e
+            for e in entities
+            if e.head not in self._objects and not (parsed is not None and _governed(parsed, e))
+        ]
+
+    # subjects ----------------------------------------------------------------
+
+    def _subjects(self, parsed: _Parsed, position: int, resolve: list[_Entity]) -> list[_Entity]:
+        """Whose fact the token at `position` is: the parties before it in its clause, else a
+        party it is "for"/"of"/"by", else those of an earlier clause of the sentence, else
+        `resolve` (the subject of the sentence before). A pronoun adds `resolve`."""
+        start, end = parsed.segment(position)
+        before = self._parties(
+            [e for e in parsed.entities if e.start >= start and e.end <= position]
+        )
+        pronoun = any(t.key in _PRONOUNS for t in parsed.tokens[start:position])
+        if before:
+            return before + (resolve if pronoun else [])
+        for index in range(position + 1, min(position + 8, end)):
+            if parsed.tokens[index].key in _ATTACH_AFTER:
+                after = self._parties([e for e in parsed.entities if index < e.start <= index + 4])
+                if after:
+                    return after[:1]
+        earlier = self._parties([e for e in parsed.entities if e.end <= start], parsed)
+        if earlier and not pronoun:
+            return earlier
+        return resolve + earlier
+
+    def _source_resolution(self, source: SourceSentence) -> list[_Entity]:
+        """The subject a source sentence's pronouns point back to: the first parties of the
+        nearest sentence before it (or the title) that has any."""
+        if source not in self._resolved:
+            found: list[_Entity] = []
+            earlier = self.evidence.before(source, 3)
+            with_parties = [e for e in earlier if self._parties(self._parsed[e].entities)]
+            for sentence in with_parties[:2] + [e for e in earlier if e.index < 0]:
+                found += self._parties(self._parsed[sentence].entities)[:2]
+            self._resolved[source] = found
+        return self._resolved[source]
+
+    def _sentence_subject(
+        self, parsed: _Parsed, previous: list[_Entity]
+    ) -> tuple[list[_Entity], bool]:
+        """The sentence's subject (several for "X and Y"), and whether it is a group: its first
+        party when that opens the sentence (or its first clause), else the previous sentence's."""
+        segments = parsed.segments()
+        parties = self._parties(parsed.entities, parsed)
+        opening = 3
+        if len(segments) > 1 and segments[0][1] - segments[0][0] <= 6:
+            opening = segments[1][0] + 3  # "On CodeTrail, Wren 9B ..."
+        first = next((e for e in parties if e.start <= opening), None)
+        starts_with_pronoun = bool(parsed.tokens) and parsed.tokens[0].key in _PRONOUNS
+        if first is None or (starts_with_pronoun and first.start > 2 and previous):
+            return previous, False
+        group = [first]
+        for entity in parties[parties.index(first) + 1 :]:
+            between = [t.key for t in parsed.tokens[group[-1].end : entity.start]]
+            if between in (["and"], [",", "and"], ["&"]) or (between == [","] and len(group) > 1):
+                group.append(entity)
+            else:
+                break
+        both = bool({t.key for t in parsed.tokens[: group[-1].end + 3]} & {"both", "all", "each"})
+        return group, len(group) > 1 or both
+
+    # public ----------------------------------------------------------------
+
+    def check_text(self, text: str, *, summary: bool) -> list[Verdict]:
+        """A verdict for each sentence of `text`; a pronoun's subject is the previous
+        sentence's."""
+        verdicts = []
+        subject: list[_Entity] = []
+        for sentence in split_sentences(text):
+            verdict, subject = self._check(sentence, subject, summary)
+            verdicts.append(verdict)
+        return verdicts
+
+    def check(self, sentence: str, *, summary: bool) -> Verdict:
+        return self._check(sentence, [], summary)[0]
+
+    def _check(
+        self, sentence: str, previous: list[_Entity], summary: bool
+    ) -> tuple[Verdict, list[_Entity]]:
+        parsed = parse(sentence, self._known)
+        subject, group = self._sentence_subject(parsed, previous)
+        if has_link(sentence):
+            return Verdict(False, "carries a link or address"), subject
+        if looks_like_instructions(sentence):
+            return Verdict(False, "reads as instructions, not news"), subject
+        missing = self._facts.unsupported(sentence)
+        if missing:
+            return Verdict(False, "not in the sources: " + ", ".join(missing)), subject
+        anchors: list[SourceSentence] = []
+        attributed: list[SourceSentence] = []
+        for fact in self._facts_of(parsed, subject, group):
+            verdict = self._support(fact, parsed)
+            if not verdict.ok:
+                return verdict, subject
+            if verdict.evidence is not None:
+                anchors.append(verdict.evidence)
+                if fact.token.kind == "number" and not fact.token.date and not fact.token.version:
+                    attributed += self._attributing(verdict.evidence, fact.token)
+        best = self._aligned(parsed)
+        grounds = list(dict.fromkeys(anchors + ([best] if best else [])))
+        if (
+            not anchors
+            and best is not None
+            and self._covers(parsed, best)
+            and _ATTRIBUTION.search(best.text)
+        ):
+            attributed.append(best)
+        for check in (self._comparisons, self._superlatives, self._quantifiers, self._hedges):
+            verdict = check(parsed, subject, attributed, grounds)
+            if not verdict.ok:
+                return verdict, subject
+        if summary:
+            verdict = self._coverage(parsed, grounds)
+            if not verdict.ok:
+                return verdict, subject
+        return Verdict(True, evidence=anchors[0] if anchors else best), subject
+
+    # facts -----------------------------------------------------------------
+
+    def _facts_of(self, parsed: _Parsed, subject: list[_Entity], group: bool) -> list[_Fact]:
+        facts = []
+        for token in parsed.tokens:
+            entity = parsed.entity_at(token.position)
+            if token.version:
+                facts.append(
+                    _Fact(token, [], False, version_role=_version_role(parsed, token.position))
+                )
+            elif token.kind == "number" and token.value is not None and entity is None:
+                if token.date or _attributive(parsed, token.position):
+                    facts.append(_Fact(token, [], False))  # "8 GB cards": present is enough
+                    continue
+                subjects = self._subjects(parsed, token.position, subject)
+                if subject and parsed.segment(token.position)[1] <= subject[0].start:
+                    subjects = [e for e in subjects if e not in subject]  # an opening clause
+                role, approximate = _delta_role(parsed, token.position)
+                facts.append(
+                    _Fact(
+                        token,
+                        subjects,
+                        group and all(e in subjects for e in subject),
+                        role,
+                        approximate,
+                        _unit(parsed, token.position),
+                        _direction(parsed, token.position, subjects),
+                    )
+                )
+        verb = self._main_verb(parsed, subject)
+        if verb is not None:
+            facts.append(_Fact(verb, subject, group))
+        return facts
+
+    def _main_verb(self, parsed: _Parsed, subject: list[_Entity]) -> _Token | None:
+        """The first specific word after the subject in its clause ("Quillon makes ...",
+        "Westmarch's bill exempts ..."): who it belongs to is a fact. Only for a subject without
+        a version (versions are checked by their own role)."""
+        if not subject:
+            return None
+        start, end = parsed.segment(subject[-1].end - 1) if subject[-1].end else (0, 0)
+        for token in parsed.tokens[subject[-1].end : end]:
+            if token.kind == "number" or token.name:
+                return None
+            if token.kind == "word" and self._is_specific(token):
+                return token
+        return None
+
+    def _is_specific(self, token: _Token) -> bool:
+        """A verb or noun that few source sentences use: who it belongs to is a fact."""
+        if token.name or token.key in _STOPWORDS or len(token.key) < 4:
+            return False
+        if token.key in _UP | _DOWN | _APPROXIMATE | _MODALS or token.key in _SUPERLATIVES:
+            return False
+        return 1 <= self._frequency.get(_stem(token.key), 0) <= 2
+
+    def _support(self, fact: _Fact, parsed: _Parsed) -> Verdict:
+        """The first source sentence that states the fact, or the best reason none does."""
+        reasons = []
+        for source, other in self._parsed.items():
+            for token in other.tokens:
+                if not _same_term(fact.token, token):
+                    continue
+                reason = self._disagreement(fact, parsed, source, other, token)
+                if reason is None:
+                    return Verdict(True, evidence=source)
+                reasons.append((reason, source))
+        shown = fact.token.text
+        if not reasons:
+            if fact.token.kind == "word":
+                return Verdict(True)  # a word the sources lack: the coverage check's business
+            return Verdict(False, f"{shown}: not in the sources")
+        reason, source = reasons[0]
+        return Verdict(False, f"{shown}: {reason}", source)
+
+    def _disagreement(
+        self, fact: _Fact, claim: _Parsed, source: SourceSentence, parsed: _Parsed, token: _Token
+    ) -> str | None:
+        position = token.position
+        if fact.token.version:
+            found = _version_role(parsed, position)
+            if fact.version_role and found and not fact.version_role & found:
+                return f"the sources say this version is {'/'.join(sorted(found))}"
+            return None
+        if fact.token.date:
+            return None
+        resolve = self._source_resolution(source)
+        holders = self._subjects(parsed, position, resolve)
+        if fact.direction is not None and fact.direction[1] in _COMPARE_UP | _COMPARE_DOWN:
+            start, end = parsed.segment(position)
+            holders = holders + [e for e in parsed.entities if start <= e.start < end]
+            start, end = claim.segment(fact.token.position)
+            sides = [e for e in claim.entities if start <= e.start < end]
+            if any(self._same_party(side, holders) for side in sides):
+                holders = holders + sides  # a difference belongs to both sides
+        problem = self._holder_problem(fact, holders, parsed)
+        if problem or fact.token.kind == "word":
+            return problem
+        if fact.unit and (unit := _unit(parsed, position)) and unit != fact.unit:
+            return f"the sources give it in {unit}, not {fact.unit}"
+        role, approximate = _delta_role(parsed, position)
+        if (role in _STRICT_ROLES or fact.role in _STRICT_ROLES) and role != fact.role:
+            if not self._derivable(fact, claim, role):
+                return f"the sources say '{role or 'at'}', not '{fact.role or 'at'}'"
+        if approximate and not fact.approximate:
+            return "the sources hedge it (about, nearly, roughly)"
+        found = _direction(parsed, position, holders)
+        if fact.direction is None:
+            return None
+        sense, word, side = fact.direction
+        if found is None:
+            if word in _FIRST_PLACE and (
+                parsed.keys & {"first", "top"}
+                or any(t.rank and t.value == 1 for t in parsed.tokens)
+            ):
+                return None
+            if self._derivable(fact, claim, None):
+                return None
+            if word in _CHANGE_UP | _CHANGE_DOWN:
+                return f"the sources give no change ('{word}') for it"
+            return f"the sources do not say '{word}'"
+        if not self._same_direction(fact.direction, found):
+            if not (word in _FIRST_PLACE and found[1] in _FIRST_PLACE):
+                return f"the sources say '{found[1]}', not '{word}'"
+        return None
+
+    def _holder_problem(self, fact: _Fact, holders: list[_Entity], parsed: _Parsed) -> str | None:
+        """None when the source gives the fact to the claim's subject: one of them (each, for a
+        group), or one of its parties (an organisation and its model)."""
+        subjects = self._parties(fact.subjects)
+        if not subjects:
+            return None
+        held = [self._same_party(entity, holders) for entity in subjects]
+        if all(held) or (any(held) and not fact.group):
+            return None
+        missing = subjects[held.index(False)]
+        rivals = [
+            h.head
+            for h in self._parties(holders)
+            if h.head != "model" and not self._same_party(h, [missing])
+        ]
+        if rivals:
+            return f"the sources give it to {rivals[0]}, not {missing.head}"
+        if not holders and fact.token.kind == "word" and not fact.group:
+            return None  # the source's sentence names nobody: nothing contradicts
+        return f"the sources do not give it to {missing.head}"
+
+    def _same_direction(
+        self, claim: tuple[str, str, list[_Entity]], source: tuple[str, str, list[_Entity]]
+    ) -> bool:
+        """Told from the same side, the same sense; from the other side, the opposite one."""
+        claim_sense, claim_word, claim_side = claim
+        source_sense, source_word, source_side = source
+        changes = _CHANGE_UP | _CHANGE_DOWN
+        if claim_word in changes or source_word in changes:
+            return claim_sense == source_sense  # "X raises Y's window" and "Y's window rose"
+        claim_side, source_side = self._parties(claim_side), self._parties(source_side)
+        if not claim_side or not source_side:
+            return claim_sense == source_sense
+        same_side = any(self._same_party(a, source_side) for a in claim_side)
+        return (claim_sense == source_sense) == same_side
+
+    def _derivable(self, fact: _Fact, claim: _Parsed, source_role: str | None) -> bool:
+        """A comparison or a from/to the source does not state, but that follows from two numbers
+        it gives ("4.8 percent, lower than Echo 2's 6.1" when the source gives both)."""
+        if fact.direction is None or source_role in _STRICT_ROLES - {"from"}:
+            return False
+        sense, word, _ = fact.direction
+        if word in _CHANGE_UP | _CHANGE_DOWN and fact.role != "from":
+            return False
+        others = [t for t in claim.numbers() if t is not fact.token and not t.date]
+        if len(others) != 1 or fact.token.value is None or others[0].value is None:
+            return False
+        if fact.role == "from":  # "68.4, up from 61.2": the other number is the new one
+            newer, older = others[0].value, fact.token.value
+        else:
+            newer, older = fact.token.value, others[0].value
+        return newer > older if sense == "up" else newer < older
+
+    def _attributing(self, source: SourceSentence, token: _Token) -> list[SourceSentence]:
+        """The source sentence, when it attributes the number ("X says ... 58.2", "58.2, the
+        company says"): who says so must stay with it."""
+        parsed = self._parsed[source]
+        numbers = [t for t in parsed.tokens if _same_term(token, t)]
+        last = parsed.segments()[-1] if parsed.segments() else (0, 0)
+        for match in _ATTRIBUTION.finditer(parsed.text):
+            at = len(_TOKEN.findall(parsed.text[: match.start()]))
+            for number in numbers:
+                if at <= number.position:
+                    return [source]
+                if at >= last[0] and not any(
+                    t.kind == "number" for t in parsed.tokens[last[0] : last[1]]
+                ):
+                    return [source]  # "..., the company says."
+        return []
+
+    # sentence-wide checks ----------------------------------------------------
+
+    def _aligned(self, parsed: _Parsed) -> SourceSentence | None:
+        """The source sentence sharing most content words with the sentence (rarer words
+        weigh more)."""
+        words = parsed.content
+        if not words:
+            return None
+        best, best_score = None, 0.0
+        for source, other in self._parsed.items():
+            score = sum(1 / self._frequency.get(word, 1) for word in words & other.content)
+            if score > best_score:
+                best, best_score = source, score
+        return best
+
+    def _grounds(self, sources: list[SourceSentence]) -> list[_Parsed]:
+        found = dict.fromkeys(s for source in sources for s in self.evidence.window(source))
+        return [self._parsed[s] for s in found]
+
+    def _comparisons(
+        self,
+        parsed: _Parsed,
+        subject: list[_Entity],
+        attributed: list[SourceSentence],
+        grounds: list[SourceSentence],
+    ) -> Verdict:
+        """A comparison or change without a number ("X beats Y", "prices fell") must be in a
+        source sentence naming the same sides, told the same way round."""
+        if any(
+            t.kind == "number" and not t.date and parsed.entity_at(t.position) is None
+            for t in parsed.tokens
+        ):
+            return Verdict(True)  # comparisons are checked with their numbers
+        for start, end in parsed.segments():
+            words = [
+                t
+                for t in parsed.tokens[start:end]
+                if t.kind == "word" and (t.key in _UP or t.key in _DOWN)
+            ]
+            if not words:
+                continue
+            direction = _word_direction(parsed, words[0].position, subject)
+            if direction is None:
+                continue
+            named = [*direction[2], *(e for e in parsed.entities if start <= e.start < end)]
+            sides = list(dict.fromkeys(named))
+            if not self._compared(direction, sides):
+                return Verdict(False, f"the sources do not say '{direction[1]}'")
+        return Verdict(True)
+
+    def _compared(self, direction: tuple[str, str, list[_Entity]], sides: list[_Entity]) -> bool:
+        for source, other in self._parsed.items():
+            if not all(self._same_party(side, other.entities) for side in sides):
+                continue
+            for token in other.tokens:
+                if token.kind == "word" and (token.key in _UP or token.key in _DOWN):
+                    if token.key in ("up", "down") and other.following(token.position) == "to":
+                        continue
+                    holders = self._subjects(other, token.position, self._source_resolution(source))
+                    found = _word_direction(other, token.position, holders)
+                    if found and self._same_direction(direction, found):
+                        return True
+        return False
+
+    def _superlatives(
+        self,
+        parsed: _Parsed,
+        subject: list[_Entity],
+        attributed: list[SourceSentence],
+        grounds: list[SourceSentence],
+    ) -> Verdict:
+        near = set()
+        for other in self._grounds(grounds):
+            if subject and not any(self._same_party(e, other.entities) for e in subject):
+                continue  # a superlative of someone else
+            near |= {_superlative(t.key) for t in other.tokens}
+            if any(t.rank and t.value == 1 for t in other.tokens) or other.keys & _FIRST_PLACE:
+                near.add("best")
+        for token in parsed.tokens:
+            kind = _superlative(token.key)
+            if kind is None or (
+                token.key == "first" and parsed.following(token.position) == "time"
+            ):
+                continue
+            if token.key == "most" and parsed.following(token.position) in ("of", "people"):
+                continue
+            if kind not in near:
+                return Verdict(False, f"the sources do not say '{token.key}'")
+        return Verdict(True)
+
+    def _quantifiers(
+        self,
+        parsed: _Parsed,
+        subject: list[_Entity],
+        attributed: list[SourceSentence],
+        grounds: list[SourceSentence],
+    ) -> Verdict:
+        """ "All", "both", "every", "never" claim more than a source that does not say them."""
+        near = set()
+        for other in self._grounds(grounds):
+            near |= {_QUANTIFIERS.get(key) for key in other.keys}
+        for token in parsed.tokens:
+            kind = _QUANTIFIERS.get(token.key)
+            if kind is None or kind in near:
+                continue
+            if token.key == "each" and parsed.following(token.position) in ("other",):
+                continue
+            if token.key == "both" and self._listed_pair(parsed, token.position):
+                continue  # "fixes both X and Y": the two are checked as names
+            return Verdict(False, f"the sources do not say '{token.key}'")
+        return Verdict(True)
+
+    def _listed_pair(self, parsed: _Parsed, position: int) -> bool:
+        after = [e for e in parsed.entities if e.start > position]
+        return len(after) >= 2 and [
+            t.key for t in parsed.tokens[after[0].end : after[1].start]
+        ] == ["and"]
+
+    def _hedges(
+        self,
+        parsed: _Parsed,
+        subject: list[_Entity],
+        attributed: list[SourceSentence],
+        grounds: list[SourceSentence],
+    ) -> Verdict:
+        """A hedged or planned verb of the source ("nearly matches", "expected to close") must
+        stay hedged; what the source attributes ("the company says") must stay attributed."""
+        claim_stems = {_stem(t.key): t.position for t in parsed.tokens if t.kind == "word"}
+        claim_keys = parsed.keys
+        attributes = bool(
+            _ATTRIBUTION.search(parsed.text) or _CLAIM_ATTRIBUTION.search(parsed.text)
+        )
+        for source in grounds:
+            tokens = self._parsed[source].tokens
+            for position, token in enumerate(tokens):
+                if token.key not in _VERB_HEDGES and token.key not in _HEDGING_MODALS:
+                    continue
+                for target in tokens[position + 1 : position + 4]:
+                    if target.kind != "word" or target.key in ("to", "be", "have", "the", "a"):
+                        continue
+                    where = claim_stems.get(_stem(target.key))
+                    if where is None or target.key in _STOPWORDS:
+                        break
+                    source_object = {
+                        _stem(t.key)
+                        for t in tokens[target.position + 1 : target.position + 5]
+                        if t.kind == "word" and t.key not in _STOPWORDS
+                    }
+                    claim_near = {
+                        _stem(t.key)
+                        for t in parsed.tokens[max(where - 4, 0) : where + 5]
+                        if t.kind == "word" and t.key not in _STOPWORDS
+                    }
+                    if source_object and claim_near and not source_object & claim_near:
+                        break  # the hedge is about something else ("expect to release the weights")
+                    if token.key in _VERB_HEDGES:
+                        lead_in = {t.key for t in parsed.tokens[max(where - 3, 0) : where]}
+                        if not lead_in & (_VERB_HEDGES | _APPROXIMATE | {"close", "near"}):
+                            return Verdict(False, f"the sources say '{token.key} {target.key}'")
+                    elif not claim_keys & _HEDGING_MODALS and not attributes:
+                        return Verdict(
+                            False,
+                            f"the sources say '{token.key} … {target.key}', not that it is so",
+                        )
+                    break
+        if attributed and not attributes and not claim_keys & _HEDGING_MODALS:
+            return Verdict(False, "the sources attribute it (who says so is left out)")
+        return Verdict(True)
+
+    def _covers(self, parsed: _Parsed, source: SourceSentence) -> bool:
+        words = parsed.content
+        return bool(words) and len(words & self._parsed[source].content) / len(words) >= 0.6
+
+    def _coverage(self, parsed: _Parsed, grounds: list[SourceSentence]) -> Verdict:
+        words = parsed.content
+        if not words:
+            return Verdict(True)
+        held = set()
+        for other in self._grounds(grounds):
+            held |= other.content
+        share = len(words & held) / len(words)
+        if share < COVERAGE_NEEDED:
+            missing = ", ".join(sorted(words - held)[:5])
+            where = grounds[0] if grounds else None
+            return Verdict(False, f"the sources do not say this ({missing})", where)
+        return Verdict(True)
+
+
+def _superlative(word: str) -> str | None:
+    """The kind of a superlative word ("best", "first", "only", ...), or None."""
+    if word in _SUPERLATIVES:
+        return _SUPERLATIVES[word]
+    head = word.split("-")[0]
+    if head in _SUPERLATIVES and "-" in word:  # highest-scoring, best-selling
+        return _SUPERLATIVES[head]
+    return None
+
+
+def _same_term(claim: _Token, source: _Token) -> bool:
+    if claim.kind == "word":
+        return source.kind == "word" and _stem(claim.key) == _stem(source.key)
+    if claim.version or source.version:
+        return (claim.version or claim.text) == (source.version or source.text)
+    if claim.value is None or source.value is None or claim.rank != source.rank:
+        return False
+    if claim.value == source.value:
+        return True
+    # "131K" for 131,072 or "1.9 trillion" for 1,900,000,000,000: a rounding the claim's own
+    # precision allows, or a binary K (128K for 131,072).
+    digits = re.sub(r"(st|nd|rd|th)$", "", claim.text.lstrip("$€£#")).rstrip("%kKmMbBtT")
+    if not re.fullmatch(r"[\d,]+(\.\d+)?", digits) or not float(digits.replace(",", "")):
+        return False
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    scale = claim.value / float(digits.replace(",", ""))
+    if scale >= 1e3:
+        if abs(claim.value - source.value) <= scale * 10**-decimals / 2:
+            return True
+        if scale == 1e3 and abs(claim.value / 1e3 * 1024 - source.value) < 1:
+            return True
+    return False
