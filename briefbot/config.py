@@ -115,14 +115,32 @@ class OpenAISettings(_ServerBackend):
 
 
 class EmbeddedSettings(_Strict):
-    """The in-process model: one call at a time, no timeout (a call cannot be cut short)."""
+    """The in-process model: one call at a time, no timeout (a call cannot be cut short).
+
+    `path` runs any GGUF instruct model file instead of a packaged one, with the chat template
+    the file carries."""
 
     type: Literal["embedded"] = "embedded"
     model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b", "smollm2-135m"] = (
         "qwen2.5-coder-1.5b"
     )
+    path: Path | None = None
     threads: int | None = Field(default=None, ge=1)
     context_tokens: int = Field(default=4096, ge=1024)
+
+    @field_validator("path")
+    @classmethod
+    def _gguf_file(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            value = value.expanduser()
+            if not value.is_file():
+                raise ValueError(f"a GGUF model file that exists, got {str(value)!r}")
+        return value
+
+    @property
+    def label(self) -> str:
+        """How the model is named in the brief and the logs."""
+        return self.path.name if self.path else self.model
 
 
 BackendSettings = Annotated[
@@ -141,6 +159,7 @@ class ModelSettings(_Strict):
     ollama: OllamaSettings | None = None
     embedded: EmbeddedSettings = EmbeddedSettings()
     temperature: float = Field(default=0.2, ge=0, le=2)
+    candidates: int = Field(default=3, ge=1, le=4)  # drafts per story, the best verified one kept
 
     @model_validator(mode="after")
     def _one_way_to_list_backends(self) -> ModelSettings:

@@ -108,12 +108,34 @@ class Story:
 
 
 @dataclass(frozen=True)
+class SentenceSource:
+    """Where one sentence of a Summary can be checked: the source sentence it rests on."""
+
+    url: str
+    quote: str
+
+
+class TextOrigin:
+    """Who wrote a Summary."""
+
+    MODEL = "model"  # the model's own words, every sentence verified against the sources
+    EXTRACT = "extract"  # the article's own opening sentences: no draft passed the checks
+    DATA = "data"  # made from structured data (a leaderboard snapshot), not by the model
+
+
+@dataclass(frozen=True)
 class StoryText:
     """What the writer produced for one story."""
 
     summary: str
-    why_it_matters: str  # empty when no note passed the grounding check
-    extract: bool = False  # the summary is the article's own opening lines, not the model's
+    why_it_matters: str  # empty when no note passed the checks
+    origin: str = TextOrigin.MODEL
+    sources: tuple[SentenceSource | None, ...] = ()  # one per Summary sentence, where known
+
+    @property
+    def extract(self) -> bool:
+        """The summary is the article's own opening lines, not the model's."""
+        return self.origin == TextOrigin.EXTRACT
 
 
 @dataclass(frozen=True)
@@ -122,6 +144,26 @@ class BottomLinePoint:
 
     text: str
     stories: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BottomLine:
+    """The brief's closing: a one-sentence lede and 3 to 5 takeaways. `fallback` when the
+    model's synthesis did not pass the checks and plain factual lines (one per kind of story)
+    stand in."""
+
+    lede: str
+    points: tuple[BottomLinePoint, ...]
+    fallback: bool = False
+
+    def to_dict(self) -> dict:
+        points = [{"text": p.text, "stories": list(p.stories)} for p in self.points]
+        return {"lede": self.lede, "points": points, "fallback": self.fallback}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> BottomLine:
+        points = tuple(BottomLinePoint(p["text"], tuple(p["stories"])) for p in data["points"])
+        return cls(data.get("lede", ""), points, data.get("fallback", False))
 
 
 @dataclass(frozen=True)
@@ -140,6 +182,7 @@ class Brief:
     stories: list[WrittenStory]
     bottom_line: list[BottomLinePoint]
     source_results: list[SourceResult] = field(default_factory=list)
+    lede: str = ""  # the Bottom Line's one-sentence lede
     written_by: str = ""
     run_note: str = ""  # how the run wrote it: model calls, their time, texts from the cache
     unavailable_models: list[str] = field(default_factory=list)  # skipped backends, and why

@@ -17,7 +17,7 @@ from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
 from briefbot.database import Database
-from briefbot.models import Brief, SourceResult, Story, WrittenStory
+from briefbot.models import BottomLine, Brief, SourceResult, Story, WrittenStory
 from briefbot.pick import day_window, rank_stories
 from briefbot.progress import RunObserver
 from briefbot.publish import publish_site
@@ -25,6 +25,7 @@ from briefbot.render import write_brief
 from briefbot.store import Store
 from briefbot.write import Writer, make_backends
 from briefbot.write.backends import Backend
+from briefbot.write.evidence import has_news
 from briefbot.write.writer import WriterStats
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,10 @@ class RunReport:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     ranking: list[dict] = field(default_factory=list)
-    extracts: int = 0  # summaries whose model text failed the grounding check
-    notes_left_out: int = 0  # likewise for "why it matters" notes
+    extracts: int = 0  # summaries that are the article's opening: no draft passed the checks
+    notes_left_out: int = 0  # "why it matters" notes left out: none passed
+    drafts: int = 0  # story drafts the model wrote
+    drafts_passed: int = 0  # of those, the ones whose Summary passed every check
     briefs: list[dict] = field(default_factory=list)  # the extra briefs: name, stories
     channels: list[dict] = field(default_factory=list)  # posts made by `run --send`
 
@@ -146,7 +149,13 @@ def run_brief(
         backends = backends or make_backends(settings.model)  # loaded once, shared by briefs
         briefs, paths = [], []
         for plan in brief_plans(settings, out_dir):
-            writer = Writer(backends, store, run_id)
+            writer = Writer(
+                backends,
+                store,
+                run_id,
+                candidates=settings.model.candidates,
+                temperature=settings.model.temperature,
+            )
             brief = _one_brief(plan, settings, store, writer, results, day, now, report, observer)
             with stage("render"):
                 paths += write_brief(brief, plan.out_dir)
@@ -182,7 +191,7 @@ def _one_brief(
         ranked = rank_stories(
             items, min(now, end), keywords=plan.topic_keywords, briefed=store.briefed_before(day)
         )
-        stories = ranked[: plan.top_stories]
+        stories = [story for story in ranked if has_news(story)][: plan.top_stories]
         if not plan.name:
             report.stories = len(stories)
             report.ranking = [_explained(story, story in stories) for story in ranked[:30]]
@@ -196,7 +205,7 @@ def _one_brief(
             stories, lambda number: observer.text_written(number, texts, writer.stats)
         )
         written = [WrittenStory(s, t) for s, t in zip(stories, texts_written, strict=True)]
-        bottom_line = writer.write_bottom_line(written) if written else []
+        bottom_line = writer.write_bottom_line(written) if written else BottomLine("", ())
         if written:
             observer.text_written(texts, texts, writer.stats)
     store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
@@ -205,7 +214,8 @@ def _one_brief(
         day=day,
         posted_at=now,
         stories=written,
-        bottom_line=bottom_line,
+        bottom_line=list(bottom_line.points),
+        lede=bottom_line.lede,
         source_results=results,
         written_by=", ".join(writer.stats.written_by) or "no model (no stories today)",
         run_note=_run_note(writer.stats, texts),
@@ -220,6 +230,8 @@ def _count_writing(report: RunReport, stats: WriterStats) -> None:
     report.model_seconds = round(report.model_seconds + stats.model_seconds, 3)
     report.extracts += stats.extracts
     report.notes_left_out += stats.notes_dropped
+    report.drafts += stats.drafts
+    report.drafts_passed += stats.drafts_passed
     report.prompt_tokens += stats.prompt_tokens
     report.completion_tokens += stats.completion_tokens
     report.unavailable_models += [

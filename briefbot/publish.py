@@ -32,6 +32,8 @@ class PublishedStory:
     extract: bool = False
     discussions: list[tuple[str, str]] = field(default_factory=list)
     also: list[str] = field(default_factory=list)
+    origin: str = "model"  # who wrote the Summary: the model, an extract, the data
+    sources: list[dict | None] = field(default_factory=list)  # {url, quote} per Summary sentence
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class PublishedBrief:
     sources_line: str = ""
     failed_sources: list[str] = field(default_factory=list)
     written_by: str = ""
+    lede: str = ""  # the Bottom Line's one-sentence lede
 
     @property
     def headline(self) -> str:
@@ -65,6 +68,8 @@ class PublishedBrief:
                 extract=written.text.extract,
                 discussions=written.story.discussion_urls,
                 also=written.story.other_urls,
+                origin=written.text.origin,
+                sources=[asdict(s) if s else None for s in written.text.sources],
             )
             for written in brief.stories
         ]
@@ -77,6 +82,7 @@ class PublishedBrief:
             sources_line=sources_line(brief),
             failed_sources=[f"{r.name} ({r.error})" for r in brief.failed_sources],
             written_by=brief.written_by,
+            lede=brief.lede,
         )
 
     def to_json(self) -> str:

@@ -1,11 +1,17 @@
 """Model backends behind one interface: the embedded model (llama.cpp in-process) and Ollama.
 
-A backend either answers with a Completion or raises: TransientError for what may pass
-(connection refused, timeout, 5xx, 429), BackendUnavailable for what will not (model missing).
+A backend either answers or raises: TransientError for what may pass (connection refused,
+timeout, 5xx, 429), BackendUnavailable for what will not (model missing).
+
+Two ways to ask: `complete` for one answer that follows a JSON schema, and `candidates` for
+several drafts of one prompt, each with its own temperature and seed. The embedded model decodes
+the drafts together and in its plain labelled format (`structured = False`); a server is asked
+once per draft, with the schema (`structured = True`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -14,6 +20,7 @@ from typing import Protocol
 import httpx
 
 from briefbot.config import EmbeddedSettings, OllamaSettings
+from briefbot.write.engine import Engine, EngineError, Sampling, Section
 from briefbot.write.model_files import MODEL_FILES, model_path
 
 log = logging.getLogger(__name__)
@@ -43,15 +50,36 @@ class TransientError(BackendUnavailable):
 
 
 class Backend(Protocol):
-    """Turns chat messages into a JSON text that follows `schema`."""
+    """Turns chat messages into text: JSON by a schema, or several drafts of one prompt."""
 
     name: str
     model: str
+    structured: bool  # drafts come as JSON by the schema (else in the labelled format)
+    spreads: bool  # a server that can share the writing with others at its head of the list
+    capacity: int  # calls it takes at once
+    in_flight: int
 
     def complete(
-        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+        self,
+        messages: Messages,
+        schema: dict,
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Completion:
         """JSON text for the messages; `temperature` overrides the configured one."""
+        ...
+
+    def candidates(
+        self,
+        messages: Messages,
+        samplings: list[Sampling],
+        max_tokens: int,
+        schema: dict,
+        sections: tuple[Section, ...] = (),
+    ) -> list[Completion]:
+        """One draft per sampling (temperature and seed), in order; `sections` are the parts
+        of a labelled answer, for a backend that writes them (not `structured`)."""
         ...
 
 
@@ -64,50 +92,105 @@ def transport_reason(error: Exception, address: str, timeout: float) -> str:
     return f"cannot connect to {address}: {cause}"
 
 
+class ServerDrafts:
+    """Drafts from a model server: one call per draft, each with its temperature and seed."""
+
+    structured = True
+    spreads = True
+
+    def candidates(
+        self,
+        messages: Messages,
+        samplings: list[Sampling],
+        max_tokens: int,
+        schema: dict,
+        sections: tuple[Section, ...] = (),
+    ) -> list[Completion]:
+        return [
+            self.complete(messages, schema, max_tokens, sampling.temperature, sampling.seed)
+            for sampling in samplings
+        ]
+
+
 class EmbeddedBackend:
     """The default writer: a small open model run in-process on the CPU, loaded on first use."""
 
     name = "embedded"
+    structured = False
+    spreads = False
+    capacity = 1
+    in_flight = 0
 
-    def __init__(self, settings: EmbeddedSettings, temperature: float) -> None:
-        self.model = settings.model
+    def __init__(self, settings: EmbeddedSettings, temperature: float, sequences: int = 4) -> None:
+        self.model = settings.label
         self._settings = settings
         self._temperature = temperature
-        self._llama = None
+        self._sequences = sequences
+        self._engine: Engine | None = None
 
-    def _load(self):
-        from llama_cpp import Llama  # imported late: loading the native library takes a while
-
-        path = model_path(MODEL_FILES[self.model])
-        log.info("loading embedded model %s from %s", self.model, path)
-        return Llama(
-            model_path=str(path),
-            n_ctx=self._settings.context_tokens,
-            n_threads=self._settings.threads or os.cpu_count() or 2,
-            seed=0,
-            verbose=False,
-        )
+    def _load(self) -> Engine:
+        if self._engine is None:
+            path = self._settings.path or model_path(MODEL_FILES[self._settings.model])
+            log.info("loading embedded model %s from %s", self.model, path)
+            try:
+                self._engine = Engine(
+                    path,
+                    context_tokens=self._settings.context_tokens,
+                    threads=self._settings.threads or os.cpu_count() or 2,
+                    sequences=self._sequences,
+                )
+            except EngineError as error:
+                raise BackendUnavailable(str(error)) from error
+        return self._engine
 
     def complete(
-        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+        self,
+        messages: Messages,
+        schema: dict,
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Completion:
-        if self._llama is None:
-            self._llama = self._load()
-        result = self._llama.create_chat_completion(
-            messages=messages,
-            response_format={"type": "json_object", "schema": schema},
-            temperature=self._temperature if temperature is None else temperature,
-            max_tokens=max_tokens,
-        )
-        usage = result.get("usage") or {}
-        return Completion(
-            text=result["choices"][0]["message"]["content"] or "",
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
-        )
+        """One answer constrained by the schema's grammar (for callers that need JSON)."""
+        from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+        sampling = Sampling(self._temperature if temperature is None else temperature, seed or 0)
+        grammar = json_schema_to_gbnf(json.dumps(schema))
+        generated = self._generate(messages, [sampling], max_tokens, grammar)
+        return generated[0]
+
+    def candidates(
+        self,
+        messages: Messages,
+        samplings: list[Sampling],
+        max_tokens: int,
+        schema: dict,
+        sections: tuple[Section, ...] = (),
+    ) -> list[Completion]:
+        return self._generate(messages, samplings, max_tokens, None, sections)
+
+    def _generate(
+        self,
+        messages: Messages,
+        samplings: list[Sampling],
+        max_tokens: int,
+        grammar: str | None,
+        sections: tuple[Section, ...] = (),
+    ) -> list[Completion]:
+        engine = self._load()
+        try:
+            generated = engine.generate(
+                messages, samplings, max_tokens, sections=sections, grammar=grammar
+            )
+        except EngineError as error:
+            raise BackendUnavailable(str(error)) from error
+        return [
+            Completion(draft.text, generated.prompt_evaluated if number == 0 else 0, draft.tokens)
+            for number, draft in enumerate(generated.candidates)
+        ]
 
 
-class OllamaBackend:
+class OllamaBackend(ServerDrafts):
     """A model served by Ollama, asked for JSON that follows the schema (`format`)."""
 
     name = "ollama"
@@ -123,12 +206,19 @@ class OllamaBackend:
         self._client = ollama.Client(host=self.host, timeout=settings.timeout_seconds)
 
     def complete(
-        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+        self,
+        messages: Messages,
+        schema: dict,
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Completion:
         options = {
             "temperature": self._temperature if temperature is None else temperature,
             "num_predict": max_tokens,
         }
+        if seed is not None:
+            options["seed"] = seed
         try:
             response = self._client.chat(
                 model=self.model,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,16 @@ class Sampling:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A labelled part of an answer: the engine writes `label`, the model writes the part until
+    it has ended `sentences` sentences, ended a line, or written `max_tokens` tokens."""
+
+    label: str
+    sentences: int
+    max_tokens: int
+
+
+@dataclass(frozen=True)
 class Generation:
     text: str
     tokens: int  # tokens generated for this candidate
@@ -78,6 +89,7 @@ class Engine:
         self._ll = llama_cpp
         self.sequences = sequences
         self._lock = threading.Lock()
+        _quiet(llama_cpp)
         llama_cpp.llama_backend_init()
         model_params = llama_cpp.llama_model_default_params()
         self._model = llama_cpp.llama_model_load_from_file(str(path).encode(), model_params)
@@ -164,17 +176,24 @@ class Engine:
         samplings: Sequence[Sampling],
         max_tokens: int,
         *,
-        stop: Sequence[str] = (),
+        sections: Sequence[Section] = (),
         grammar: str | None = None,
     ) -> Generated:
         """One candidate per `samplings` entry (at most `sequences`), decoded together.
 
+        With `sections`, each candidate is written in labelled parts: the engine writes each
+        label, the model writes the part until it has ended the part's sentences, ended a line,
+        or spent the part's tokens, and the engine moves on to the next label. So every
+        candidate has every part, each of bounded length, however the model would run on.
         `grammar` (GBNF) constrains every candidate; it is for callers that need a schema, such
         as a test server speaking Ollama's API, not for the writer's own calls.
         Raises EngineError when the prompt and `max_tokens` do not fit the context."""
         if not 1 <= len(samplings) <= self.sequences:
             raise ValueError(f"between 1 and {self.sequences} candidates, got {len(samplings)}")
         tokens = self.prompt(messages)
+        if sections:
+            tokens += self.tokenize(sections[0].label)
+            max_tokens = sum(section.max_tokens + 8 for section in sections)
         if len(tokens) + max_tokens > self.context_tokens:
             raise EngineError(
                 f"the prompt ({len(tokens)} tokens) and {max_tokens} more do not fit the "
@@ -183,7 +202,7 @@ class Engine:
         with self._lock:
             evaluated = self._evaluate(tokens)
             try:
-                candidates = self._decode(tokens, samplings, max_tokens, stop, grammar)
+                candidates = self._decode(tokens, samplings, max_tokens, sections, grammar)
             finally:
                 self._forget_candidates(len(tokens), len(samplings))
         return Generated(candidates, len(tokens), evaluated)
@@ -215,7 +234,7 @@ class Engine:
         tokens: list[int],
         samplings: Sequence[Sampling],
         max_tokens: int,
-        stop: Sequence[str],
+        sections: Sequence[Section],
         grammar: str | None,
     ) -> list[Generation]:
         ll = self._ll
@@ -223,12 +242,12 @@ class Engine:
         for sequence in range(1, count):
             ll.llama_memory_seq_cp(self._memory, 0, sequence, -1, -1)
         samplers = [self._sampler(sampling, grammar) for sampling in samplings]
+        writers = [_Answer(sections) for _ in range(count)]
+        labels = [self.tokenize("\n" + section.label) for section in sections]
         try:
-            outputs: list[bytearray] = [bytearray() for _ in range(count)]
-            generated = [0] * count
             logits_at = [self._batch.n_tokens - 1] * count
+            positions = [len(tokens)] * count
             live = list(range(count))
-            position = len(tokens)
             for _ in range(max_tokens):
                 nexts = [
                     (s, ll.llama_sampler_sample(samplers[s], self._ctx, logits_at[s])) for s in live
@@ -236,27 +255,28 @@ class Engine:
                 self._batch.n_tokens = 0
                 still = []
                 for sequence, token in nexts:
-                    if ll.llama_vocab_is_eog(self._vocab, token):
-                        continue
-                    outputs[sequence] += self._piece(token)
-                    generated[sequence] += 1
-                    if stop and _stopped(outputs[sequence], stop):
-                        continue
-                    logits_at[sequence] = self._batch.n_tokens
-                    self._add(token, position, sequence, True)
+                    answer = writers[sequence]
+                    end = ll.llama_vocab_is_eog(self._vocab, token)
+                    feed = [] if end else [token]
+                    if answer.take(None if end else self._piece(token), end):
+                        if answer.done:
+                            continue
+                        feed = labels[answer.section]  # the next part's label, then the model
+                    for offset, fed in enumerate(feed):
+                        last = offset == len(feed) - 1
+                        if last:
+                            logits_at[sequence] = self._batch.n_tokens
+                        self._add(fed, positions[sequence], sequence, last)
+                        positions[sequence] += 1
                     still.append(sequence)
                 live = still
                 if not live:
                     break
                 self._decode_batch()
-                position += 1
         finally:
             for sampler in samplers:
                 ll.llama_sampler_free(sampler)
-        return [
-            Generation(_cut_at_stop(bytes(out).decode("utf-8", errors="ignore"), stop), n)
-            for out, n in zip(outputs, generated, strict=True)
-        ]
+        return [Generation(answer.text(), answer.generated) for answer in writers]
 
     def _forget_candidates(self, prompt_length: int, count: int) -> None:
         """Drop the candidates' cells, keep the prompt's for the next call's prefix."""
@@ -297,11 +317,81 @@ class Engine:
             raise EngineError(f"llama_decode failed with status {status}")
 
 
-def _stopped(output: bytearray, stop: Sequence[str]) -> bool:
-    tail = bytes(output[-64:]).decode("utf-8", errors="ignore")
-    return any(marker in tail for marker in stop)
+_LOG_CALLBACK = None
+_LLAMA_ERROR = 4  # GGML_LOG_LEVEL_ERROR
 
 
-def _cut_at_stop(text: str, stop: Sequence[str]) -> str:
-    cuts = [text.find(marker) for marker in stop if marker in text]
-    return text[: min(cuts)] if cuts else text
+def _quiet(llama_cpp) -> None:
+    """Route llama.cpp's own log lines (hundreds per model load) to the debug log, errors to
+    the warning log, instead of stderr."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is not None:
+        return
+
+    def forward(level: int, text: bytes, _: object) -> None:
+        message = text.decode("utf-8", errors="replace").rstrip()
+        if message:
+            log.log(logging.WARNING if level == _LLAMA_ERROR else logging.DEBUG, message)
+
+    _LOG_CALLBACK = llama_cpp.llama_log_callback(forward)
+    llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
+
+
+_SENTENCE_END = re.compile(rb"[.!?][\"')\]]?$")
+
+
+class _Answer:
+    """One candidate being written, part by part (see Section); without sections, one part
+    that ends only at the end of the model's answer."""
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        self.sections = list(sections)
+        self.section = 0
+        self.parts: list[bytearray] = [bytearray()]
+        self.sentences = 0
+        self.part_tokens = 0
+        self.generated = 0
+        self.done = False
+
+    def take(self, piece: bytes | None, end: bool) -> bool:
+        """Add one generated piece (None at the end of the model's answer); True when the
+        current part is over (then `done`, or `section` is the next part's index)."""
+        if not end:
+            self.generated += 1
+        if not self.sections:
+            if end:
+                self.done = True
+                return True
+            self.parts[-1] += piece
+            return False
+        part, rule = self.parts[-1], self.sections[self.section]
+        over = end
+        if piece is not None:
+            new_sentence = piece[:1].isspace() and bool(
+                _SENTENCE_END.search(bytes(part).rstrip(b" "))
+            )
+            line_ended = b"\n" in piece and bool(bytes(part).strip())
+            if line_ended or (new_sentence and self.sentences + 1 >= rule.sentences):
+                over = True  # the piece that would start the next line or sentence is dropped
+            else:
+                self.sentences += new_sentence
+                part += piece.replace(b"\n", b" ")
+                self.part_tokens += 1
+                over = self.part_tokens >= rule.max_tokens
+        if not over:
+            return False
+        self.section += 1
+        self.sentences = self.part_tokens = 0
+        if self.section >= len(self.sections):
+            self.done = True
+        else:
+            self.parts.append(bytearray())
+        return True
+
+    def text(self) -> str:
+        parts = [bytes(part).decode("utf-8", errors="ignore").strip() for part in self.parts]
+        if not self.sections:
+            return parts[0]
+        return "\n".join(
+            f"{section.label} {part}" for section, part in zip(self.sections, parts, strict=False)
+        )

@@ -25,10 +25,10 @@ _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\w*\d\w*\b")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of prose (semicolons end one too), abbreviations and decimals kept whole,
-    paragraph breaks respected."""
+    """Sentences of prose (semicolons end one too), abbreviations and decimals kept whole; a
+    line break ends one too (paragraphs, list rows)."""
     found = []
-    for paragraph in re.split(r"\n\s*\n", text):
+    for paragraph in re.split(r"\n", text):
         protected = " ".join(paragraph.split())
         for abbreviation in _ABBREVIATIONS:
             protected = protected.replace(abbreviation, abbreviation.replace(".", "\x00"))
@@ -119,3 +119,13 @@ def prompt_sentences(evidence: Evidence, words: int = PROMPT_WORDS) -> list[Sour
         chosen.add(sentence.index)
         used += length
     return [sentence for sentence in lead if sentence.index in chosen]
+
+
+def has_news(story: Story) -> bool:
+    """False for a story whose lead says nothing but instructions to a machine (a prompt
+    injection dressed as an item): it is left out of the brief."""
+    lead = story.lead
+    parts = [lead.title, *split_sentences(lead.best_text)]
+    return any(part and not looks_like_instructions(part) for part in parts) and not (
+        looks_like_instructions(lead.title)
+    )

@@ -14,12 +14,13 @@ from briefbot.write.backends import (
     BackendUnavailable,
     Completion,
     Messages,
+    ServerDrafts,
     TransientError,
     transport_reason,
 )
 
 
-class OpenAIBackend:
+class OpenAIBackend(ServerDrafts):
     """POSTs `{base_url}/chat/completions`, asking for JSON by schema (or JSON mode)."""
 
     name = "openai"
@@ -32,7 +33,12 @@ class OpenAIBackend:
         self._client = httpx.Client(timeout=settings.timeout_seconds)
 
     def complete(
-        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+        self,
+        messages: Messages,
+        schema: dict,
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Completion:
         body = {
             "model": self.model,
@@ -41,6 +47,8 @@ class OpenAIBackend:
             "max_tokens": max_tokens,
             "response_format": self._response_format(schema),
         }
+        if seed is not None:
+            body["seed"] = seed
         url = f"{self.base_url}/chat/completions"
         try:
             response = self._client.post(url, json=body, headers=self._headers())

@@ -1,10 +1,20 @@
-"""Prompts and output schemas. The prompt texts live in templates/prompts/; their content is
-part of PROMPT_VERSION, and so of the cache key: editing a prompt re-writes the next brief."""
+"""Prompts and output formats. The prompt texts live in templates/prompts/; their content is part
+of PROMPT_VERSION, and so of the cache key: editing a prompt re-writes the next brief.
+
+Static text comes first and the story last, so that consecutive calls share the longest prefix
+(llama.cpp then evaluates only the story): the system prompt, then the worked example of the
+story's kind, then the story's title and its most informative sentences. Stories are written
+grouped by kind for the same reason. The embedded model answers in a plain labelled format
+(`SUMMARY: ...` / `WHY IT MATTERS: ...`) that code parses, since a JSON grammar makes llama.cpp
+generate about 40% slower; model servers get a JSON schema, which they apply cheaply.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from functools import cache
 
 import yaml
@@ -12,11 +22,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from briefbot.models import Story, WrittenStory
 from briefbot.render import templates_dir
-from briefbot.write.backends import Messages
+from briefbot.write.evidence import SourceSentence
+from briefbot.write.kinds import Kind
 
-PROMPT_LABEL = "v4"
-SOURCE_CHARS = 2400
+PROMPT_LABEL = "v5"
+TITLE_CHARS = 200  # a title longer than this is cut for the prompt (the rendered one is not)
 _PROMPTS = templates_dir() / "prompts"
+
+Messages = list[dict[str, str]]
 
 
 def _prompt_version() -> str:
@@ -36,19 +49,32 @@ STORY_SCHEMA = {
     },
     "required": ["summary", "why_it_matters"],
 }
-
+NOTE_SCHEMA = {
+    "type": "object",
+    "properties": {"why_it_matters": {"type": "string", "maxLength": 240}},
+    "required": ["why_it_matters"],
+}
 BOTTOM_LINE_SCHEMA = {
     "type": "object",
     "properties": {
+        "lede": {"type": "string", "maxLength": 200},
         "bullets": {
             "type": "array",
-            "items": {"type": "string", "minLength": 20, "maxLength": 200},
+            "items": {"type": "string", "minLength": 20, "maxLength": 220},
             "minItems": 3,
             "maxItems": 5,
-        }
+        },
     },
-    "required": ["bullets"],
+    "required": ["lede", "bullets"],
 }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One candidate's texts as the model wrote them (empty where it wrote nothing usable)."""
+
+    summary: str
+    why_it_matters: str
 
 
 @cache
@@ -66,51 +92,137 @@ def _render(name: str, **values: object) -> str:
 
 
 @cache
-def _example() -> dict:
-    return yaml.safe_load((_PROMPTS / "story_example.yaml").read_text(encoding="utf-8"))
+def examples() -> dict[str, dict]:
+    """The worked example of each kind (templates/prompts/story_examples.yaml)."""
+    return yaml.safe_load((_PROMPTS / "story_examples.yaml").read_text(encoding="utf-8"))
 
 
-def story_source_text(story: Story) -> str:
-    """The text the writer sees for a story, cut to a size a small model reads well."""
-    text = story.lead.best_text.strip() or story.lead.title
-    if len(text) > SOURCE_CHARS:
-        text = text[:SOURCE_CHARS].rsplit(" ", 1)[0] + " ..."
-    return text
+def prompt_title(story: Story) -> str:
+    title = " ".join(story.lead.title.split())
+    return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def story_messages(story: Story, problems: list[str] | None = None) -> Messages:
-    """The worked example, then the story; `problems` of an earlier answer are named.
+def answer_text(draft: Draft, structured: bool) -> str:
+    """A draft as the model is asked to write it: JSON, or the two labelled lines."""
+    if structured:
+        return json.dumps({"summary": draft.summary, "why_it_matters": draft.why_it_matters})
+    return f"SUMMARY: {draft.summary}\nWHY IT MATTERS: {draft.why_it_matters}"
 
-    A retry is a fresh conversation rather than a follow-up turn: shown its own answer, a
-    small model tends to repeat it.
-    """
-    example = _example()
+
+def story_messages(
+    story: Story,
+    facts: list[SourceSentence],
+    kind: Kind,
+    *,
+    structured: bool,
+    problems: list[str] | None = None,
+) -> Messages:
+    """The system prompt, the kind's worked example, then the story's title and facts."""
+    example = examples()[kind.value]
+    common = {"why_instruction": example["why"], "subject_word": example["subject"]}
     return [
-        {"role": "system", "content": _render("system.txt.j2")},
-        {
-            "role": "user",
-            "content": _render(
-                "story.txt.j2", title=example["title"], article=example["article"], problems=[]
-            ),
-        },
-        {"role": "assistant", "content": json.dumps(example["answer"])},
+        {"role": "system", "content": _render("system.txt.j2", structured=structured)},
         {
             "role": "user",
             "content": _render(
                 "story.txt.j2",
-                title=story.lead.title,
-                article=story_source_text(story),
+                title=example["title"],
+                facts=example["facts"],
+                problems=[],
+                **common,
+            ),
+        },
+        {
+            "role": "assistant",
+            "content": answer_text(
+                Draft(example["summary"], example["why_it_matters"]), structured
+            ),
+        },
+        {
+            "role": "user",
+            "content": _render(
+                "story.txt.j2",
+                title=prompt_title(story),
+                facts=[fact.text for fact in facts],
                 problems=problems or [],
+                **common,
             ),
         },
     ]
 
 
-def bottom_line_messages(stories: list[WrittenStory]) -> Messages:
+def note_messages(
+    story: Story,
+    facts: list[SourceSentence],
+    kind: Kind,
+    summary: str,
+    problems: list[str],
+    *,
+    structured: bool,
+) -> Messages:
+    """One more try at "Why It Matters" alone, with what was wrong before named."""
+    example = examples()[kind.value]
+    return [
+        {"role": "system", "content": _render("system.txt.j2", structured=structured)},
+        {
+            "role": "user",
+            "content": _render(
+                "why.txt.j2",
+                title=prompt_title(story),
+                facts=[fact.text for fact in facts],
+                summary=summary,
+                problems=problems,
+                why_instruction=example["why"],
+                subject_word=example["subject"],
+                structured=structured,
+            ),
+        },
+    ]
+
+
+_LABEL = re.compile(
+    r"^[\s*#>_-]*(summary|why it matters|why_it_matters)\s*[*_]*\s*:\s*", re.I | re.M
+)
+
+
+def parse_draft(raw: str, structured: bool) -> Draft:
+    """The texts of a model's answer: JSON (repaired when cut off) or the labelled lines."""
+    if structured or raw.lstrip().startswith("{"):
+        parsed = parse_json(raw) or {}
+        return Draft(
+            str(parsed.get("summary", "")).strip(), str(parsed.get("why_it_matters", "")).strip()
+        )
+    parts = _LABEL.split(raw)
+    fields: dict[str, str] = {}
+    for label, value in zip(parts[1::2], parts[2::2], strict=False):
+        key = "summary" if label.lower().startswith("summary") else "why"
+        fields.setdefault(key, " ".join(value.replace("**", "").split()))
+    return Draft(fields.get("summary", ""), fields.get("why", ""))
+
+
+def bottom_line_messages(
+    stories: list[WrittenStory], kinds: list[Kind], *, structured: bool
+) -> Messages:
     listing = [
-        {"title": written.story.lead.title, "summary": written.text.summary} for written in stories
+        {
+            "number": number,
+            "kind": kind.value,
+            "title": prompt_title(written.story),
+            "summary": written.text.summary,
+            "why": written.text.why_it_matters,
+        }
+        for number, (written, kind) in enumerate(zip(stories, kinds, strict=True), start=1)
     ]
     return [
-        {"role": "system", "content": _render("system.txt.j2")},
-        {"role": "user", "content": _render("bottom_line.txt.j2", stories=listing)},
+        {"role": "system", "content": _render("system.txt.j2", structured=structured)},
+        {
+            "role": "user",
+            "content": _render("bottom_line.txt.j2", stories=listing, structured=structured),
+        },
     ]
+
+
+def parse_json(raw: str) -> dict | None:
+    from briefbot.write.checks import parse_json_object
+
+    return parse_json_object(raw)

@@ -20,6 +20,7 @@ from briefbot.write.backends import (
     OllamaBackend,
     TransientError,
 )
+from briefbot.write.engine import Sampling, Section
 from briefbot.write.openai_compat import OpenAIBackend
 
 log = logging.getLogger(__name__)
@@ -49,22 +50,45 @@ class ResilientBackend:
         self.inner = inner
         self.name = inner.name
         self.model = inner.model
+        self.structured = inner.structured
+        self.spreads = inner.spreads  # a server: shares the writing
         self.retries = retries
         self.capacity = max_concurrent
         self.in_flight = 0  # calls under way now: the writer sends new work to the least busy
-        self.spreads = not isinstance(inner, EmbeddedBackend)  # a server: shares the writing
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._backoff = backoff_seconds
         self._max_wait = max_wait_seconds
 
     def complete(
-        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+        self,
+        messages: Messages,
+        schema: dict,
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Completion:
+        return self._retried(
+            lambda: self.inner.complete(messages, schema, max_tokens, temperature, seed)
+        )
+
+    def candidates(
+        self,
+        messages: Messages,
+        samplings: list[Sampling],
+        max_tokens: int,
+        schema: dict,
+        sections: tuple[Section, ...] = (),
+    ) -> list[Completion]:
+        return self._retried(
+            lambda: self.inner.candidates(messages, samplings, max_tokens, schema, sections)
+        )
+
+    def _retried(self, call):
         attempt = 1
         with self._slots, self._counted():
             while True:
                 try:
-                    return self.inner.complete(messages, schema, max_tokens, temperature)
+                    return call()
                 except TransientError as error:
                     failure = f"{error} (attempt {attempt} of {self.retries + 1})"
                     wait = self.pause(attempt, error.retry_after)
@@ -91,11 +115,12 @@ class ResilientBackend:
         return self._backoff * 2 ** (attempt - 1) * random.uniform(1.0, 1.5)
 
 
-def make_backend(settings: BackendSettings, temperature: float) -> Backend:
-    """One configured backend behind its retries and concurrency cap."""
+def make_backend(settings: BackendSettings, temperature: float, sequences: int = 4) -> Backend:
+    """One configured backend behind its retries and concurrency cap; an embedded model gets
+    room for `sequences` drafts decoded together."""
     if isinstance(settings, EmbeddedSettings):
         # In-process: nothing transient to retry, and llama.cpp runs one call at a time.
-        return ResilientBackend(EmbeddedBackend(settings, temperature), retries=0)
+        return ResilientBackend(EmbeddedBackend(settings, temperature, sequences), retries=0)
     inner: Backend = (
         OllamaBackend(settings, temperature)
         if isinstance(settings, OllamaSettings)
@@ -106,4 +131,7 @@ def make_backend(settings: BackendSettings, temperature: float) -> Backend:
 
 def make_backends(settings: ModelSettings) -> list[Backend]:
     """The backends in the order to try them (see ModelSettings.route)."""
-    return [make_backend(backend, settings.temperature) for backend in settings.route]
+    return [
+        make_backend(backend, settings.temperature, settings.candidates)
+        for backend in settings.route
+    ]

@@ -37,7 +37,7 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 
 from briefbot.write.evidence import Evidence, SourceSentence, split_sentences
-from briefbot.write.grounding import SourceFacts
+from briefbot.write.grounding import GENERAL_TERMS, SourceFacts
 from briefbot.write.injection import has_link, looks_like_instructions
 
 COVERAGE_NEEDED = 0.5  # share of a Summary sentence's content words its source sentences hold
@@ -152,7 +152,7 @@ _MONTHS = set(
 # "for", "from", "by", "of" often introduce a party ("a round for Pellucid").
 _PREPOSITIONS = set("on in at under with into via per".split())
 _TIME_AFTER_ORDINAL = set("half quarter year month week day time place committee round".split())
-_STOPWORDS = set(
+STOPWORDS = _STOPWORDS = set(
     """a an the and or but of in on at to for from by with as is are was were be been being it
     its it's this that these those their there here which who whom whose what when where how
     than then also not no so such can could will would may might should must has have had do
@@ -185,8 +185,12 @@ _stemmer = snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return _stemmer.stemWord(word.lower().removesuffix("'s").removesuffix("’s"))
+def stem(word: str) -> str:
+    """A word's Snowball (Porter 2) stem, lower case, without a possessive."""
+    return _stemmer.stemWord(word.lower().removesuffix("'s").removesuffix("\u2019s"))
+
+
+_stem = stem
 
 
 @dataclass(frozen=True)
@@ -405,6 +409,8 @@ def _is_name(raw: str, sentence_start: bool, key: str, known: frozenset[str]) ->
     """A capitalised word where no sentence starts, a word mixing cases or letters and digits
     (TensorHarbor, vLLM, Qwen3.8, b7421), an acronym (AIME), or at a sentence start a word the
     sources use as a name."""
+    if key in GENERAL_TERMS:
+        return False  # GPUs, AI, LLM: general terms, not parties
     if any(char.isdigit() for char in raw) or raw[1:] != raw[1:].lower():
         return len(raw) > 1
     if not raw[0].isupper() or key in _MONTHS:
@@ -619,6 +625,15 @@ def _direction(
     return None
 
 
+def _compares_numbers(parsed: _Parsed, index: int, end: int) -> bool:
+    """A comparative that goes with a number later in its clause ("less than 120 ms", "lower
+    than Echo 2's 6.1 percent", "below 10 billion"): checked with that number."""
+    return any(
+        t.kind == "number" and t.value is not None and parsed.entity_at(t.position) is None
+        for t in parsed.tokens[index + 1 : end]
+    )
+
+
 def _word_direction(
     parsed: _Parsed, index: int, side: list[_Entity]
 ) -> tuple[str, str, list[_Entity]] | None:
@@ -665,6 +680,11 @@ class Verifier:
             for stem in parsed.content:
                 frequency[stem] = frequency.get(stem, 0) + 1
         self._frequency = frequency
+
+    @cached_property
+    def evidence_stems(self) -> set[str]:
+        """The stems of every word the story's sources use."""
+        return set().union(*(parsed.stems for parsed in self._parsed.values()))
 
     def _object_like(self) -> set[str]:
         """Names the sources use as things, not parties: mostly after a preposition or a number
@@ -726,14 +746,20 @@ class Verifier:
 
     # subjects ----------------------------------------------------------------
 
-    def _subjects(self, parsed: _Parsed, position: int, resolve: list[_Entity]) -> list[_Entity]:
-        """Whose fact the token at `position` is: the parties before it in its clause, else a
-        party it is "for"/"of"/"by", else those of an earlier clause of the sentence, else
-        `resolve` (the subject of the sentence before). A pronoun adds `resolve`."""
+    def _subjects(
+        self, parsed: _Parsed, position: int, resolve: list[_Entity], nearest: bool = False
+    ) -> list[_Entity]:
+        """Whose fact the token at `position` is: the parties before it in its clause (with
+        `nearest`, the last of them: a source's "the successor to its Nova 1 34B model from
+        August 2025" gives the date to Nova 1), else a party it is "for"/"of"/"by", else those
+        of an earlier clause of the sentence, else `resolve` (the subject of the sentence
+        before). A pronoun adds `resolve`."""
         start, end = parsed.segment(position)
         before = self._parties(
             [e for e in parsed.entities if e.start >= start and e.end <= position]
         )
+        if nearest and before:
+            before = before[-1:]
         pronoun = any(t.key in _PRONOUNS for t in parsed.tokens[start:position])
         if before:
             return before + (resolve if pronoun else [])
@@ -850,8 +876,12 @@ class Verifier:
                     _Fact(token, [], False, version_role=_version_role(parsed, token.position))
                 )
             elif token.kind == "number" and token.value is not None and entity is None:
-                if token.date or _attributive(parsed, token.position):
+                if _attributive(parsed, token.position):
                     facts.append(_Fact(token, [], False))  # "8 GB cards": present is enough
+                    continue
+                if token.date:  # whose date it is counts, not a role or a direction
+                    holders = self._subjects(parsed, token.position, subject)
+                    facts.append(_Fact(token, holders, False))
                     continue
                 subjects = self._subjects(parsed, token.position, subject)
                 if subject and parsed.segment(token.position)[1] <= subject[0].start:
@@ -923,10 +953,10 @@ class Verifier:
             if fact.version_role and found and not fact.version_role & found:
                 return f"the sources say this version is {'/'.join(sorted(found))}"
             return None
-        if fact.token.date:
-            return None
         resolve = self._source_resolution(source)
-        holders = self._subjects(parsed, position, resolve)
+        holders = self._subjects(parsed, position, resolve, nearest=True)
+        if fact.token.date:
+            return self._holder_problem(fact, holders, parsed)
         if fact.direction is not None and fact.direction[1] in _COMPARE_UP | _COMPARE_DOWN:
             start, end = parsed.segment(position)
             holders = holders + [e for e in parsed.entities if start <= e.start < end]
@@ -1063,16 +1093,21 @@ class Verifier:
     ) -> Verdict:
         """A comparison or change without a number ("X beats Y", "prices fell") must be in a
         source sentence naming the same sides, told the same way round."""
-        if any(
-            t.kind == "number" and not t.date and parsed.entity_at(t.position) is None
-            for t in parsed.tokens
-        ):
-            return Verdict(True)  # comparisons are checked with their numbers
+        attached = set()  # direction words that go with a number: checked with it
+        for number in parsed.numbers():
+            if parsed.entity_at(number.position) is None and not number.date:
+                found = _direction(parsed, number.position, subject)
+                if found is not None:
+                    attached.add(found[1])
         for start, end in parsed.segments():
             words = [
                 t
                 for t in parsed.tokens[start:end]
-                if t.kind == "word" and (t.key in _UP or t.key in _DOWN)
+                if t.kind == "word"
+                and (t.key in _UP or t.key in _DOWN)
+                and t.key not in attached
+                and t.key not in ("up", "down")  # "turned up", "broke down"
+                and not _compares_numbers(parsed, t.position, end)
             ]
             if not words:
                 continue

@@ -1,4 +1,6 @@
-"""The writer: prompts a backend, checks and repairs what comes back, caches the result."""
+"""The writer: routes each text to the first backend that answers, caches what it wrote, and
+keeps the audit trail of model calls. How one story is written is `story.py`; the Bottom Line
+is `bottom_line.py`."""
 
 from __future__ import annotations
 
@@ -10,31 +12,24 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
-from briefbot.models import BottomLinePoint, ModelCall, Story, StoryText, WrittenStory
-from briefbot.store import Store
-from briefbot.write import checks
-from briefbot.write.backends import Backend, BackendUnavailable, Messages
-from briefbot.write.grounding import SourceFacts, claims
-from briefbot.write.prompts import (
-    BOTTOM_LINE_SCHEMA,
-    PROMPT_VERSION,
-    STORY_SCHEMA,
-    bottom_line_messages,
-    story_messages,
-    story_source_text,
+from briefbot.models import (
+    BottomLine,
+    ModelCall,
+    SentenceSource,
+    Story,
+    StoryText,
+    WrittenStory,
 )
+from briefbot.store import Store
+from briefbot.write import bottom_line, story as story_writing
+from briefbot.write.backends import Backend, BackendUnavailable, Messages
+from briefbot.write.engine import Sampling, Section
+from briefbot.write.kinds import story_kind
+from briefbot.write.prompts import PROMPT_VERSION
 
 log = logging.getLogger(__name__)
-
-COPIED_SHARE_LIMIT = 0.35
-SUMMARY_SENTENCES = 2
-WHY_SENTENCES = 2
-RETRY_TEMPERATURE = 0.7
-STORY_MAX_TOKENS = 320
-BOTTOM_LINE_MAX_TOKENS = 400
-
 
 # The kind of output ("story", "bottom_line") being produced, for the audit rows of its calls.
 _KIND: ContextVar[str] = ContextVar("kind", default="")
@@ -44,74 +39,22 @@ class NoBackendAvailable(Exception):
     """Every configured backend failed."""
 
 
-@dataclass(frozen=True)
-class StoryAttempt:
-    output: dict
-    problems: list[str]
-    copied: float
-    ungrounded: int  # claims (numbers, names, quotes) the sources do not contain
-
-    @property
-    def badness(self) -> tuple[int, int, float]:
-        """Grounded first, then fewer problems, then less copied text."""
-        return (self.ungrounded, len(self.problems), self.copied)
-
-
 @dataclass
 class WriterStats:
     model_calls: int = 0
     calls_reused: int = 0  # raw answers saved by an earlier, unfinished run
     cache_hits: int = 0
-    retries: int = 0
-    first_answers: int = 0
-    grounded_first_answers: int = 0  # first answers with every claim found in the sources
-    extracts: int = 0  # summaries replaced by the article's opening: the model's were ungrounded
-    notes_dropped: int = 0  # "why it matters" notes left out: ungrounded
+    drafts: int = 0  # story drafts written
+    drafts_passed: int = 0  # drafts whose Summary passed every check
+    notes_passed: int = 0  # drafts whose "Why It Matters" passed every check
+    note_retries: int = 0  # notes asked for once more, alone
+    extracts: int = 0  # summaries that are the article's opening: no draft passed
+    notes_dropped: int = 0  # "Why It Matters" notes left out: none passed
     model_seconds: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     written_by: list[str] = field(default_factory=list)
     unavailable: list[str] = field(default_factory=list)  # "ollama (m) unavailable: why"
-
-
-def story_texts(story: Story) -> list[str]:
-    """Everything collected for a story: each item's title and text."""
-    return [part for item in story.items for part in (item.title, item.best_text)]
-
-
-def _through_the_gate(output: dict, source: str, facts: SourceFacts) -> dict:
-    """The output with a summary that names anything the sources lack replaced by the
-    article's opening (labelled an extract), and such a note left out."""
-    summary, why = output["summary"], output["why_it_matters"]
-    extract = len(summary.split()) < 8 or bool(facts.unsupported(summary))
-    if extract:
-        log.warning("summary not grounded in the sources, using an extract: %s", summary)
-        summary = checks.extract(source, SUMMARY_SENTENCES)
-    if why and facts.unsupported(why):
-        log.warning("why-it-matters note not grounded in the sources, left out: %s", why)
-        why = ""
-    return {"summary": summary, "why_it_matters": why, "extract": extract}
-
-
-def traced_stories(text: str, story_facts: list[SourceFacts]) -> list[int]:
-    """The stories (numbered from 1) a Bottom Line bullet is drawn from: those that contain
-    one of its names (else numbers); empty when no story does or one of its claims is in none
-    of those stories."""
-    found = claims(text)
-    for kind in ("name", "number"):
-        wanted = [claim for claim in found if claim.kind == kind]
-        origins = [
-            number
-            for number, facts in enumerate(story_facts, start=1)
-            if any(facts.supports(claim) for claim in wanted)
-        ]
-        if origins:
-            grounded = all(
-                any(story_facts[number - 1].supports(claim) for number in origins)
-                for claim in found
-            )
-            return origins if grounded else []
-    return []
 
 
 def _digest(value: object) -> str:
@@ -121,126 +64,138 @@ def _digest(value: object) -> str:
 class Writer:
     """Writes story texts and the Bottom Line through the first backend that answers."""
 
-    def __init__(self, backends: list[Backend], store: Store, run_id: int | None = None) -> None:
+    def __init__(
+        self,
+        backends: list[Backend],
+        store: Store,
+        run_id: int | None = None,
+        *,
+        candidates: int = 3,
+        temperature: float = 0.2,
+    ) -> None:
         self._backends = backends
         self._down: set[int] = set()
         self._store = store
         self._run_id = run_id
+        self._candidates = candidates
+        self._temperature = temperature
         self.stats = WriterStats()
         self._counting = threading.Lock()  # stories may be written in several threads
 
+    # stories ---------------------------------------------------------------
+
     def write_story(self, story: Story) -> StoryText:
-        """Summary and "why it matters" for a story, every number, name and quote in them
-        found in the story's sources; otherwise the article's opening, labelled as such."""
+        """Summary and "Why It Matters" for a story, each sentence verified against the story's
+        sources; otherwise the article's opening, labelled, and the note left out."""
         log.info("writing: %s", story.lead.title)
-        source = story_source_text(story)
-        facts = SourceFacts.of(story_texts(story))
-        first_messages = story_messages(story)
+        plan = story_writing.plan(story)
+        request = {
+            "evidence": [sentence.text for sentence in plan.evidence.sentences],
+            "kind": plan.kind.value,
+            "candidates": self._candidates,
+            "temperature": self._temperature,
+        }
 
         def produce(backend: Backend) -> dict:
-            best = self._story_attempt(backend, first_messages, source, facts, story.lead.title)
+            work = story_writing.StoryWork()
+            text = story_writing.write(
+                plan,
+                self._asker(backend),
+                structured=backend.structured,
+                candidates=self._candidates,
+                temperature=self._temperature,
+                work=work,
+            )
             with self._counting:
-                self.stats.first_answers += 1
-                self.stats.grounded_first_answers += not best.ungrounded
-                self.stats.retries += bool(best.problems)
-            if best.problems:
-                retry = story_messages(story, best.problems)
-                second = self._story_attempt(
-                    backend, retry, source, facts, story.lead.title, RETRY_TEMPERATURE
-                )
-                best = min(best, second, key=lambda attempt: attempt.badness)
-            return _through_the_gate(best.output, source, facts)
+                self.stats.drafts += work.drafts
+                self.stats.drafts_passed += work.summaries_passed
+                self.stats.notes_passed += work.notes_passed
+                self.stats.note_retries += work.note_retries
+            return asdict(text)
 
-        output = self._cached("story", first_messages, produce)
-        text = StoryText(**output)
+        output = self._cached("story", request, produce)
+        text = StoryText(
+            output["summary"],
+            output["why_it_matters"],
+            output["origin"],
+            tuple(SentenceSource(**s) if s else None for s in output["sources"]),
+        )
         with self._counting:
             self.stats.extracts += text.extract
             self.stats.notes_dropped += not text.why_it_matters
         return text
 
-    def write_bottom_line(self, stories: list[WrittenStory]) -> list[BottomLinePoint]:
-        """3 to 5 takeaways, each drawn from one or more of the day's stories and grounded in
-        them; a story's own first sentence fills a gap."""
-        messages = bottom_line_messages(stories)
-        story_facts = [
-            SourceFacts.of(
-                [written.story.lead.title, written.text.summary, written.text.why_it_matters]
-            )
-            for written in stories
-        ]
+    def write_stories(
+        self, stories: list[Story], written: Callable[[int], None] = lambda number: None
+    ) -> list[StoryText]:
+        """Every story's texts, in order. Stories of one kind are written one after another, so
+        their prompts share the longest prefix. Several at once when the first backends are
+        model servers with room for more than one call (`max_concurrent`, or several
+        servers): each new story goes to the least busy of them. `written` hears how many
+        are done."""
+        order = sorted(range(len(stories)), key=lambda n: story_kind(stories[n]).value)
+        texts: dict[int, StoryText] = {}
+        slots = sum(self._backends[index].capacity for index in self._pool())
+        if slots <= 1 or len(stories) <= 1:
+            for done, number in enumerate(order, start=1):
+                texts[number] = self.write_story(stories[number])
+                written(done)
+        else:
+            with ThreadPoolExecutor(max_workers=min(slots, len(stories))) as workers:
+                results = workers.map(self.write_story, [stories[n] for n in order])
+                for done, (number, text) in enumerate(zip(order, results, strict=True), start=1):
+                    texts[number] = text
+                    written(done)
+        return [texts[number] for number in range(len(stories))]
+
+    def write_bottom_line(self, stories: list[WrittenStory]) -> BottomLine:
+        """The day's lede and takeaways (see bottom_line.py)."""
+        request = bottom_line.request(stories)
 
         def produce(backend: Backend) -> dict:
-            raw = self._call(backend, messages, BOTTOM_LINE_SCHEMA, BOTTOM_LINE_MAX_TOKENS)
-            parsed = checks.parse_json_object(raw) or {}
-            points = []
-            for bullet in parsed.get("bullets", []):
-                if isinstance(bullet, str) and bullet.strip():
-                    text = checks.limit_sentences(bullet, 1)
-                    if origins := traced_stories(text, story_facts):
-                        points.append({"text": text, "stories": origins})
-            points += [
-                {"text": checks.limit_sentences(written.text.summary, 1), "stories": [number]}
-                for number, written in enumerate(stories, start=1)
-            ]
-            texts = checks.distinct([point["text"] for point in points])[:5]
-            kept = {point["text"]: point for point in reversed(points)}
-            return {"points": [kept[text] for text in texts]}
+            return bottom_line.write(stories, self._asker(backend), backend.structured).to_dict()
 
-        points = self._cached("bottom_line", messages, produce)["points"]
-        return [BottomLinePoint(point["text"], tuple(point["stories"])) for point in points]
+        return BottomLine.from_dict(self._cached("bottom_line", request, produce))
 
-    def _story_attempt(
-        self,
-        backend: Backend,
-        messages: Messages,
-        source: str,
-        facts: SourceFacts,
-        title: str,
-        temperature: float | None = None,
-    ) -> StoryAttempt:
-        raw = self._call(backend, messages, STORY_SCHEMA, STORY_MAX_TOKENS, temperature)
-        parsed = checks.parse_json_object(raw) or {}
-        summary = checks.limit_sentences(str(parsed.get("summary", "")), SUMMARY_SENTENCES)
-        why = checks.limit_sentences(str(parsed.get("why_it_matters", "")), WHY_SENTENCES)
-        copied = checks.copied_share(summary, source)
-        problems = []
-        ungrounded = facts.unsupported(f"{summary} {why}")
-        if ungrounded:
-            problems.append(
-                "these numbers or names are not in the article, leave them out: "
-                + ", ".join(ungrounded)
-            )
-        if len(summary.split()) < 8:
-            problems.append("the summary is missing or too short")
-        elif copied > COPIED_SHARE_LIMIT:
-            problems.append(
-                "the summary copies whole sentences from the article; "
-                "say it in fewer words of your own"
-            )
-        if checks.is_generic(why, title, source):
-            problems.append(
-                "why_it_matters is generic; name the model or tool and what changes for its users"
-            )
-        output = {"summary": summary, "why_it_matters": why}
-        return StoryAttempt(output, problems, copied, len(ungrounded))
+    # model calls -------------------------------------------------------------
+
+    def _asker(self, backend: Backend) -> story_writing.Ask:
+        def ask(
+            messages: Messages,
+            draws: list[Sampling],
+            max_tokens: int,
+            schema: dict,
+            sections: tuple[Section, ...] = (),
+        ) -> list[str]:
+            return self._call(backend, messages, draws, max_tokens, schema, sections)
+
+        return ask
 
     def _call(
         self,
         backend: Backend,
         messages: Messages,
-        schema: dict,
+        draws: list[Sampling],
         max_tokens: int,
-        temperature: float | None = None,
-    ) -> str:
-        """One model call, a row in the audit trail. Its answer is saved at once, so a run
-        killed before the text is done does not make this call again when it is started anew."""
-        request = [messages, schema, max_tokens, temperature]
+        schema: dict,
+        sections: tuple[Section, ...],
+    ) -> list[str]:
+        """One model call for one or more drafts, a row in the audit trail. Its answers are
+        saved at once, so a run killed before the text is done does not make this call again
+        when it is started anew."""
+        request = [
+            messages,
+            [asdict(draw) for draw in draws],
+            max_tokens,
+            schema,
+            [asdict(section) for section in sections],
+        ]
         key = _digest([backend.name, backend.model, PROMPT_VERSION, "call", _digest(request)])
         saved = self._store.cached_output(key)
         if saved is not None:
             with self._counting:
                 self.stats.calls_reused += 1
-            return saved["text"]
+            return saved["texts"]
         started = time.perf_counter()
         call = ModelCall(
             backend=backend.name,
@@ -252,20 +207,23 @@ class Writer:
             run_id=self._run_id,
         )
         try:
-            completion = backend.complete(messages, schema, max_tokens, temperature)
+            completions = backend.candidates(messages, draws, max_tokens, schema, sections)
         except Exception as error:
             call = replace(call, ok=False, error=str(error) or type(error).__name__)
             raise
         else:
+            texts = [completion.text for completion in completions]
+            prompt_tokens = sum(completion.prompt_tokens for completion in completions)
+            completion_tokens = sum(completion.completion_tokens for completion in completions)
             call = replace(
                 call,
-                output=completion.text,
-                prompt_tokens=completion.prompt_tokens,
-                completion_tokens=completion.completion_tokens,
+                output=json.dumps(texts, ensure_ascii=False),
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
             )
             with self._counting:
-                self.stats.prompt_tokens += completion.prompt_tokens
-                self.stats.completion_tokens += completion.completion_tokens
+                self.stats.prompt_tokens += prompt_tokens
+                self.stats.completion_tokens += completion_tokens
         finally:
             seconds = time.perf_counter() - started
             with self._counting:
@@ -279,37 +237,19 @@ class Writer:
             prompt_version=PROMPT_VERSION,
             kind="call",
             input_hash=_digest(request),
-            output={"text": completion.text},
+            output={"texts": texts},
             seconds=seconds,
         )
-        return completion.text
+        return texts
 
-    def write_stories(
-        self, stories: list[Story], written: Callable[[int], None] = lambda number: None
-    ) -> list[StoryText]:
-        """Every story's texts, in order. Several at once when the first backends are model
-        servers with room for more than one call (`max_concurrent`, or several servers): each
-        new story goes to the least busy of them. `written` hears each story's number."""
-        slots = sum(getattr(self._backends[index], "capacity", 1) for index in self._pool())
-        if slots <= 1 or len(stories) <= 1:
-            texts = []
-            for number, story in enumerate(stories, start=1):
-                texts.append(self.write_story(story))
-                written(number)
-            return texts
-        with ThreadPoolExecutor(max_workers=min(slots, len(stories))) as workers:
-            texts = []
-            for number, text in enumerate(workers.map(self.write_story, stories), start=1):
-                texts.append(text)
-                written(number)
-            return texts
+    # routing and the cache ---------------------------------------------------
 
     def _pool(self) -> list[int]:
         """The leading backends that share the writing: model servers, up to the first backend
         that does not spread (the embedded model, a fallback only)."""
         pool = []
         for index, backend in enumerate(self._backends):
-            if not getattr(backend, "spreads", False):
+            if not backend.spreads:
                 break
             pool.append(index)
         return pool
@@ -317,23 +257,17 @@ class Writer:
     def _order(self) -> list[int]:
         """Backends in the order to try: the pool's least busy first, then the rest as listed."""
         pool = self._pool()
-        busy = sorted(
-            pool,
-            key=lambda i: (
-                getattr(self._backends[i], "in_flight", 0)
-                / getattr(self._backends[i], "capacity", 1)
-            ),
-        )
+        busy = sorted(pool, key=lambda i: self._backends[i].in_flight / self._backends[i].capacity)
         return busy + [index for index in range(len(self._backends)) if index not in pool]
 
-    def _cached(self, kind: str, messages: Messages, produce: Callable[[Backend], dict]) -> dict:
+    def _cached(self, kind: str, request: object, produce: Callable[[Backend], dict]) -> dict:
         """The stored output for this input, or a new one from the first backend that answers.
 
         A stored output of any configured backend is reused before any model is called, so a
         re-run makes no call even while a backend earlier in the list is down. A backend that
         fails is skipped for the rest of the run, and named in `stats.unavailable`.
         """
-        input_hash = _digest(messages)
+        input_hash = _digest(request)
         keys = [
             _digest([backend.name, backend.model, PROMPT_VERSION, kind, input_hash])
             for backend in self._backends
@@ -404,5 +338,6 @@ class Writer:
 
     def _note_writer(self, backend: Backend) -> None:
         label = f"{backend.model} ({backend.name})"
-        if label not in self.stats.written_by:
-            self.stats.written_by.append(label)
+        with self._counting:
+            if label not in self.stats.written_by:
+                self.stats.written_by.append(label)

@@ -1,0 +1,212 @@
+"""Checking drafts and keeping the best: a Summary or a "Why It Matters" is shown only when every
+sentence of it passes the claim-level verifier and the writer's own rules (length, copying, a
+note that says something); among the drafts that pass, the one saying most of the story wins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from briefbot.write import checks
+from briefbot.write.evidence import SourceSentence, split_sentences
+from briefbot.write.injection import has_link, looks_like_instructions
+from briefbot.write.kinds import Kind
+from briefbot.write.verify import STOPWORDS, Verdict, Verifier, stem
+
+# Share of a summary's words in 8-word runs copied from the article: past it, the summary is the
+# article's words, not the model's (a news summary reuses some long noun phrases of its source).
+COPIED_SHARE_LIMIT = 0.5
+SUMMARY_SENTENCES = 2
+SUMMARY_WORDS = (12, 70)
+NOTE_WORDS = (8, 40)
+RESTATED_SHARE = 0.75  # a note with this share of its content words in the summary restates it
+TARGET_WORDS = 38
+
+# A note says what changes for its reader: who can or must do what.
+_IMPACT = re.compile(
+    r"\b(can|could|cannot|can't|must|should|need|needs|may|lets?|allows?|enables?|means?|"
+    r"makes?|gives?|brings?|offers?|puts?|now|anyone|users?|developers?|teams?|builders?|"
+    r"researchers?|people|operators?|admins?|administrators?|companies|you|those|whoever|"
+    r"choice|choose|choosing|pick|worth|cheaper|spared|exempt)\b",
+    re.IGNORECASE,
+)
+_IMPACT_STEMS = {
+    stem(word)
+    for word in """users user developers teams people anyone builders researchers operators
+    choose choice option pick models model open weights source licence license permissive
+    run running hosted host build building""".split()
+}
+# What a note of each kind should speak of, besides its subject.
+_KIND_WORDS = {
+    Kind.SECURITY: re.compile(r"\b(upgrade|update|patch|fix|version|move to|install)", re.I),
+    Kind.LEADERBOARD: re.compile(
+        r"\b(choos|pick|option|choice|rank|table|lead|behind|gap|"
+        r"top|score|compar|select)",
+        re.I,
+    ),  # fmt: skip
+}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A draft text as checked: its sentences' verdicts and what is wrong with it."""
+
+    text: str
+    verdicts: tuple[Verdict, ...]
+    problems: tuple[str, ...]
+    copied: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def sources(self) -> tuple[SourceSentence | None, ...]:
+        return tuple(verdict.evidence for verdict in self.verdicts)
+
+
+def _hygiene(text: str) -> list[str]:
+    if has_link(text):
+        return ["it carries a link"]
+    if looks_like_instructions(text):
+        return ["it reads as instructions"]
+    return []
+
+
+def echoed(text: str, example_words: set[str], verifier: Verifier) -> set[str]:
+    """Words of the worked example the text uses though its own story never does ("laptop"
+    from an example about a laptop model): a small model copying the example, not the news."""
+    own = verifier.evidence_stems
+    return {word for word in content_stems(text) if word in example_words and word not in own}
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of a text's content words (no numbers, no function words, no words every note
+    may use)."""
+    return {
+        stem(word)
+        for word in checks.words(text)
+        if len(word) > 3 and word.isalpha() and word not in STOPWORDS
+    } - _IMPACT_STEMS
+
+
+def check_summary(
+    text: str, verifier: Verifier, article: str, title_names: set[str], example_words: set[str]
+) -> Checked:
+    """A draft summary cut to its first two whole sentences, then checked."""
+    text = checks.limit_sentences(text, SUMMARY_SENTENCES) if text.strip() else ""
+    words = len(text.split())
+    problems = _hygiene(text)
+    if words < SUMMARY_WORDS[0]:
+        problems.append("the summary is missing or too short")
+    elif words > SUMMARY_WORDS[1]:
+        problems.append("the summary is too long")
+    copied = checks.copied_share(text, article)
+    if copied > COPIED_SHARE_LIMIT:
+        problems.append("the summary copies whole sentences from the article")
+    if title_names and not set(checks.words(text)) & title_names:
+        problems.append("the summary does not name what the story is about")
+    if leaked := echoed(text, example_words, verifier):
+        problems.append(f"it echoes the worked example ({', '.join(sorted(leaked))})")
+    verdicts = tuple(verifier.check_text(text, summary=True)) if text else ()
+    problems += [verdict.reason for verdict in verdicts if not verdict.ok]
+    return Checked(text, verdicts, tuple(problems), copied)
+
+
+def check_note(
+    text: str,
+    verifier: Verifier,
+    summary: str,
+    title: str,
+    article: str,
+    kind: Kind,
+    example_words: set[str],
+) -> Checked:
+    """A draft "Why It Matters": one or two sentences that are true to the sources, name the
+    story's subject, say what changes for the reader, and do not just restate the summary."""
+    text = checks.limit_sentences(text, 2) if text.strip() else ""
+    words = len(text.split())
+    problems = _hygiene(text)
+    if not NOTE_WORDS[0] <= words <= NOTE_WORDS[1]:
+        problems.append("the note is missing, too short or too long")
+    if checks.is_generic(text, title, article):
+        problems.append("the note is generic: it names nothing of this story")
+    elif not _IMPACT.search(text):
+        problems.append("the note does not say what changes for anyone")
+    elif kind in _KIND_WORDS and not _KIND_WORDS[kind].search(text):
+        problems.append(f"the note does not say what a {kind.value} story means for its reader")
+    if _restates(text, summary):
+        problems.append("the note only restates the summary")
+    if leaked := echoed(text, example_words, verifier):
+        problems.append(f"it echoes the worked example ({', '.join(sorted(leaked))})")
+    verdicts = tuple(verifier.check_text(text, summary=False)) if text else ()
+    problems += [verdict.reason for verdict in verdicts if not verdict.ok]
+    return Checked(text, verdicts, tuple(problems))
+
+
+def _restates(note: str, summary: str) -> bool:
+    note_words = {w for w in checks.words(note) if len(w) > 3}
+    if not note_words or not summary:
+        return False
+    shared = note_words & set(checks.words(summary))
+    return (
+        len(shared) / len(note_words) >= RESTATED_SHARE
+        or checks.copied_share(note, summary, span=6) > 0.5
+    )
+
+
+def best_summary(drafts: list[Checked], recheck: Callable[[str], Checked]) -> Checked | None:
+    """The passing draft that says most (numbers and names kept), copies least and is nearest
+    the usual length; failing that, the verified first sentence of one draft with the verified
+    second sentence of another (checked again together), or a verified first sentence alone
+    when it says enough."""
+    passing = [draft for draft in drafts if draft.ok]
+    if passing:
+        return max(passing, key=_summary_score)
+    firsts = [d for d in drafts if d.verdicts[:1] and d.verdicts[0].ok and not _fatal(d)]
+    seconds = [d for d in drafts if len(d.verdicts) > 1 and d.verdicts[1].ok]
+    combined = []
+    for first in firsts:
+        for second in seconds:
+            text = f"{split_sentences(first.text)[0]} {split_sentences(second.text)[1]}"
+            if (checked := recheck(text)).ok:
+                combined.append(checked)
+    if combined:
+        return max(combined, key=_summary_score)
+    salvaged = []
+    for draft in drafts:
+        first = split_sentences(draft.text)[:1]
+        verdicts = draft.verdicts[:1]
+        if (
+            first
+            and verdicts
+            and verdicts[0].ok
+            and len(first[0].split()) >= SUMMARY_WORDS[0]
+            and not _fatal(draft)
+        ):
+            salvaged.append(Checked(first[0], verdicts, (), draft.copied))
+    return max(salvaged, key=_summary_score) if salvaged else None
+
+
+def _fatal(draft: Checked) -> bool:
+    """Problems of the whole text, which dropping its second sentence does not mend."""
+    whole = ("link", "instructions", "copies", "does not name")
+    return any(any(part in problem for part in whole) for problem in draft.problems)
+
+
+def _summary_score(draft: Checked) -> tuple[float, float]:
+    """Two whole sentences first, then the facts they keep (numbers and names), less copying,
+    nearer the usual length."""
+    numbers = len(re.findall(r"\d+(?:[.,]\d+)*", draft.text))
+    names = sum(1 for word in draft.text.split()[1:] if word[:1].isupper())
+    length = -abs(len(draft.text.split()) - TARGET_WORDS)
+    whole = 3.0 * min(len(draft.verdicts), SUMMARY_SENTENCES)
+    return (whole + min(numbers, 4) + 0.5 * min(names, 6) + 0.2 * length - 10 * draft.copied, -len(draft.text))
+
+
+def best_note(drafts: list[Checked]) -> Checked | None:
+    passing = [draft for draft in drafts if draft.ok]
+    if not passing:
+        return None
+    return max(passing, key=lambda draft: (len(set(checks.words(draft.text))), -len(draft.text)))

@@ -1,0 +1,240 @@
+"""Writing one story: drafts -> checks -> the best draft -> what is shown when none passes.
+
+1. The model writes `candidates` drafts of the Summary and "Why It Matters" from the story's
+   most informative sentences (one call: the embedded model decodes them together).
+2. Each draft is checked sentence by sentence against everything collected for the story
+   (`verify.py`) and by the writer's rules (`select.py`); the best passing Summary and the best
+   passing note are kept, each on its own.
+3. No Summary passed: the article's own opening sentences, labelled as an extract (or, failing
+   that, the verified first sentence of a draft). No note passed: one more try at the note alone,
+   with what was wrong named; then it is left out.
+
+Leaderboard stories state their facts from the snapshot itself: the Summary is the data's own
+text, and the model writes only why it matters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from briefbot.models import SentenceSource, Story, StoryText, TextOrigin
+from briefbot.write.engine import Sampling, Section
+from briefbot.write.evidence import Evidence, SourceSentence, prompt_sentences, story_evidence
+from briefbot.write.grounding import GENERAL_TERMS
+from briefbot.write.injection import without_links
+from briefbot.write.kinds import Kind, story_kind
+from briefbot.write.prompts import NOTE_SCHEMA, STORY_SCHEMA, examples, note_messages, parse_draft
+from briefbot.write.prompts import story_messages as story_prompt
+from briefbot.write.select import (
+    Checked,
+    best_note,
+    best_summary,
+    check_note,
+    check_summary,
+    content_stems,
+)
+from briefbot.write.verify import Verifier
+
+STORY_MAX_TOKENS = 160
+NOTE_MAX_TOKENS = 70
+EXTRACT_SENTENCES = 2
+EXTRACT_WORDS = 60
+TEMPERATURE_STEPS = (0.0, 0.4, 0.7, 0.9)  # added to the configured temperature, per candidate
+
+# (messages, samplings, max_tokens, schema, sections) -> the raw text of each draft
+Ask = Callable[[list[dict[str, str]], list[Sampling], int, dict, tuple[Section, ...]], list[str]]
+# The labelled parts the embedded model writes (a server answers JSON by the schema instead).
+STORY_SECTIONS = (Section("SUMMARY:", 2, 110), Section("WHY IT MATTERS:", 1, 60))
+NOTE_SECTIONS = (Section("WHY IT MATTERS:", 1, 60),)
+
+
+@dataclass
+class StoryWork:
+    """What writing one story took: for the run's figures."""
+
+    drafts: int = 0
+    summaries_passed: int = 0  # drafts whose Summary passed every check
+    notes_passed: int = 0
+    note_retries: int = 0
+    problems: list[str] = field(default_factory=list)  # of the drafts' summaries, first few
+
+
+@dataclass
+class StoryPlan:
+    """A story ready to write: its evidence, the sentences the model sees, its kind."""
+
+    story: Story
+    evidence: Evidence
+    facts: list[SourceSentence]
+    kind: Kind
+    verifier: Verifier
+
+    @property
+    def article(self) -> str:
+        return " ".join(fact.text for fact in self.facts) or self.story.lead.best_text
+
+    @cached_property
+    def example_words(self) -> set[str]:
+        """The content words of this kind's worked example."""
+        example = examples()[self.kind.value]
+        texts = [example["title"], *example["facts"], example["summary"], example["why_it_matters"]]
+        return set().union(*(content_stems(text) for text in texts))
+
+
+def plan(story: Story) -> StoryPlan:
+    evidence = story_evidence(story)
+    return StoryPlan(
+        story, evidence, prompt_sentences(evidence), story_kind(story), Verifier(evidence)
+    )
+
+
+def samplings(story: Story, count: int, temperature: float) -> list[Sampling]:
+    """`count` draws: the configured temperature first, then warmer ones, each with a seed of
+    its own that depends only on the story (a re-run draws the same drafts)."""
+    seed = int.from_bytes(hashlib.sha256(story.lead.url.encode()).digest()[:4], "big")
+    return [Sampling(min(temperature + TEMPERATURE_STEPS[n], 1.2), seed + n) for n in range(count)]
+
+
+def write(
+    work_plan: StoryPlan,
+    ask: Ask,
+    *,
+    structured: bool,
+    candidates: int,
+    temperature: float,
+    work: StoryWork | None = None,
+) -> StoryText:
+    """The story's texts (see the module's docstring)."""
+    work = work if work is not None else StoryWork()
+    story, kind = work_plan.story, work_plan.kind
+    draws = samplings(story, candidates, temperature)
+    messages = story_prompt(story, work_plan.facts, kind, structured=structured)
+    drafts = [
+        parse_draft(raw, structured)
+        for raw in ask(messages, draws, STORY_MAX_TOKENS, STORY_SCHEMA, STORY_SECTIONS)
+    ]
+    work.drafts += len(drafts)
+    names = title_names(story.lead.title)
+    if kind is Kind.LEADERBOARD and story.lead.source_type == "leaderboard":
+        summary = _from_data(story)
+    else:
+        def recheck(text: str) -> Checked:
+            return check_summary(
+                text, work_plan.verifier, work_plan.article, names, work_plan.example_words
+            )
+
+        checked = [recheck(draft.summary) for draft in drafts]
+        work.summaries_passed += sum(draft.ok for draft in checked)
+        work.problems += [problem for draft in checked for problem in draft.problems][:6]
+        chosen = best_summary(checked, recheck)
+        summary = _from_model(chosen) if chosen else _extract(work_plan)
+    notes = [
+        check_note(
+            draft.why_it_matters,
+            work_plan.verifier,
+            summary.summary,
+            story.lead.title,
+            work_plan.article,
+            kind,
+            work_plan.example_words,
+        )
+        for draft in drafts
+    ]
+    work.notes_passed += sum(note.ok for note in notes)
+    note = best_note(notes)
+    if note is None:
+        note = _retry_note(work_plan, ask, summary.summary, notes, draws[0], structured, work)
+    return StoryText(summary.summary, note.text if note else "", summary.origin, summary.sources)
+
+
+def _retry_note(
+    work_plan: StoryPlan,
+    ask: Ask,
+    summary: str,
+    failed: list[Checked],
+    draw: Sampling,
+    structured: bool,
+    work: StoryWork,
+) -> Checked | None:
+    """One more draw of the note alone, told what was wrong with the best of the failed ones."""
+    attempted = [note for note in failed if note.text]
+    closest = min(attempted, key=lambda note: len(note.problems), default=None)
+    problems = [f"'{closest.text}' ({'; '.join(closest.problems[:2])})"] if closest else []
+    messages = note_messages(
+        work_plan.story, work_plan.facts, work_plan.kind, summary, problems, structured=structured
+    )
+    work.note_retries += 1
+    raws = ask(messages, [draw], NOTE_MAX_TOKENS, NOTE_SCHEMA, NOTE_SECTIONS)
+    drafts = [parse_draft(raw, structured) for raw in raws]
+    checked = [
+        check_note(
+            draft.why_it_matters or draft.summary,
+            work_plan.verifier,
+            summary,
+            work_plan.story.lead.title,
+            work_plan.article,
+            work_plan.kind,
+            work_plan.example_words,
+        )
+        for draft in drafts
+    ]
+    return best_note(checked)
+
+
+def title_names(title: str) -> set[str]:
+    """The title's names (capitalised words after the first, words with digits), lower case."""
+    found = set()
+    for position, word in enumerate(title.split()):
+        if (
+            any(char.isdigit() for char in word)
+            or (position and word[:1].isupper())
+            or (word[1:] != word[1:].lower())
+        ):
+            key = word.lower().strip(".,:;!?'\"()").removesuffix("'s")
+            if key and key not in GENERAL_TERMS:
+                found.add(key)
+    return found
+
+
+@dataclass(frozen=True)
+class _Summary:
+    summary: str
+    origin: str
+    sources: tuple[SentenceSource | None, ...]
+
+
+def _source(sentence: SourceSentence | None) -> SentenceSource | None:
+    return SentenceSource(sentence.url, sentence.text) if sentence is not None else None
+
+
+def _from_model(chosen: Checked) -> _Summary:
+    return _Summary(chosen.text, TextOrigin.MODEL, tuple(_source(s) for s in chosen.sources))
+
+
+def _extract(work_plan: StoryPlan) -> _Summary:
+    """The lead article's opening sentences (never instruction-like ones, never links), cut to
+    EXTRACT_WORDS; the title when the article gives no sentence."""
+    opening = [s for s in work_plan.evidence.sentences if s.item == 0 and s.index >= 0]
+    opening = opening or [s for s in work_plan.evidence.sentences if s.index >= 0]
+    kept: list[SourceSentence] = []
+    for sentence in opening[:EXTRACT_SENTENCES]:
+        if kept and len(" ".join(s.text for s in [*kept, sentence]).split()) > EXTRACT_WORDS:
+            break
+        kept.append(sentence)
+    if not kept:
+        title = work_plan.evidence.sentences[:1]
+        kept = list(title)
+    text = without_links(" ".join(sentence.text for sentence in kept))
+    if len(text.split()) > EXTRACT_WORDS:
+        text = " ".join(text.split()[:EXTRACT_WORDS]).rstrip(",;:") + " …"
+    return _Summary(text, TextOrigin.EXTRACT, tuple(_source(s) for s in kept))
+
+
+def _from_data(story: Story) -> _Summary:
+    """A leaderboard item's own text (made from the snapshot), its first paragraph."""
+    text = re.split(r"\n\s*\n", story.lead.text.strip(), maxsplit=1)[0]
+    return _Summary(" ".join(text.split()), TextOrigin.DATA, ())
