@@ -28,21 +28,28 @@ ORDINALS = {
 NUMBER = re.compile(
     rf"\b{MONTH} \d{{1,4}}\b|\b\d{{1,2}} {MONTH}\b|(?<![\w.])#\d+"
     r"|(?<![\w.])[$€]?\d[\d,]*(?:\.(?:\d+|x\b))*(?:(?:st|nd|rd|th|[KMBTx])(?!\w))?%?"
-    rf"|(?i:\b(?<!per )(?:{'|'.join([*WORDS, *ORDINALS])})\b)"
+    rf"|(?i:\b(?<!per )(?<!-)(?:{'|'.join([*WORDS, *ORDINALS])})\b)"
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(#$€])")
-COMPARED = re.compile(r"\b(?:ahead|behind|than|against|over|versus|vs)\b", re.I)
+# Words after a number that bring in its rival or baseline ("ahead of X", "times that of X").
+COMPARED = re.compile(
+    r"\b(?:ahead|behind|than|against|over|versus|vs|below|above|compared|close to|like|times)\b"
+    r"(?! of (?:it|them)\b)",
+    re.I,
+)
+DATED = re.compile(rf"(?:19|20)\d\d|.*{MONTH}.*")
 CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-\u2013\u2014]\s")
 # Words that hedge a figure (APPROXIMATE) or say whose it is (HEDGE): a hedge may change its
 # words, never vanish; "about" needs a word of its kind, "the company says" any of them.
 APPROXIMATE = (
-    r"\b(?:about|around|roughly|nearly|almost|approximately|some|up to|as (?:much|many) as"
-    r"|can reach)\b"
+    r"\b(?:about|around|roughly|nearly|almost|approximately|some|near|close to|up to"
+    r"|as (?:much|many) as|can reach)\b"
 )
 HEDGE = re.compile(
     APPROXIMATE + r"|\b(?:says?|said|according|reports|reported|report that|claims?|measured"
-    r"|expects?|expected|estimates?|estimated|plans?|planned|would|figures)\b"
-    r"|(?:\bown|'s?) (?:tests?|benchmarks?)\b",
+    r"|expects?|expected|estimates?|estimated|plans?|planned|would|figures"
+    r"|forecasts?|seeking|seeks|aims?|hopes?|intends?|promises?|cautions|warns|notes|argues|lists)\b"
+    r"|(?:\bown|\bour|'s?)(?: \w+)? (?:tests?|benchmarks?|comparisons?|numbers|figures)\b",
     re.I,
 )
 # A relation word right before a number ("by 2.1", "fewer than 90,000"), with only fillers
@@ -50,7 +57,7 @@ HEDGE = re.compile(
 RELATION = re.compile(
     r"\b(up to|as (?:much|many) as|at most|can reach|at least|more than|fewer than|less than"
     r"|under|below|over|above|from|to|by|at|with|before|after)"
-    r"(?:\s+(?:a|an|the|of|about|around|roughly|nearly|almost|just|only|median|average))*\s*$",
+    r"(?:\s+(?:a|an|of|about|around|roughly|nearly|almost|just|median|average))*\s*$",
     re.I,
 )
 MEANS = {"as much as": "up to", "as many as": "up to", "at most": "up to", "can reach": "up to",
@@ -167,6 +174,8 @@ def misread(fact: dict, token: str, at: int, sentence: str, masked: str, spellin
     relation = fact.get("relation")
     before = RELATION.search(re.split(r"[,;:()]|\d", masked[:at])[-1])
     word = before and MEANS.get(before.group(1).lower(), before.group(1).lower())
+    if word == "by" and (DATED.fullmatch(token) or re.search(r"\d\s*by\s*$", masked[:at])):
+        word = None  # a deadline ("by 2027") or a size ("1,344 by 1,344"), not a change
     if word and contradicts(word, relation):
         return f"'{token}' with '{before.group(1)}' but the facts say '{relation or 'at'}'"
     for table, key in ((GAP, relation), (VERSION, relation), (DIRECTION, fact.get("direction"))):
@@ -195,15 +204,6 @@ def owner(fact: dict) -> str:
     return name + ("'" if name.endswith("s") else "'s")
 
 
-def owned(fact: dict, scope: list[str], previous: str, story_subjects: list[str]) -> bool:
-    """Whether `fact`'s subject is among the entities `scope` names, or where it names none, in
-    the sentence before or in `story_subjects`."""
-    subject = set(fact["subject"])
-    if scope:
-        return bool(subject & set(scope))
-    return bool(subject & set(story_subjects)) or any(spot(s).search(previous) for s in subject)
-
-
 def misstatements(
     text: str, facts: list[dict], names: list[str], story_subjects: list[str]
 ) -> list[str]:
@@ -218,15 +218,18 @@ def misstatements(
     found, previous = [], ""
     for sentence in sentences(text):
         masked, whole = mask(sentence, names), (0, len(sentence))
+        before = named(previous, (0, len(previous)), entities, len(previous))
         for match in NUMBER.finditer(masked):
             token, at, end = match.group().rstrip(","), match.start(), match.end()
-            near = named(sentence, clause(sentence, at), entities, end)
-            near = near or named(sentence, whole, entities, end)
+            own = named(sentence, clause(sentence, at), entities, end)
+            near = named(sentence, whole, entities, end)
+            near = own or (near + before if near else before + story_subjects)
             problems = []
             for fact in (f for f in facts if value(match.group()) in values(f["number"])):
-                gap = fact.get("relation") in GAP
+                gap = fact.get("relation") in GAP  # its rival may be named anywhere
                 scope = named(sentence, whole, entities, len(sentence)) if gap else near
-                if not owned(fact, scope, previous, story_subjects):
+                scope = scope + before if gap and scope else scope or before + story_subjects
+                if not set(fact["subject"]) & set(scope):
                     who = scope[0] if scope else "the story's subject"
                     problems.append((0, f"'{token}' given to {who}, but it is {owner(fact)}"))
                 elif wrong := misread(fact, token, at, sentence, masked, entities | set(names)):
