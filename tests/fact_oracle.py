@@ -215,10 +215,11 @@ def misstatements(
             problems = []
             for fact in (f for f in facts if value(match.group()) in values(f["number"])):
                 gap = fact.get("relation") in GAP
-                if not set(fact["subject"]) & set(
-                    owners(sentence, at, end, entities, before, story_subjects, gap)
-                ):
-                    who = (named(sentence, entities, after=end) or ["the story's subject"])[0]
+                scope = owners(sentence, at, end, entities, before, story_subjects, gap)
+                if not set(fact["subject"]) & set(scope):
+                    who = next(
+                        (e for e in scope if spot(e).search(sentence)), "the story's subject"
+                    )
                     whose = fact["subject"][0] + ("'" if fact["subject"][0].endswith("s") else "'s")
                     problems.append((0, f"'{token}' given to {who}, but it is {whose}"))
                 elif wrong := misread(fact, token, at, sentence, masked, entities | set(names)):

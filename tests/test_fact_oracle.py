@@ -71,6 +71,7 @@ def read(text: str) -> list[str]:
         "Wren 9B trails Birch 8B by 2.1 points, the company says.",
         "Its context window grows to 128K tokens.",  # no entity named: the story's subject
         "Wren 7B came first. It now scores 68.4.",  # the sentence before names a rival
+        "It scores 68.4 on KnowBench against Wren 7B's 61.2.",  # a rival after the number
         "A build of Wren 9B needs roughly 6 GB.",  # about -> roughly
         "Wren 9B is the best model under 40 billion parameters.",
         "Wren 9B ranks 4th on OpenRank.",  # fourth -> 4th
@@ -86,6 +87,7 @@ def test_a_true_sentence_gives_no_misstatement(text):
     ("text", "expected"),
     [
         ("Wren 7B scores 68.4 on KnowBench.", "'68.4' given to Wren 7B, but it is Wren 9B's"),
+        ("Wren 9B leads, and Wren 7B scores 68.4.", "'68.4' given to Wren 7B, but it is Wren 9B's"),
         ("Wren 9B grows by 128K tokens.", "'128K' with 'by' but the facts say 'to'"),
         ("Wren 9B leads Birch 8B by 2.1 points, the company says.",
          "'2.1' with 'leads' said of Wren 9B, but the facts say Wren 9B is 'behind'"),
