@@ -109,7 +109,9 @@ def numbers(text: str, names: list[str]) -> list[str]:
     return [value(match.group()) for match in NUMBER.finditer(mask(text, names))]
 
 
-def named(text: str, entities: set[str], start: int = 0, end: int | None = None, after=None):
+def named(
+    text: str, entities: set[str], start: int = 0, end: int | None = None, after: int | None = None
+) -> list[str]:
     """The entities named in `text[start:end]`, in order; one named after position `after`
     behind a comparison word ("3.4 points ahead of Lens 8B") is a rival, left out."""
     hits = sorted(
@@ -183,7 +185,13 @@ def misread(fact: dict, token: str, at: int, sentence: str, masked: str, spellin
 
 
 def owners(
-    sentence: str, at: int, end: int, entities: set, before: list, story_subjects: list, gap: bool
+    sentence: str,
+    at: int,
+    end: int,
+    entities: set[str],
+    before: list[str],
+    story_subjects: list[str],
+    gap: bool,
 ) -> list[str]:
     """Whom the number at `at`..`end` may belong to: the entities its clause names; where it
     names none, those of its sentence and the sentence before (`before`); where the sentence
@@ -196,6 +204,18 @@ def owners(
             return own
     in_sentence = named(sentence, entities, after=None if gap else end)
     return in_sentence + before if in_sentence else before + story_subjects
+
+
+def title_subjects(titles: list[str], facts: list[dict]) -> list[str]:
+    """A story's `story_subjects` where none are written down: the fact subjects its item titles
+    name ("Lumora AI ships Nova 2 32B..." -> "Nova 2 32B", "Nova 2"), else its first fact's."""
+    in_titles = [
+        spelling
+        for fact in facts
+        for spelling in fact["subject"]
+        if any(spot(spelling).search(title) for title in titles)
+    ]
+    return in_titles or (facts[0]["subject"] if facts else [])
 
 
 def misstatements(

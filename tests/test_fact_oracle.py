@@ -14,7 +14,7 @@ from functools import cache
 
 import pytest
 
-from tests.fact_oracle import misstatements, numbers, spot, values
+from tests.fact_oracle import misstatements, numbers, title_subjects, values
 from tests.test_data_sets import claim_facts, claim_stories, demo_facts, demo_items, paragraphs
 
 NUMBER_KINDS = ("wrong_subject", "direction", "role", "hedge", "invented")
@@ -162,15 +162,7 @@ def test_the_oracle_flags_most_unsupported_claims_that_carry_numbers(capsys):
 
 
 def demo_subjects(entry: dict) -> list[str]:
-    """An event's subjects: the fact subjects its titles name (else its first fact's)."""
-    facts = entry["facts"]
-    in_titles = [
-        spelling
-        for fact in facts
-        for spelling in fact["subject"]
-        if any(spot(spelling).search(title) for title in entry["titles"])
-    ]
-    return in_titles or (facts[0]["subject"] if facts else [])
+    return title_subjects(entry["titles"], entry["facts"])
 
 
 def test_demo_items_give_no_misstatement_of_their_own_event():
