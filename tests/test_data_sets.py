@@ -7,6 +7,8 @@
   stories a bullet draws on; story threads continue across days.
 - tests/data/demo_facts.yaml: every number the demo day's items give (briefbot/demo/news.yaml),
   with its subject, role words and hedge, and the demo leaderboard, for the end-to-end check.
+- tests/data/claims_facts.yaml: the same table for each story of the claims set, read by the
+  test oracle (tests/fact_oracle.py) that judges written sentences independently of the writer.
 
 A mislabelled or misquoted entry corrupts what these sets measure, so the checks here are the
 invariants that can be checked mechanically: strings quoted from a text are in that text, counts
@@ -24,6 +26,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests import fact_oracle
+
 DATA = Path(__file__).parent / "data"
 DEMO_NEWS = Path(__file__).parents[1] / "briefbot" / "demo" / "news.yaml"
 
@@ -38,6 +42,8 @@ ERROR_KINDS = {
     "superlative",
 }
 RELATIONS = {"from", "to", "by", "at", "ahead", "behind", "under", "over", "up to", "at least"}
+# claims_facts.yaml adds a version's part in a flaw and a date's part as a bound.
+CLAIM_RELATIONS = RELATIONS | {"fixed", "affected", "before", "after"}
 
 # The grounding gate's number shape (briefbot/write/grounding.py), trailing commas dropped.
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)*")
@@ -160,6 +166,53 @@ def test_claims_set_has_a_leaderboard_story_with_several_ranked_models():
     assert any(
         story["kind"] == "leaderboard" and ranked(story["text"]) >= 4 for story in claim_stories()
     )
+
+
+# ------------------------------------------------------- claims facts (issue 13, the oracle)
+
+
+@cache
+def claim_facts() -> dict[str, dict]:
+    return load("claims_facts.yaml")["stories"]
+
+
+def test_claims_facts_cover_every_story_of_the_claims_set():
+    assert list(claim_facts()) == [story["id"] for story in claim_stories()]
+    for story_id, entry in claim_facts().items():
+        assert set(entry) == {"subjects", "names", "facts"}, story_id
+        assert entry["subjects"] and entry["facts"], story_id
+
+
+def test_claims_facts_stand_in_their_story_with_subject_role_and_hedge():
+    """As for the demo: names, roles and the first spelling of each subject are the text's own
+    (further spellings are other ways to name the same entity: "Hearth 1.9" for "Version 1.9"),
+    each number shares a sentence with its role words, and a hedge stands in such a sentence."""
+    for story in claim_stories():
+        entry, text = claim_facts()[story["id"]], story["text"]
+        story_sentences = sentences(text)
+        for spelling in entry["subjects"][:1] + entry["names"]:
+            assert spelling.lower() in text.lower(), (story["id"], spelling)
+        for fact in entry["facts"]:
+            where = (story["id"], fact)
+            assert set(fact) <= {"number", "subject", "role", "hedge", "relation", "direction"}
+            assert isinstance(fact["number"], str) and isinstance(fact["subject"], list), where
+            assert fact["subject"][0].lower() in text.lower(), where
+            carriers = [s for s in story_sentences if contains_number(s, fact["number"])]
+            assert any(fact["role"].lower() in s.lower() for s in carriers), where
+            if "hedge" in fact:
+                assert any(fact["hedge"].lower() in s.lower() for s in carriers), where
+            assert fact.get("relation", "at") in CLAIM_RELATIONS | {"at"}, where
+            assert fact.get("direction", "up") in {"up", "down"}, where
+
+
+def test_claims_facts_leave_no_number_of_a_story_out():
+    """Every number the oracle reads in a story's text (digits, "three", "fourth", dates) is a
+    listed fact, or part of a listed name."""
+    for story in claim_stories():
+        entry = claim_facts()[story["id"]]
+        covered = set().union(*(fact_oracle.values(fact["number"]) for fact in entry["facts"]))
+        missing = set(fact_oracle.numbers(story["text"], entry["names"])) - covered
+        assert not missing, (story["id"], sorted(missing))
 
 
 # -------------------------------------------------------------- Bottom Line days (issue 16)

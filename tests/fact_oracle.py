@@ -1,0 +1,252 @@
+"""A test oracle for written briefs (issue 13): each sentence read against hand-written facts.
+
+The writer's claim-level verifier (`briefbot/write/verify.py`) decides what a brief shows, so a
+test that judged the brief with it would hold by construction. This oracle never sees a source:
+it reads a Summary or a Why It Matters against the story's facts table (`tests/data/
+claims_facts.yaml`, `tests/data/demo_facts.yaml`), with word lists and windows, no parsing, so
+that what it flags can be checked by eye. Claims without numbers are not its business.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTH = "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+COUNTS = "two three four five six seven eight nine ten eleven twelve"
+RANKS = (  # "first" is left out: most of its uses count nothing ("first appears")
+    "second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
+    " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+)
+WORDS = {word: n for n, word in enumerate(COUNTS.split(), 2)}
+ORDINALS = {word: n for n, word in enumerate(RANKS.split(), 2)}
+# Dates, "#4", "$0.35", "1,212", "70B", "1.6x", "4th", "30%", and number words: "three", "fifth".
+NUMBER = re.compile(
+    rf"\b{MONTH} \d{{1,4}}\b|\b\d{{1,2}} {MONTH}\b|(?<![\w.])#\d+"
+    r"|(?<![\w.])[$€]?\d[\d,]*(?:\.(?:\d+|x\b))*(?:(?:st|nd|rd|th|[KMBTx])(?!\w))?%?"
+    rf"|(?i:\b(?<!per )(?<!-)(?:{'|'.join([*WORDS, *ORDINALS])})\b)"
+)
+DATED = re.compile(rf"(?:19|20)\d\d|.*{MONTH}.*")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(#$€])")
+CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-\u2013\u2014]\s")
+# After a number, words that bring in its rival or baseline: "3.4 points ahead of Lens 8B".
+COMPARED = re.compile(
+    r"\b(?:ahead|behind|than|against|over|versus|vs|below|above|compared"
+    r"|close to|like|times)\b(?! of (?:it|them)\b)",
+    re.I,
+)
+# A hedge may change its words, never vanish: "about" needs a word of its kind (APPROXIMATE),
+# "the company says" any hedge or attribution.
+APPROXIMATE = (
+    r"\b(?:about|around|roughly|nearly|almost|approximately|some|near|close to"
+    r"|up to|as (?:much|many) as|can reach)\b"
+)
+HEDGE = re.compile(
+    APPROXIMATE + r"|\b(?:says?|said|according|reports|reported|report that|claims?|measured"
+    r"|expects?|expected|estimates?|estimated|plans?|planned|would|figures|forecasts?|seeking"
+    r"|seeks|aims?|hopes?|intends?|promises?|cautions|warns|notes|argues|lists)\b"
+    r"|(?:\bown|\bour|'s?)(?: \w+)? (?:tests?|benchmarks?|comparisons?|numbers|figures)\b",
+    re.I,
+)
+# The relation word right before a number, fillers allowed between ("fell to a median of").
+RELATION = re.compile(
+    r"\b(up to|as (?:much|many) as|at most|can reach|at least|more than|fewer than|less than"
+    r"|under|below|over|above|from|to|by|at|with|before|after)"
+    r"(?:\s+(?:a|an|of|about|around|roughly|nearly|almost|just|median|average))*\s*$",
+    re.I,
+)
+MEANS = dict.fromkeys(["as much as", "as many as", "at most", "can reach"], "up to")
+MEANS |= dict.fromkeys(["fewer than", "less than", "below"], "under")
+MEANS |= {"more than": "over", "above": "over", "with": "at"}
+UPPER, LOWER = {"under", "up to"}, {"over", "at least"}
+# Words read anywhere in the sentence, the nearest to the number counting.
+GAP = {"ahead": r"ahead|leads?|leading|passes", "behind": r"behind|trails?|trailing"}
+VERSION = {
+    "fixed": r"fix(?:es|ed)?|patch(?:es|ed)|removes",
+    "affected": r"affect(?:s|ed)?|compromised",
+}
+DIRECTION = {
+    "up": r"rose|rises?|risen|raised?|raises|gr[eo]ws?|climb(?:s|ed)|jump(?:s|ed)|widen(?:s|ed)"
+    r"|increas(?:es|ed)|speeds? up|(?<!-)up(?! to)",
+    "down": r"fell|falls?|fallen|cuts?|cutting|drop(?:s|ped)?|slip(?:s|ped)|narrow(?:s|ed)?"
+    r"|lower(?:s|ed)|shr[ia]nks?|decreas(?:es|ed)|(?<!-)down",
+}
+PAIRS = [("ahead", "behind"), ("fixed", "affected"), ("up", "down"), ("before", "after")]
+OPPOSITE = {a: b for pair in PAIRS for a, b in (pair, pair[::-1])}
+
+
+def value(token: str) -> str:
+    """One spelling per value: "4th", "fourth", "#4" -> "#4"; "three" -> "3"; "1,212" -> "1212";
+    "30%" -> "30"; "$0.35", "70B", "14 October" keep their sign, suffix or month."""
+    word = token.lower().rstrip(",")
+    if word in WORDS:
+        return str(WORDS[word])
+    if word in ORDINALS or re.fullmatch(r"\d+(?:st|nd|rd|th)", word):
+        return f"#{ORDINALS.get(word) or word[:-2]}"
+    return word.replace(",", "").rstrip("%")
+
+
+def values(text: str) -> set[str]:
+    return {value(match.group()) for match in NUMBER.finditer(text)}
+
+
+def sentences(text: str) -> list[str]:
+    return [part for part in SENTENCE_END.split(" ".join(text.split())) if part]
+
+
+def spot(spelling: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w]|-\w|[.,]\d)", re.I)
+
+
+def mask(text: str, names: list[str]) -> str:
+    """`text` with each listed name blanked out, positions kept ("Nova 2 32B" -> "__________")."""
+    for name in sorted(names, key=len, reverse=True):
+        text = spot(name).sub(lambda match: "_" * len(match.group()), text)
+    return text
+
+
+def numbers(text: str, names: list[str]) -> list[str]:
+    """The values of the numbers `text` gives outside its listed names."""
+    return [value(match.group()) for match in NUMBER.finditer(mask(text, names))]
+
+
+def named(
+    text: str, entities: set[str], start: int = 0, end: int | None = None, after: int | None = None
+) -> list[str]:
+    """The entities named in `text[start:end]`, in order; one named after position `after`
+    behind a comparison word ("3.4 points ahead of Lens 8B") is a rival, left out."""
+    hits = sorted(
+        (match.start(), -len(entity), entity)
+        for entity in entities
+        for match in spot(entity).finditer(text, start, len(text) if end is None else end)
+        if after is None or match.start() < after or not COMPARED.search(text, after, match.start())
+    )
+    return [entity for _, _, entity in hits]
+
+
+def nearest(table: dict[str, str], text: str, at: int) -> tuple[str, str, int] | None:
+    """The word of `table` nearest to position `at`: (its key, the word, its position)."""
+    hits = [
+        (abs(match.start() - at), key, match.group(), match.start())
+        for key, pattern in table.items()
+        for match in re.finditer(rf"\b(?:{pattern})\b", text, re.I)
+    ]
+    return min(hits)[1:] if hits else None
+
+
+def last_named(sentence: str, at: int, spellings: set[str]) -> str | None:
+    """The entity named last before position `at` (the longest spelling where several start)."""
+    hits = [
+        (m.start(), m.end(), m.group())
+        for s in spellings
+        for m in spot(s).finditer(sentence, 0, at)
+    ]
+    return max(hits)[2] if hits else None
+
+
+def contradicts(word: str, relation: str | None) -> bool:
+    """Whether a relation word before a number ("by", "under") contradicts the fact's."""
+    if word == "by":
+        return relation not in {"by", "ahead", "behind"}
+    if word in ("from", "to"):
+        return relation in {"by", "to" if word == "from" else "from"}
+    if word == "at":
+        return relation in UPPER | LOWER
+    if word in UPPER | LOWER:  # a bound turned round, or put on an exact figure
+        return relation in (LOWER if word in UPPER else UPPER) | {"at"}
+    return relation == OPPOSITE[word]  # before, after
+
+
+def misread(fact: dict, token: str, at: int, sentence: str, masked: str, spellings: set) -> str:
+    """Why the words around the number at `at` misstate `fact` (its relation, gap, version role,
+    direction or hedge), or "". `masked` is `sentence` with its names blanked out."""
+    relation = fact.get("relation")
+    found = RELATION.search(re.split(r"[,;:()]|\d", masked[:at])[-1])
+    word = found and MEANS.get(found.group(1).lower(), found.group(1).lower())
+    if word == "by" and (DATED.fullmatch(token) or re.search(r"\d\s*by\s*$", masked[:at])):
+        word = None  # a deadline ("by 2027") or a size ("1,344 by 1,344"), not a change
+    if word and contradicts(word, relation):
+        return f"'{token}' with '{found.group(1)}' but the facts say '{relation or 'at'}'"
+    for table, key in ((GAP, relation), (VERSION, relation), (DIRECTION, fact.get("direction"))):
+        hit = nearest(table, masked, at) if key in table else None
+        if not hit:
+            continue
+        said, shown, where = hit
+        who = last_named(sentence, where, spellings) if table is GAP else None
+        if who and who.lower() not in {spelling.lower() for spelling in fact["subject"]}:
+            said = OPPOSITE[said]  # "Birch 8B leads Wren 9B" tells the gap from Birch's side
+        if said != key:
+            told = f"said of {who}, but the facts say {fact['subject'][0]} is" if who else ""
+            return f"'{token}' with '{shown}' {told or 'but the facts say'} '{key}'"
+    hedge = fact.get("hedge", "")
+    needed = APPROXIMATE if re.search(APPROXIMATE, hedge, re.I) else HEDGE.pattern
+    if hedge and not re.search(needed, sentence, re.I):
+        return f"'{token}' without its hedge '{hedge}'"
+    return ""
+
+
+def owners(
+    sentence: str,
+    at: int,
+    end: int,
+    entities: set[str],
+    before: list[str],
+    story_subjects: list[str],
+    gap: bool,
+) -> list[str]:
+    """Whom the number at `at`..`end` may belong to: the entities its clause names; where it
+    names none, those of its sentence and the sentence before (`before`); where the sentence
+    names none, those of the sentence before and `story_subjects`. A gap ("2.1 points behind
+    X") may be told of either side, so it is read in the whole sentence, rival included."""
+    if not gap:
+        starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence) if m.end() <= at]
+        stops = [m.start() for m in CLAUSE_END.finditer(sentence) if m.start() > at]
+        if own := named(sentence, entities, starts[-1], (stops or [len(sentence)])[0], end):
+            return own
+    in_sentence = named(sentence, entities, after=None if gap else end)
+    return in_sentence + before if in_sentence else before + story_subjects
+
+
+def title_subjects(titles: list[str], facts: list[dict]) -> list[str]:
+    """A story's `story_subjects` where none are written down: the fact subjects its item titles
+    name ("Lumora AI ships Nova 2 32B..." -> "Nova 2 32B", "Nova 2"), else its first fact's."""
+    in_titles = [
+        spelling
+        for fact in facts
+        for spelling in fact["subject"]
+        if any(spot(spelling).search(title) for title in titles)
+    ]
+    return in_titles or (facts[0]["subject"] if facts else [])
+
+
+def misstatements(
+    text: str, facts: list[dict], names: list[str], story_subjects: list[str]
+) -> list[str]:
+    """Each misstatement in `text` (a Summary or a Why It Matters) against the story's `facts`,
+    one line each: "'71.5' given to X, but it is Y's", "'41' with 'by' but the facts say 'at'",
+    "'19' without its hedge 'about'", "'12' is in no fact". Each number must match a fact of its
+    value whose subject it may belong to (`owners`) and whose relation, direction and hedge the
+    words around it keep (`misread`). Numbers inside `names` are skipped."""
+    entities = {spelling for fact in facts for spelling in fact["subject"]} | set(story_subjects)
+    found, previous = [], ""
+    for sentence in sentences(text):
+        masked, before = mask(sentence, names), named(previous, entities)
+        for match in NUMBER.finditer(masked):
+            token, at, end = match.group().rstrip(","), match.start(), match.end()
+            problems = []
+            for fact in (f for f in facts if value(match.group()) in values(f["number"])):
+                gap = fact.get("relation") in GAP
+                scope = owners(sentence, at, end, entities, before, story_subjects, gap)
+                if not set(fact["subject"]) & set(scope):
+                    who = next(
+                        (e for e in scope if spot(e).search(sentence)), "the story's subject"
+                    )
+                    whose = fact["subject"][0] + ("'" if fact["subject"][0].endswith("s") else "'s")
+                    problems.append((0, f"'{token}' given to {who}, but it is {whose}"))
+                elif wrong := misread(fact, token, at, sentence, masked, entities | set(names)):
+                    problems.append((1, wrong))
+                else:
+                    break
+            else:
+                found.append(max(problems)[1] if problems else f"'{token}' is in no fact")
+        previous = sentence
+    return found
