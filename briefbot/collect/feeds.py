@@ -67,7 +67,8 @@ def entry_time(entry: feedparser.FeedParserDict, now: datetime) -> datetime | No
     """When the entry was published (else last updated, else created), in UTC; None when the
     feed gives no date that can be true (see `dates.feed_date`)."""
     for key in ("published", "updated", "created"):
-        moment = feed_date(entry.get(key), entry.get(f"{key}_parsed"), now)
+        # dict.get: feedparser's own get would answer "updated" with "published"
+        moment = feed_date(dict.get(entry, key), dict.get(entry, f"{key}_parsed"), now)
         if moment is not None:
             return moment
     return None
