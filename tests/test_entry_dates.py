@@ -42,6 +42,7 @@ def read(text: str, now: datetime = NOW) -> datetime | None:
         "Thu, 14 May 2026 03:00:00 IST",  # India, +05:30 (see dates.ZONE_OFFSETS)
         "Thu, 14 May 2026 07:30:00 AEST",
         "Wed, 13 May 2026 22:30:00 BST",
+        "Thu, 14 May 2026 00:30:00 EAT",  # not in the table: dateparser knows it
         "Wed, 13 May 2026 23:30:00 +0200 (CEST)",
         "Mi, 13 Mai 2026 23:30:00 +0200",  # German day and month names (case 04)
         "mer., 13 mai 2026 23:30:00 +0200",  # French

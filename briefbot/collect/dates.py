@@ -6,7 +6,8 @@ abbreviation, localised day and month names ("Do, 30 Apr 2026"), no seconds, a s
 `T`, fractional seconds, the basic format ("20260513T213000Z"). The order of readers:
 
 1. a zone abbreviation is replaced by its offset from `ZONE_OFFSETS` first, because feedparser
-   and the standard library read a name they do not know (CEST, IST, AEST) as UTC;
+   and the standard library read a name they do not know (CEST, IST, AEST) as UTC; a name not
+   in the table goes to dateparser first, which knows many;
 2. ISO 8601 text is read by python-dateutil's `isoparse` (feedparser misreads the basic
    format);
 3. other text by feedparser's own reading of the entry, unless a zone name was replaced;
@@ -51,6 +52,7 @@ ZONE_OFFSETS: dict[str, float] = {
     "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12,
     "NZDT": 13,
 }  # fmt: skip
+_UTC_NAMES = {"UT", "UTC", "GMT", "Z"}
 # A zone name right after the time of day, perhaps in parentheses: "23:30:00 CEST", "23:30 (PDT)"
 _ZONE_NAME = re.compile(
     r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)\s*\(?(?P<zone>[A-Za-z]{2,5})\)?$"
@@ -88,26 +90,39 @@ def plausible(moment: datetime | None, now: datetime) -> datetime | None:
 def _read(text: str, parsed: time.struct_time | None) -> datetime | None:
     if not text:
         return _from_struct(parsed) if parsed else None
-    text, zone_named = with_numeric_zone(text)
+    zone = _zone_name(text)
+    if zone in ZONE_OFFSETS:
+        text = with_numeric_zone(text)
     if _ISO.match(text):
         moment = _iso(text)
         if moment is not None:
             return moment
-    elif parsed and not zone_named:
+    elif zone and zone not in _UTC_NAMES and zone not in ZONE_OFFSETS:
+        # a name not in the table: feedparser would say UTC; dateparser knows many more
+        moment = _any_language(text)
+        if moment is not None:
+            return moment
+    if parsed and zone not in ZONE_OFFSETS:
         return _from_struct(parsed)
     return _rfc5322(text) or _any_language(text)
 
 
-def with_numeric_zone(text: str) -> tuple[str, bool]:
+def _zone_name(text: str) -> str | None:
+    """The zone abbreviation after the time of day, upper-cased ("23:30:00 CEST" -> CEST)."""
+    match = _ZONE_NAME.search(text)
+    return match["zone"].upper() if match else None
+
+
+def with_numeric_zone(text: str) -> str:
     """`text` with a trailing zone abbreviation from `ZONE_OFFSETS` replaced by its offset
-    ("23:30:00 CEST" -> "23:30:00 +0200"), and whether one was."""
+    ("23:30:00 CEST" -> "23:30:00 +0200")."""
     match = _ZONE_NAME.search(text)
     if not match or match["zone"].upper() not in ZONE_OFFSETS:
-        return text, False
+        return text
     minutes = round(ZONE_OFFSETS[match["zone"].upper()] * 60)
     sign = "-" if minutes < 0 else "+"
     offset = f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-    return f"{text[: match.start()]}{match['time']} {offset}", True
+    return f"{text[: match.start()]}{match['time']} {offset}"
 
 
 def _from_struct(parsed: time.struct_time) -> datetime:

@@ -22,7 +22,13 @@ from briefbot.collect.feeds import (
 )
 from briefbot.collect.http import Fetcher
 from briefbot.collect.memory import CollectMemory
-from briefbot.collect.results import entry_items, parsed, unparsable, without_body
+from briefbot.collect.results import (
+    SkippedEntry,
+    entry_items,
+    parsed,
+    unparsable,
+    without_body,
+)
 from briefbot.collect.text import html_to_text
 from briefbot.collect.urls import web_url
 from briefbot.config import RedditSource
@@ -112,7 +118,7 @@ def _submission_item(post, source: RedditSource, base: str, now: datetime) -> It
         title=post.title,  # PRAW asks for raw_json=1: titles come as plain text, unescaped
         source=source.name,
         source_type=source.type,
-        published=plausible(datetime.fromtimestamp(post.created_utc, tz=UTC), now),
+        published=_posted(post.created_utc, now),
         teaser=post.selftext if post.is_self else "",
         author=str(post.author) if post.author else "",
         discussion_url=thread,
@@ -121,6 +127,14 @@ def _submission_item(post, source: RedditSource, base: str, now: datetime) -> It
         weight=source.weight,
         metadata={"flair": post.link_flair_text or "", "reddit_id": post.id},
     )
+
+
+def _posted(created_utc: object, now: datetime) -> datetime | None:
+    """When a post was made, from its epoch seconds; None for a moment that cannot be."""
+    try:
+        return plausible(datetime.fromtimestamp(float(created_utc), tz=UTC), now)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def blocked_hint(error: str) -> str:
@@ -160,7 +174,10 @@ async def collect_from_feed(
 def _entry_item(entry, document: FeedDocument, source: RedditSource, now: datetime) -> Item:
     """A listing feed entry as an item: the entry's link is the thread, the "[link]" anchor in
     its content the article (the thread itself for a self post)."""
-    thread = web_url(entry.get("link", ""), document.base)
+    links = [link.get("href", "") for link in entry.get("links", [])]
+    if not any(links):  # feedparser would offer the entry's id (t3_...) as its link
+        raise SkippedEntry("no link to the thread")
+    thread = web_url(next(link for link in links if link), document.base)
     content = (entry.get("content") or [{}])[0].get("value", "")
     target = _linked_url(content)
     self_text = _SELF_TEXT.search(content)
