@@ -335,7 +335,7 @@ def sources_table(settings: Settings, database: Database) -> str:
                 known.get("last_status", "never fetched"),
                 success,
                 str(known.get("consecutive_failures", 0)),
-                known.get("last_error", "")[:60],
+                known.get("last_error", "")[:140],
             )
         )
     return _table([header, *rows])

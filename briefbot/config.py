@@ -52,8 +52,10 @@ class RedditSource(_Strict):
 
     @property
     def address(self) -> str:
-        """The public listing feed of the day's top posts."""
+        """The public listing feed: the day's top posts, or the hot ones."""
         base = str(self.url).rstrip("/")
+        if self.listing == "hot":
+            return f"{base}/r/{self.subreddit}/hot/.rss"
         return f"{base}/r/{self.subreddit}/top/.rss?t=day"
 
 

@@ -8,7 +8,10 @@ from datetime import date, datetime
 
 @dataclass(frozen=True)
 class Item:
-    """One piece of collected news: a feed entry, a Reddit post or a leaderboard snapshot."""
+    """One piece of collected news: a feed entry, a Reddit post or a leaderboard snapshot.
+
+    An item is known by its source and its `identity`: the canonical URL, or `key` where a feed
+    gives several entries one link and tells them apart by GUID (`url#guid`)."""
 
     url: str
     title: str
@@ -23,6 +26,18 @@ class Item:
     comments: int = 0
     weight: float = 1.0
     metadata: dict[str, object] = field(default_factory=dict, compare=False)
+    key: str = ""  # set only when the URL alone does not tell this item from its neighbours
+
+    @property
+    def identity(self) -> str:
+        """What tells this item from the source's others: its key, else its canonical URL."""
+        return self.key or self.url
+
+    @property
+    def has_own_page(self) -> bool:
+        """False when the URL is not this item's own article but a page it shares with other
+        entries, the feed's site, or a media file (`metadata["link"]` says which)."""
+        return not self.key and "link" not in self.metadata
 
     @property
     def best_text(self) -> str:
@@ -67,6 +82,7 @@ class SourceResult:
     address: str = ""
     state: FetchState | None = None
     snapshot: tuple[dict, ...] = ()
+    skipped: tuple[str, ...] = ()  # entries left out, each with why ("entry 3: no link")
 
     @property
     def ok(self) -> bool:

@@ -208,7 +208,7 @@ def _one_brief(
         bottom_line = writer.write_bottom_line(written) if written else BottomLine("", ())
         if written:
             observer.text_written(texts, texts, writer.stats)
-    store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
+    store.mark_briefed(day, [(item.identity, item.source) for s in stories for item in s.items])
     return Brief(
         title=plan.title,
         day=day,
@@ -242,11 +242,15 @@ def _count_writing(report: RunReport, stats: WriterStats) -> None:
 def add_full_texts(
     stories: list[Story], store: Store, settings: FetchSettings, now: datetime
 ) -> tuple[list[Story], int]:
-    """Give each story whose lead has only a teaser the article's text (stored by URL)."""
+    """Give each story whose lead has only a teaser the article's text (stored by URL). A
+    lead whose URL is not its own page (a page several entries share, the feed's site, a
+    media file) keeps its own text: the page's would be another story's."""
     wanted = [
         story.lead.url
         for story in stories
-        if story.lead.source_type != "leaderboard" and is_teaser(story.lead.best_text)
+        if story.lead.source_type != "leaderboard"
+        and story.lead.has_own_page
+        and is_teaser(story.lead.best_text)
     ]
     known = {url: text for url in wanted if (text := store.article_text(url))}
     missing = [url for url in wanted if url not in known][: settings.full_text_pages]
@@ -280,6 +284,7 @@ def _source_summary(result: SourceResult) -> dict:
         "ok": result.ok,
         "status": result.status,
         "items": len(result.items),
+        "skipped": list(result.skipped),
         "error": result.error,
         "mode": result.mode,
     }

@@ -92,8 +92,9 @@ class Store:
             query = _upsert(db, tables.items)
             stored = query.excluded
             query = query.on_conflict_do_update(
-                index_elements=[tables.items.c.url, tables.items.c.source],
+                index_elements=[tables.items.c.source, tables.items.c.item_key],
                 set_={
+                    "url": stored.url,
                     "title": stored.title,
                     "published": func.coalesce(tables.items.c.published, stored.published),
                     "last_seen": stored.last_seen,
@@ -107,8 +108,9 @@ class Store:
             ).returning((tables.items.c.first_seen == tables.items.c.last_seen).label("is_new"))
             for item in items:
                 row = {
-                    "url": item.url,
                     "source": item.source,
+                    "item_key": item.identity,
+                    "url": item.url,
                     "source_type": item.source_type,
                     "title": item.title,
                     "published": _iso_or_none(item.published),
@@ -131,12 +133,18 @@ class Store:
         rows = self._rows(
             select(tables.items)
             .where(item_time >= _iso(start), item_time < _iso(end))
-            .order_by(item_time.desc(), tables.items.c.url, tables.items.c.source)
+            .order_by(
+                item_time.desc(),
+                tables.items.c.url,
+                tables.items.c.source,
+                tables.items.c.item_key,
+            )
         )
         return [self._item(row) for row in rows]
 
     def briefed_before(self, day: date) -> dict[str, set[str]]:
-        """For each URL an earlier brief carried, the sources that brief listed for it."""
+        """For each item identity (`Item.identity`: a URL, or url#guid) an earlier brief
+        carried, the sources that brief listed for it."""
         briefed: dict[str, set[str]] = {}
         query = select(tables.brief_items.c.url, tables.brief_items.c.source).where(
             tables.brief_items.c.day < day.isoformat()
@@ -161,6 +169,7 @@ class Store:
             comments=row["comments"],
             weight=row["weight"],
             metadata=json.loads(row["metadata"]),
+            key=row["item_key"] if row["item_key"] != row["url"] else "",
         )
 
     # article texts ---------------------------------------------------------
@@ -401,7 +410,8 @@ class Store:
         return row | {"report": json.loads(row["report"])} if row else None
 
     def mark_briefed(self, day: date, entries: list[tuple[str, str]]) -> None:
-        """Record the (url, source) pairs a day's brief used, replacing an earlier run's."""
+        """Record the (item identity, source) pairs a day's brief used, replacing an earlier
+        run's."""
         with self._transaction() as db:
             db.execute(
                 delete(tables.brief_items).where(tables.brief_items.c.day == day.isoformat())

@@ -26,11 +26,14 @@ NOCASE = "nocase"
 
 metadata = MetaData()
 
+# An item is known by its source and its identity key (`Item.identity`): its canonical URL, or
+# `url#guid` for entries of one feed that share a link (migration 0004).
 items = Table(
     "items",
     metadata,
-    Column("url", Text, primary_key=True),
     Column("source", Text, primary_key=True),
+    Column("item_key", Text, primary_key=True),
+    Column("url", Text, nullable=False),
     Column("source_type", Text, nullable=False),
     Column("title", Text, nullable=False),
     Column("published", Text),
@@ -146,7 +149,7 @@ brief_items = Table(
     "brief_items",
     metadata,
     Column("day", Text, primary_key=True),
-    Column("url", Text, primary_key=True),
+    Column("url", Text, primary_key=True),  # the item's identity key: its URL, or url#guid
     Column("source", Text, primary_key=True),
     Column("position", Integer, nullable=False),
 )

@@ -1,4 +1,4 @@
-"""Shared test parts: a real HTTP server on 127.0.0.1, the shared fixtures, a config factory."""
+"""Shared test parts: a real HTTP server on 127.0.0.1, the store locations, a config factory."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from tests.databases import fresh_postgres_schema
 from tests.loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
 
 
 @dataclass
@@ -137,13 +136,6 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         return
     with fresh_postgres_schema() as url:
         yield url
-
-
-@pytest.fixture
-def shared_fixtures() -> Path:
-    if not SHARED_FIXTURES.is_dir():
-        pytest.fail(f"shared fixtures not found at {SHARED_FIXTURES}")
-    return SHARED_FIXTURES
 
 
 @pytest.fixture

@@ -40,8 +40,12 @@ def post(post_id: str, title: str, **fields) -> dict:
 
 
 class RedditServer(LoopbackServer):
-    def __init__(self, posts: list[dict]) -> None:
+    """`feed_status` is what the public listing feeds answer (Reddit gives 403 to agents it
+    does not like)."""
+
+    def __init__(self, posts: list[dict], feed_status: int = 200) -> None:
         self.posts = posts
+        self.feed_status = feed_status
         self.requests: list[tuple[str, str, dict]] = []
         outer = self
 
@@ -85,7 +89,9 @@ class RedditServer(LoopbackServer):
                         },
                     }
                     return self._json(200, listing)
-                if path == "/r/LocalLLaMA/top/.rss":
+                if path in ("/r/LocalLLaMA/top/.rss", "/r/LocalLLaMA/hot/.rss"):
+                    if outer.feed_status != 200:
+                        return reply(self, outer.feed_status, "text/html", b"<h1>blocked</h1>")
                     return reply(self, 200, "application/atom+xml; charset=UTF-8", outer.atom())
                 self._json(404, {"message": "Not Found", "error": 404})
 
@@ -98,7 +104,8 @@ class RedditServer(LoopbackServer):
         super().__init__(Handler)
 
     def atom(self) -> bytes:
-        """The same posts as Reddit's public Atom listing feed."""
+        """The same posts as Reddit's public Atom listing feed (a post's `url` as it is: a
+        crosspost's is site-relative)."""
         entries = []
         for child in self.posts:
             data = child["data"]

@@ -6,18 +6,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from briefbot.collect.http import Fetcher
 from briefbot.collect.memory import CollectMemory
-from briefbot.collect.results import parsed, unparsable, without_body
+from briefbot.collect.results import ERROR_CHARS, bounded_item, parsed, unparsable, without_body
+from briefbot.collect.text import NAME_CHARS, one_line
 from briefbot.collect.urls import canonical_url
 from briefbot.config import LeaderboardSource
 from briefbot.models import Item, SourceResult, SourceStatus
 
 OPEN, PROPRIETARY, OTHER = "open-weight", "proprietary", "other"
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class LeaderboardError(Exception):
@@ -36,8 +43,10 @@ class Row:
         return self.__dict__.copy()
 
 
-def benchlm_rows(body: bytes) -> list[Row]:
-    """Rows of a BenchLM export (schema 1.0: items[] with rank, model, sourceType, ...)."""
+def benchlm_rows(body: bytes) -> tuple[list[Row], list[str]]:
+    """Rows of a BenchLM export (schema 1.0: items[] with rank, model, creator, sourceType,
+    displayScore, ...), and why each row left out was (no whole-number rank, no model name,
+    no finite score)."""
     try:
         document = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -45,26 +54,26 @@ def benchlm_rows(body: bytes) -> list[Row]:
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise LeaderboardError("not a BenchLM leaderboard (no 'items' list)")
     kinds = {"Open Weight": OPEN, "Proprietary": PROPRIETARY}
-    rows = [
-        Row(
-            rank=entry["rank"],
-            model=entry["model"],
-            creator=str(entry.get("creator") or "unknown"),
-            kind=kinds.get(entry.get("sourceType"), OTHER),
-            score=float(entry["displayScore"]),
+
+    def row(entry: object) -> Row:
+        if not isinstance(entry, dict):
+            raise ValueError("not an object")
+        return _row(
+            entry.get("rank"),
+            entry.get("model"),
+            entry.get("creator"),
+            kinds.get(entry.get("sourceType"), OTHER),
+            entry.get("displayScore"),
         )
-        for entry in document["items"]
-        if isinstance(entry, dict)
-        and isinstance(entry.get("rank"), int)
-        and isinstance(entry.get("model"), str)
-        and isinstance(entry.get("displayScore"), int | float)
-    ]
-    return _checked(rows)
+
+    rows, skipped = _rows(document["items"], row)
+    return _checked(rows), skipped
 
 
-def csv_rows(body: bytes, columns: dict[str, str]) -> list[Row]:
-    """Rows of a CSV ranking; `columns` names the rank, model, creator, score and licence
-    columns. A licence that reads 'proprietary' (or is empty) marks a closed model."""
+def csv_rows(body: bytes, columns: dict[str, str]) -> tuple[list[Row], list[str]]:
+    """Rows of a CSV ranking, and why each row left out was; `columns` names the rank, model,
+    creator, score and licence columns. A licence that reads 'proprietary' (or is empty) marks
+    a closed model; a row without a rank is ranked by its position."""
     try:
         reader = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
         records = list(reader)
@@ -75,24 +84,50 @@ def csv_rows(body: bytes, columns: dict[str, str]) -> list[Row]:
     ]
     if missing:
         raise LeaderboardError(f"CSV ranking lacks column(s) {', '.join(missing)}")
-    rows = []
-    for position, record in enumerate(records, start=1):
-        try:
-            score = float(record[columns["score"]])
-        except (TypeError, ValueError):
-            continue
+
+    def row(numbered: tuple[int, dict]) -> Row:
+        position, record = numbered
         licence = (record.get(columns["license"]) or "").strip().lower()
         rank_text = (record.get(columns["rank"]) or "").strip()
-        rows.append(
-            Row(
-                rank=int(rank_text) if rank_text.isdigit() else position,
-                model=record[columns["model"]].strip(),
-                creator=(record.get(columns["creator"]) or "unknown").strip(),
-                kind=PROPRIETARY if licence in ("", "proprietary", "closed") else OPEN,
-                score=score,
-            )
+        score_text = (record.get(columns["score"]) or "").strip()
+        try:
+            score = float(score_text)
+        except ValueError:
+            raise ValueError(f"score {score_text[:40]!r} is not a number") from None
+        return _row(
+            int(rank_text) if rank_text.isdigit() else position,
+            record.get(columns["model"]),
+            record.get(columns["creator"]),
+            PROPRIETARY if licence in ("", "proprietary", "closed") else OPEN,
+            score,
         )
-    return _checked(rows)
+
+    rows, skipped = _rows(enumerate(records, start=1), row)
+    return _checked(rows), skipped
+
+
+def _row(rank: object, model: object, creator: object, kind: str, score: object) -> Row:
+    """One ranked row with its names made safe and bounded; ValueError says what is wrong."""
+    if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
+        raise ValueError(f"rank {rank!r} is not a whole number from 1")
+    name = one_line(model, NAME_CHARS) if isinstance(model, str) else ""
+    if not name:
+        raise ValueError("no model name")
+    if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
+        raise ValueError(f"score {score!r} of {name} is not a number")
+    maker = one_line(creator, NAME_CHARS) if isinstance(creator, str) else ""
+    return Row(rank=rank, model=name, creator=maker or "unknown", kind=kind, score=float(score))
+
+
+def _rows(records: Iterable[T], row: Callable[[T], Row]) -> tuple[list[Row], list[str]]:
+    """Each record read on its own: one bad row is counted with its reason, the rest kept."""
+    rows, skipped = [], []
+    for position, record in enumerate(records, start=1):
+        try:
+            rows.append(row(record))
+        except ValueError as error:
+            skipped.append(one_line(f"row {position}: {error}", ERROR_CHARS))
+    return rows, skipped
 
 
 def _checked(rows: list[Row]) -> list[Row]:
@@ -201,13 +236,17 @@ async def collect_leaderboard(
         return without_body(source, fetched)
     try:
         if source.format == "csv":
-            rows = csv_rows(fetched.response.body, source.column_names)
+            rows, skipped = csv_rows(fetched.response.body, source.column_names)
         else:
-            rows = benchlm_rows(fetched.response.body)
+            rows, skipped = benchlm_rows(fetched.response.body)
     except LeaderboardError as error:
         return unparsable(source, fetched, str(error), now)
+    for reason in skipped:
+        log.warning("%s: skipped %s", source.name, reason)
     previous_rows = memory.snapshots.get(source.name)
     previous = [Row(**row) for row in previous_rows] if previous_rows else None
     page = str(source.page_url) if source.page_url else fetched.response.url
-    items = leaderboard_items(rows, previous, source, page, now)
-    return parsed(source, fetched, items, snapshot=tuple(row.as_dict() for row in rows))
+    items = [bounded_item(item) for item in leaderboard_items(rows, previous, source, page, now)]
+    return parsed(
+        source, fetched, items, skipped=skipped, snapshot=tuple(row.as_dict() for row in rows)
+    )

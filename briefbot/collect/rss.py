@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from briefbot.collect.feeds import MalformedFeed, entry_to_item, parse_feed
+from briefbot.collect.feeds import MalformedFeed, entry_to_item, keyed_by_guid, parse_feed
 from briefbot.collect.http import Fetcher, Response
 from briefbot.collect.memory import CollectMemory
-from briefbot.collect.results import parsed, unparsable, without_body
+from briefbot.collect.results import entry_items, parsed, unparsable, without_body
 from briefbot.config import RssSource
 from briefbot.models import Item, SourceResult, SourceStatus
 
@@ -20,12 +20,20 @@ async def collect_rss(
     if fetched.status != SourceStatus.OK:
         return without_body(source, fetched)
     try:
-        items = feed_items(fetched.response, source)
+        items, skipped = feed_items(fetched.response, source, now)
     except MalformedFeed as error:
         return unparsable(source, fetched, str(error), now)
-    return parsed(source, fetched, items)
+    return parsed(source, fetched, items, skipped=skipped)
 
 
-def feed_items(response: Response, source: RssSource) -> list[Item | None]:
-    entries = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
-    return [entry_to_item(entry, source.name, source.weight) for entry in entries]
+def feed_items(
+    response: Response, source: RssSource, now: datetime
+) -> tuple[list[Item], list[str]]:
+    """The feed's entries as items, and why each entry left out was."""
+    document = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
+    items, skipped = entry_items(
+        source.name,
+        document.entries,
+        lambda entry: entry_to_item(entry, document, source.name, source.weight, now),
+    )
+    return keyed_by_guid(items), skipped

@@ -4,7 +4,9 @@ carried, and the real target where a known redirector wraps it."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+URL_CHARS = 2048  # the longest link kept (the sitemaps protocol's limit); longer ones are junk
 
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
 _TRACKING_KEYS = {
@@ -41,6 +43,46 @@ _REDIRECTORS = {
     "href.li": (),
     "news.ycombinator.com": (),
 }
+
+
+class BadURL(ValueError):
+    """A link that cannot be an article's address; the message says why."""
+
+
+# Whitespace and controls cannot stand in a URL (RFC 3986 §2); browsers would encode a space,
+# but in a feed's link it is a sign of a broken template.
+_NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def web_url(link: str, base: str = "") -> str:
+    """The canonical form of `link`, resolved against `base` when relative (RFC 3986 §5).
+
+    Raises BadURL for what cannot be an article's address: a scheme other than http(s), no
+    host, a port out of range, whitespace or control characters, over URL_CHARS characters."""
+    link = (link or "").strip()
+    if not link:
+        raise BadURL("no link")
+    if len(link) > URL_CHARS:
+        raise BadURL(f"link longer than {URL_CHARS:,} characters")
+    try:
+        absolute = _checked(urljoin(base, link) if base else link)
+        return canonical_url(_checked(unwrap_redirect(absolute)))
+    except ValueError as error:  # urllib's own: a port out of range, a broken IPv6 host
+        if isinstance(error, BadURL):
+            raise
+        raise BadURL(f"bad link {link[:80]!r}: {error}") from error
+
+
+def _checked(url: str) -> str:
+    if _NOT_IN_URL.search(url):
+        raise BadURL(f"link with a space or control character: {url[:80]!r}")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise BadURL(f"not an http(s) link: {url[:80]!r}")
+    parts.port  # noqa: B018 - raises ValueError for a port out of range
+    if not parts.hostname:
+        raise BadURL(f"no host in {url[:80]!r}")
+    return url
 
 
 def unwrap_redirect(url: str) -> str:

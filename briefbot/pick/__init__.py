@@ -86,7 +86,7 @@ def on_topic(items: list[Item], keywords: Iterable[str]) -> bool:
 
 def is_repeat(items: list[Item], briefed: dict[str, set[str]]) -> bool:
     """True when an earlier brief carried this story and too few new sources cover it since."""
-    earlier = [briefed[item.url] for item in items if item.url in briefed]
+    earlier = [briefed[item.identity] for item in items if item.identity in briefed]
     if not earlier:
         return False
     seen_sources = set().union(*earlier)

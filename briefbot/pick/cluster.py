@@ -188,7 +188,9 @@ def _collector_paused() -> Iterator[None]:
 def story_clusters(
     items: Sequence[Item], threshold: float = SIMILARITY_THRESHOLD
 ) -> list[list[int]]:
-    """Indexes of `items` grouped by event; the same canonical URL is always one group."""
+    """Indexes of `items` grouped by event. Items known by their canonical URL are one group
+    when their URL is the same, whatever their sources; entries a feed keyed by GUID because
+    they share one link (`Item.key`) are grouped by their words alone."""
     with _collector_paused():
         return _clusters(items, threshold)
 
@@ -198,6 +200,8 @@ def _clusters(items: Sequence[Item], threshold: float) -> list[list[int]]:
     groups = _UnionFind(count)
     first_with_url: dict[str, int] = {}
     for index, item in enumerate(items):
+        if item.key:
+            continue  # one of several entries on one page: its URL says nothing of its event
         if item.url in first_with_url:
             groups.union(index, first_with_url[item.url])
         else:
