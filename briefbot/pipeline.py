@@ -132,14 +132,11 @@ def run_brief(
                     settings.sources, settings.fetch, memory, now, observer.source_collected
                 )
             )
-            store.save_source_results(run_id, results)
-            store.save_source_health(results)
-            for result in results:
-                if result.snapshot:
-                    store.save_snapshot(result.name, day, result.snapshot)
-            items = [item for result in results for item in result.items]
-            report.items_seen = len(items)
-            report.items_new = store.save_items(items, now)
+            new_items: set[tuple[str, str]] = set()
+            for result in results:  # each source's items with the validators that cover them
+                new_items |= store.save_collected(run_id, day, result, now)
+            report.items_seen = sum(len(result.items) for result in results)
+            report.items_new = len(new_items)
             report.sources = [_source_summary(result) for result in results]
         backends = backends or make_backends(settings.model)  # loaded once, shared by briefs
         briefs, paths = [], []

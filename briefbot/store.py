@@ -86,44 +86,70 @@ class Store:
 
     def save_items(self, items: Iterable[Item], seen_at: datetime) -> int:
         """Insert new items and refresh known ones; return how many were new."""
-        new = 0
-        seen = _iso(seen_at)
         with self._transaction() as db:
-            query = _upsert(db, tables.items)
-            stored = query.excluded
-            query = query.on_conflict_do_update(
-                index_elements=[tables.items.c.url, tables.items.c.source],
-                set_={
-                    "title": stored.title,
-                    "published": func.coalesce(tables.items.c.published, stored.published),
-                    "last_seen": stored.last_seen,
-                    "teaser": _longer(tables.items, stored, "teaser"),
-                    "text": _longer(tables.items, stored, "text"),
-                    "score": _larger(tables.items, stored, "score"),
-                    "comments": _larger(tables.items, stored, "comments"),
-                    "weight": stored.weight,
-                    "metadata": stored.metadata,
-                },
-            ).returning((tables.items.c.first_seen == tables.items.c.last_seen).label("is_new"))
-            for item in items:
-                row = {
-                    "url": item.url,
-                    "source": item.source,
-                    "source_type": item.source_type,
-                    "title": item.title,
-                    "published": _iso_or_none(item.published),
-                    "first_seen": seen,
-                    "last_seen": seen,
-                    "teaser": item.teaser,
-                    "text": item.text,
-                    "author": item.author,
-                    "discussion_url": item.discussion_url,
-                    "score": item.score,
-                    "comments": item.comments,
-                    "weight": item.weight,
-                    "metadata": json.dumps(item.metadata),
-                }
-                new += int(db.execute(query, row).scalar_one())
+            return len(self._write_items(db, items, seen_at))
+
+    def save_collected(
+        self, run_id: int, day: date, result: SourceResult, seen_at: datetime
+    ) -> set[tuple[str, str]]:
+        """One source's outcome of a run in one transaction: its items, its leaderboard
+        snapshot, its row of the run's results and its fetch state; return the (url, source)
+        keys of the items that were new.
+
+        The fetch state holds the validators (`ETag`, `Last-Modified`) and freshness that make
+        the next run skip the download; committed with the items they cover, a run that dies
+        at any point leaves either both or neither, so no item is lost behind a `304`."""
+        with self._transaction() as db:
+            new = self._write_items(db, result.items, seen_at)
+            if result.snapshot:
+                self._write_snapshot(db, result.name, day, result.snapshot)
+            self._write_source_results(db, run_id, [result])
+            self._write_source_health(db, [result])
+        return new
+
+    @staticmethod
+    def _write_items(
+        db: Connection, items: Iterable[Item], seen_at: datetime
+    ) -> set[tuple[str, str]]:
+        """Upsert items in the open transaction; the (url, source) keys of the new ones."""
+        new = set()
+        seen = _iso(seen_at)
+        query = _upsert(db, tables.items)
+        stored = query.excluded
+        query = query.on_conflict_do_update(
+            index_elements=[tables.items.c.url, tables.items.c.source],
+            set_={
+                "title": stored.title,
+                "published": func.coalesce(tables.items.c.published, stored.published),
+                "last_seen": stored.last_seen,
+                "teaser": _longer(tables.items, stored, "teaser"),
+                "text": _longer(tables.items, stored, "text"),
+                "score": _larger(tables.items, stored, "score"),
+                "comments": _larger(tables.items, stored, "comments"),
+                "weight": stored.weight,
+                "metadata": stored.metadata,
+            },
+        ).returning((tables.items.c.first_seen == tables.items.c.last_seen).label("is_new"))
+        for item in items:
+            row = {
+                "url": item.url,
+                "source": item.source,
+                "source_type": item.source_type,
+                "title": item.title,
+                "published": _iso_or_none(item.published),
+                "first_seen": seen,
+                "last_seen": seen,
+                "teaser": item.teaser,
+                "text": item.text,
+                "author": item.author,
+                "discussion_url": item.discussion_url,
+                "score": item.score,
+                "comments": item.comments,
+                "weight": item.weight,
+                "metadata": json.dumps(item.metadata),
+            }
+            if db.execute(query, row).scalar_one():
+                new.add((item.url, item.source))
         return new
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
@@ -258,6 +284,11 @@ class Store:
 
     def save_source_health(self, results: Iterable[SourceResult]) -> None:
         """Record each source's fetch state and how its last run ended."""
+        with self._transaction() as db:
+            self._write_source_health(db, results)
+
+    @staticmethod
+    def _write_source_health(db: Connection, results: Iterable[SourceResult]) -> None:
         rows = [
             {
                 "address": result.address,
@@ -279,15 +310,14 @@ class Store:
         ]
         if not rows:
             return
-        with self._transaction() as db:
-            query = _upsert(db, tables.source_health)
-            db.execute(
-                query.on_conflict_do_update(
-                    index_elements=[tables.source_health.c.address],
-                    set_={name: query.excluded[name] for name in rows[0] if name != "address"},
-                ),
-                rows,
-            )
+        query = _upsert(db, tables.source_health)
+        db.execute(
+            query.on_conflict_do_update(
+                index_elements=[tables.source_health.c.address],
+                set_={name: query.excluded[name] for name in rows[0] if name != "address"},
+            ),
+            rows,
+        )
 
     def source_health(self) -> list[dict]:
         return self._rows(select(tables.source_health).order_by(tables.source_health.c.name))
@@ -296,17 +326,21 @@ class Store:
 
     def save_snapshot(self, source: str, day: date, rows: Iterable[dict]) -> None:
         with self._transaction() as db:
-            query = _upsert(db, tables.leaderboard_snapshots)
-            db.execute(
-                query.on_conflict_do_update(
-                    index_elements=[
-                        tables.leaderboard_snapshots.c.source,
-                        tables.leaderboard_snapshots.c.day,
-                    ],
-                    set_={"rows": query.excluded.rows},
-                ),
-                {"source": source, "day": day.isoformat(), "rows": json.dumps(list(rows))},
-            )
+            self._write_snapshot(db, source, day, rows)
+
+    @staticmethod
+    def _write_snapshot(db: Connection, source: str, day: date, rows: Iterable[dict]) -> None:
+        query = _upsert(db, tables.leaderboard_snapshots)
+        db.execute(
+            query.on_conflict_do_update(
+                index_elements=[
+                    tables.leaderboard_snapshots.c.source,
+                    tables.leaderboard_snapshots.c.day,
+                ],
+                set_={"rows": query.excluded.rows},
+            ),
+            {"source": source, "day": day.isoformat(), "rows": json.dumps(list(rows))},
+        )
 
     def snapshots_before(self, day: date) -> dict[str, list[dict]]:
         """The latest snapshot of each leaderboard taken before `day`."""
@@ -334,6 +368,11 @@ class Store:
             ).scalar_one()
 
     def save_source_results(self, run_id: int, results: Iterable[SourceResult]) -> None:
+        with self._transaction() as db:
+            self._write_source_results(db, run_id, results)
+
+    @staticmethod
+    def _write_source_results(db: Connection, run_id: int, results: Iterable[SourceResult]) -> None:
         rows = [
             {
                 "run_id": run_id,
@@ -347,8 +386,7 @@ class Store:
             for r in results
         ]
         if rows:
-            with self._transaction() as db:
-                db.execute(insert(tables.source_results), rows)
+            db.execute(insert(tables.source_results), rows)
 
     def finish_run(self, run_id: int, status: str, report: dict, finished_at: datetime) -> None:
         with self._transaction() as db:
