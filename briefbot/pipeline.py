@@ -175,7 +175,10 @@ def _one_brief(
         if plan.sources is not None:
             items = [item for item in items if item.source in plan.sources]
         ranked = rank_stories(
-            items, min(now, end), keywords=plan.topic_keywords, briefed=store.briefed_before(day)
+            items,
+            min(now, end),
+            keywords=plan.topic_keywords,
+            briefed=store.briefed_before(day, plan.name),
         )
         stories = ranked[: plan.top_stories]
         if not plan.name:
@@ -194,7 +197,9 @@ def _one_brief(
         bottom_line = writer.write_bottom_line(written) if written else []
         if written:
             observer.text_written(texts, texts, writer.stats)
-    store.mark_briefed(day, [(item.url, item.source) for s in stories for item in s.items])
+    store.mark_briefed(
+        day, [(item.url, item.source) for s in stories for item in s.items], plan.name
+    )
     return Brief(
         title=plan.title,
         day=day,

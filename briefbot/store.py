@@ -161,11 +161,12 @@ class Store:
         )
         return [self._item(row) for row in rows]
 
-    def briefed_before(self, day: date) -> dict[str, set[str]]:
-        """For each URL an earlier brief carried, the sources that brief listed for it."""
+    def briefed_before(self, day: date, brief: str = "") -> dict[str, set[str]]:
+        """For each URL the brief named `brief` ("" for the config's own) carried on an earlier
+        day, the sources it listed for it then."""
         briefed: dict[str, set[str]] = {}
         query = select(tables.brief_items.c.url, tables.brief_items.c.source).where(
-            tables.brief_items.c.day < day.isoformat()
+            tables.brief_items.c.day < day.isoformat(), tables.brief_items.c.brief == brief
         )
         for row in self._rows(query):
             briefed.setdefault(row["url"], set()).add(row["source"])
@@ -429,17 +430,25 @@ class Store:
         row = self._row(query)
         return row | {"report": json.loads(row["report"])} if row else None
 
-    def mark_briefed(self, day: date, entries: list[tuple[str, str]]) -> None:
-        """Record the (url, source) pairs a day's brief used, replacing an earlier run's."""
+    def mark_briefed(self, day: date, entries: list[tuple[str, str]], brief: str = "") -> None:
+        """Record the (url, source) pairs the brief named `brief` ("" for the config's own) used
+        on `day`, replacing what an earlier run of that day recorded for the same brief."""
+        record = tables.brief_items
         with self._transaction() as db:
             db.execute(
-                delete(tables.brief_items).where(tables.brief_items.c.day == day.isoformat())
+                delete(record).where(record.c.day == day.isoformat(), record.c.brief == brief)
             )
             if entries:
                 db.execute(
-                    _upsert(db, tables.brief_items).on_conflict_do_nothing(),
+                    _upsert(db, record).on_conflict_do_nothing(),
                     [
-                        {"day": day.isoformat(), "url": url, "source": source, "position": n}
+                        {
+                            "day": day.isoformat(),
+                            "brief": brief,
+                            "url": url,
+                            "source": source,
+                            "position": n,
+                        }
                         for n, (url, source) in enumerate(entries)
                     ],
                 )
