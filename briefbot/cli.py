@@ -25,7 +25,7 @@ from briefbot.database import (
 )
 from briefbot.deliver import commands as delivery
 from briefbot.lock import LockHeld
-from briefbot.pipeline import RunOutcome, run_brief
+from briefbot.pipeline import RunOutcome, nothing_reason, run_brief
 from briefbot.progress import LogProgress, RunObserver, TerminalProgress
 from briefbot.runner import run_guarded
 from briefbot.store import Store
@@ -35,8 +35,9 @@ from briefbot.write.model_files import ModelFileError
 log = logging.getLogger("briefbot")
 
 # 0: a brief was written; 1: none could be; 2: bad command line or config; 3: another run
-# holds the database's lock (it is the one writing the brief).
-EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# holds the database's lock (it is the one writing the brief); 4: a day with nothing to publish
+# (no story, or every source failed): nothing was written, and the run is recorded as `empty`.
+EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE, EXIT_LOCKED, EXIT_NOTHING = 0, 1, 2, 3, 4
 
 
 def _day(value: str) -> date:
@@ -143,11 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # unattended runs end with a message and exit code, not a crash
         log.exception("run failed")
         return _failed(arguments, EXIT_NO_BRIEF, f"no brief written: {error!r}")
+    code = EXIT_NOTHING if outcome.nothing else EXIT_OK
+    if outcome.nothing:
+        print(f"briefbot: nothing published: {outcome.report.nothing}", file=sys.stderr)
     if getattr(arguments, "json", False):
-        print(json.dumps(run_summary(outcome, EXIT_OK), indent=2))
+        print(json.dumps(run_summary(outcome, code), indent=2))
     else:
         _print_outcome(outcome)
-    return EXIT_OK
+    return code
 
 
 def _setup_logging(arguments: argparse.Namespace) -> Console | None:
@@ -189,10 +193,16 @@ def _failed(arguments: argparse.Namespace, code: int, message: str) -> int:
 
 
 def run_summary(outcome: RunOutcome, exit_code: int) -> dict:
-    """The --json summary: the files written and the run report (without the ranking)."""
+    """The --json summary: the files written and the run report (without the ranking); status
+    `ok`, or `nothing` on a day with nothing to publish."""
     report = dataclasses.asdict(outcome.report)
     report.pop("ranking")
-    return {"status": "ok", "exit_code": exit_code, "files": report.pop("files"), "report": report}
+    return {
+        "status": "nothing" if outcome.nothing else "ok",
+        "exit_code": exit_code,
+        "files": report.pop("files"),
+        "report": report,
+    }
 
 
 def _database(settings: Settings, arguments: argparse.Namespace) -> Database:
@@ -239,7 +249,7 @@ def runs_table(database: Database, limit: int) -> str:
         report = run["report"]
         sources = report.get("sources", [])
         failed = [source["name"] for source in sources if not source["ok"]]
-        problems = ([report["error"]] if report.get("error") else []) + [
+        problems = [report[key] for key in ("error", "nothing") if report.get(key)] + [
             f"{name} failed" for name in failed
         ]
         rows.append(
@@ -371,13 +381,18 @@ def _print_outcome(outcome: RunOutcome) -> None:
     ok = sum(1 for source in report.sources if source["ok"])
     statuses = Counter(source["status"] for source in report.sources if source["ok"])
     detail = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
-    print(f"Wrote {', '.join(str(path) for path in outcome.paths)}")
+    if outcome.paths:
+        print(f"Wrote {', '.join(str(path) for path in outcome.paths)}")
     print(
         f"{report.stories} stories; sources {ok}/{len(report.sources)} ok ({detail}); "
-        f"{report.items_seen} items ({report.items_new} new); "
+        f"{report.items_seen} items fetched ({report.items_new} new), "
+        f"{report.items_considered} considered; "
         f"{report.model_calls} model calls, {report.cache_hits} cached; "
         f"written by {report.written_by}"
     )
+    for brief in outcome.briefs:
+        if not brief.stories and not outcome.nothing:
+            print(f"  not published: {brief.title}: {nothing_reason(brief)}")
     for skipped in report.unavailable_models:
         print(f"  {skipped}; wrote with {report.written_by}")
     for source in report.sources:

@@ -111,8 +111,23 @@ class Store:
     def _write_items(
         db: Connection, items: Iterable[Item], seen_at: datetime
     ) -> set[tuple[str, str]]:
-        """Upsert items in the open transaction; the (url, source) keys of the new ones."""
-        new = set()
+        """Upsert items in the open transaction; the (url, source) keys of the new ones.
+
+        New means not stored before: looked up first, since two runs in the same second give
+        an item the same first and last seen time."""
+        items = list(items)
+        known = set()
+        for source in {item.source for item in items}:
+            urls = sorted({item.url for item in items if item.source == source})
+            for chunk in range(0, len(urls), 500):  # within every database's parameter limit
+                known |= set(
+                    db.execute(
+                        select(tables.items.c.url, tables.items.c.source).where(
+                            tables.items.c.source == source,
+                            tables.items.c.url.in_(urls[chunk : chunk + 500]),
+                        )
+                    ).all()
+                )
         seen = _iso(seen_at)
         query = _upsert(db, tables.items)
         stored = query.excluded
@@ -129,7 +144,7 @@ class Store:
                 "weight": stored.weight,
                 "metadata": stored.metadata,
             },
-        ).returning((tables.items.c.first_seen == tables.items.c.last_seen).label("is_new"))
+        )
         for item in items:
             row = {
                 "url": item.url,
@@ -148,9 +163,8 @@ class Store:
                 "weight": item.weight,
                 "metadata": json.dumps(item.metadata),
             }
-            if db.execute(query, row).scalar_one():
-                new.add((item.url, item.source))
-        return new
+            db.execute(query, row)
+        return {(item.url, item.source) for item in items} - known
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items dated (else first seen) in [start, end)."""
