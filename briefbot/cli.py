@@ -11,6 +11,7 @@ from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -31,6 +32,9 @@ from briefbot.runner import run_guarded
 from briefbot.store import Store
 from briefbot.write import NoBackendAvailable
 from briefbot.write.model_files import ModelFileError
+
+if TYPE_CHECKING:
+    from briefbot.opml import ImportResult
 
 log = logging.getLogger("briefbot")
 
@@ -77,9 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--db", type=database_location, help=LOCATION_HELP)
     runs.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
 
-    sources = commands.add_parser("sources", help="list each source's health from the store")
-    sources.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    sources = commands.add_parser(
+        "sources", help="list each source's health; import or export feeds as OPML"
+    )
+    # --config before or after `import`/`export`: on both parsers, set by whichever reads it
+    config_flag = {"type": Path, "default": argparse.SUPPRESS, "help": "the sources.yaml to use"}
+    sources.add_argument("--config", **config_flag)
     sources.add_argument("--db", type=database_location, help=LOCATION_HELP)
+    opml = sources.add_subparsers(dest="sources_command", metavar="{import,export}")
+    imports = opml.add_parser("import", help="add the feeds of an OPML file to the config")
+    imports.add_argument("opml", type=Path, help="the OPML file (a feed reader's export)")
+    imports.add_argument("--config", **config_flag)
+    exports = opml.add_parser("export", help="print the config's rss sources as OPML 2.0")
+    exports.add_argument("--config", **config_flag)
 
     explain = commands.add_parser("explain", help="show why a day's stories ranked as they did")
     explain.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
@@ -104,7 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command == "sources" and "config" not in arguments:
+        parser.error("sources: the following arguments are required: --config")
     console = _setup_logging(arguments)
     try:
         if arguments.command == "demo":
@@ -119,8 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                     arguments, settings, _database(settings, arguments), out_dir
                 )
             if arguments.command == "sources":
-                print(sources_table(settings, _database(settings, arguments)))
-                return EXIT_OK
+                return _sources(settings, arguments)
             if arguments.command == "log":
                 print(model_calls_table(_database(settings, arguments), arguments.limit))
                 return EXIT_OK
@@ -134,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                 return _schedule(settings, arguments)
             with _progress(console, arguments, len(settings.sources)) as observer:
                 outcome = _run(settings, arguments, observer)
-    except ConfigError as error:
+    except ConfigError as error:  # a bad OPML file too
         print(f"briefbot: {error}", file=sys.stderr)
         return EXIT_USAGE
     except LockHeld as error:
@@ -286,6 +302,29 @@ def _table(rows: list[tuple[str, ...]]) -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
+    """`sources` (the health table), `sources import FILE.opml`, `sources export`."""
+    from briefbot.opml import export_opml, import_opml  # listparser, ruamel: only when used
+
+    if arguments.sources_command == "export":
+        sys.stdout.write(export_opml(settings))
+    elif arguments.sources_command == "import":
+        result = import_opml(arguments.opml, arguments.config, settings)
+        print(import_report(result, arguments.config))
+    else:
+        print(sources_table(settings, _database(settings, arguments)))
+    return EXIT_OK
+
+
+def import_report(result: ImportResult, config: Path) -> str:
+    """What `sources import` did, a line for each kind of outcome."""
+    lines = [f"added {len(result.added)} feed(s) to {config}"]
+    lines += [f"  added: {feed.title} <{feed.url}>" for feed in result.added]
+    lines += [f"  already there: {feed.title or feed.url}" for feed in result.already]
+    lines += [f"  skipped: {outline}: {why}" for outline, why in result.skipped]
     return "\n".join(lines)
 
 
