@@ -116,18 +116,17 @@ class Store:
         New means not stored before: looked up first, since two runs in the same second give
         an item the same first and last seen time."""
         items = list(items)
-        known = set()
+        known: set[tuple[str, str]] = set()
         for source in {item.source for item in items}:
             urls = sorted({item.url for item in items if item.source == source})
             for chunk in range(0, len(urls), 500):  # within every database's parameter limit
-                known |= set(
-                    db.execute(
-                        select(tables.items.c.url, tables.items.c.source).where(
-                            tables.items.c.source == source,
-                            tables.items.c.url.in_(urls[chunk : chunk + 500]),
-                        )
-                    ).all()
+                rows = db.execute(
+                    select(tables.items.c.url).where(
+                        tables.items.c.source == source,
+                        tables.items.c.url.in_(urls[chunk : chunk + 500]),
+                    )
                 )
+                known |= {(url, source) for (url,) in rows}
         seen = _iso(seen_at)
         query = _upsert(db, tables.items)
         stored = query.excluded
