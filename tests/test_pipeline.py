@@ -215,6 +215,8 @@ def test_two_briefs_share_one_collection_and_the_cache(feed_server, tiny_model_c
     shared = next(w for w in main_brief.stories if w.story.lead.title == EVENTS[2][0])
     assert security.stories[0].text == shared.text
     assert outcome.report.cache_hits >= 1
-    assert outcome.report.briefs == [{"name": "security", "stories": 1}]
+    assert outcome.report.briefs == [
+        {"name": "security", "stories": 1, "items_considered": 3, "items_new": 3, "nothing": ""}
+    ]
     with sqlite3.connect(tmp_path / "b.db") as database:
         assert database.execute("SELECT count(*) FROM items").fetchone()[0] == len(EVENTS)
