@@ -11,7 +11,7 @@ from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -26,19 +26,24 @@ from briefbot.database import (
 )
 from briefbot.deliver import commands as delivery
 from briefbot.lock import LockHeld
-from briefbot.pipeline import RunOutcome, run_brief
+from briefbot.pipeline import RunOutcome, nothing_reason, run_brief
 from briefbot.progress import LogProgress, RunObserver, TerminalProgress
 from briefbot.runner import run_guarded
 from briefbot.store import Store
 from briefbot.write import NoBackendAvailable
 from briefbot.write.model_files import ModelFileError
 
+if TYPE_CHECKING:
+    from briefbot.opml import ImportResult
+
 log = logging.getLogger("briefbot")
 
 # 0: a brief was written; 1: none could be; 2: bad command line or config; 3: another run
-# holds the database's lock (it is the one writing the brief); 5: `run --send` wrote the brief
-# but a delivery failed or is in doubt (the next `briefbot send` retries it).
-EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# holds the database's lock (it is the one writing the brief); 4: a day with nothing to publish
+# (no story, or every source failed): nothing was written, and the run is recorded as `empty`;
+# 5: `run --send` wrote the brief but a delivery failed or is in doubt (the next `briefbot send`
+# retries it).
+EXIT_OK, EXIT_NO_BRIEF, EXIT_USAGE, EXIT_LOCKED, EXIT_NOTHING = 0, 1, 2, 3, 4
 EXIT_UNDELIVERED = 5
 
 
@@ -84,9 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--db", type=database_location, help=LOCATION_HELP)
     runs.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
 
-    sources = commands.add_parser("sources", help="list each source's health from the store")
-    sources.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
+    sources = commands.add_parser(
+        "sources", help="list each source's health; import or export feeds as OPML"
+    )
+    # --config before or after `import`/`export`: on both parsers, set by whichever reads it
+    config_flag = {"type": Path, "default": argparse.SUPPRESS, "help": "the sources.yaml to use"}
+    sources.add_argument("--config", **config_flag)
     sources.add_argument("--db", type=database_location, help=LOCATION_HELP)
+    opml = sources.add_subparsers(dest="sources_command", metavar="{import,export}")
+    imports = opml.add_parser("import", help="add the feeds of an OPML file to the config")
+    imports.add_argument("opml", type=Path, help="the OPML file (a feed reader's export)")
+    imports.add_argument("--config", **config_flag)
+    exports = opml.add_parser("export", help="print the config's rss sources as OPML 2.0")
+    exports.add_argument("--config", **config_flag)
 
     explain = commands.add_parser("explain", help="show why a day's stories ranked as they did")
     explain.add_argument("--config", type=Path, required=True, help="the sources.yaml to use")
@@ -111,7 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command == "sources" and "config" not in arguments:
+        parser.error("sources: the following arguments are required: --config")
     console = _setup_logging(arguments)
     try:
         if arguments.command == "demo":
@@ -126,8 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                     arguments, settings, _database(settings, arguments), out_dir
                 )
             if arguments.command == "sources":
-                print(sources_table(settings, _database(settings, arguments)))
-                return EXIT_OK
+                return _sources(settings, arguments)
             if arguments.command == "log":
                 print(model_calls_table(_database(settings, arguments), arguments.limit))
                 return EXIT_OK
@@ -141,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 return _schedule(settings, arguments)
             with _progress(console, arguments, len(settings.sources)) as observer:
                 outcome = _run(settings, arguments, observer)
-    except ConfigError as error:
+    except ConfigError as error:  # a bad OPML file too
         print(f"briefbot: {error}", file=sys.stderr)
         return EXIT_USAGE
     except LockHeld as error:
@@ -152,10 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("run failed")
         return _failed(arguments, EXIT_NO_BRIEF, f"no brief written: {error!r}")
     as_json = getattr(arguments, "json", False)
+    code = EXIT_NOTHING if outcome.nothing else EXIT_OK
+    if outcome.nothing:
+        print(f"briefbot: nothing published: {outcome.report.nothing}", file=sys.stderr)
     if not as_json:
         _print_outcome(outcome)
-    code = EXIT_OK
-    if getattr(arguments, "send", False):
+    if getattr(arguments, "send", False) and not outcome.nothing:
         code = _send_after_run(settings, arguments, outcome, sys.stderr if as_json else sys.stdout)
     if as_json:
         print(json.dumps(run_summary(outcome, code), indent=2))
@@ -224,10 +243,16 @@ def _failed(arguments: argparse.Namespace, code: int, message: str) -> int:
 
 
 def run_summary(outcome: RunOutcome, exit_code: int) -> dict:
-    """The --json summary: the files written and the run report (without the ranking)."""
+    """The --json summary: the files written and the run report (without the ranking); status
+    `ok`, or `nothing` on a day with nothing to publish."""
     report = dataclasses.asdict(outcome.report)
     report.pop("ranking")
-    return {"status": "ok", "exit_code": exit_code, "files": report.pop("files"), "report": report}
+    return {
+        "status": "nothing" if outcome.nothing else "ok",
+        "exit_code": exit_code,
+        "files": report.pop("files"),
+        "report": report,
+    }
 
 
 def _database(settings: Settings, arguments: argparse.Namespace) -> Database:
@@ -274,7 +299,7 @@ def runs_table(database: Database, limit: int) -> str:
         report = run["report"]
         sources = report.get("sources", [])
         failed = [source["name"] for source in sources if not source["ok"]]
-        problems = ([report["error"]] if report.get("error") else []) + [
+        problems = [report[key] for key in ("error", "nothing") if report.get(key)] + [
             f"{name} failed" for name in failed
         ]
         problems += [
@@ -316,6 +341,29 @@ def _table(rows: list[tuple[str, ...]]) -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _sources(settings: Settings, arguments: argparse.Namespace) -> int:
+    """`sources` (the health table), `sources import FILE.opml`, `sources export`."""
+    from briefbot.opml import export_opml, import_opml  # listparser, ruamel: only when used
+
+    if arguments.sources_command == "export":
+        sys.stdout.write(export_opml(settings))
+    elif arguments.sources_command == "import":
+        result = import_opml(arguments.opml, arguments.config, settings)
+        print(import_report(result, arguments.config))
+    else:
+        print(sources_table(settings, _database(settings, arguments)))
+    return EXIT_OK
+
+
+def import_report(result: ImportResult, config: Path) -> str:
+    """What `sources import` did, a line for each kind of outcome."""
+    lines = [f"added {len(result.added)} feed(s) to {config}"]
+    lines += [f"  added: {feed.title} <{feed.url}>" for feed in result.added]
+    lines += [f"  already there: {feed.title or feed.url}" for feed in result.already]
+    lines += [f"  skipped: {outline}: {why}" for outline, why in result.skipped]
     return "\n".join(lines)
 
 
@@ -411,13 +459,18 @@ def _print_outcome(outcome: RunOutcome) -> None:
     ok = sum(1 for source in report.sources if source["ok"])
     statuses = Counter(source["status"] for source in report.sources if source["ok"])
     detail = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
-    print(f"Wrote {', '.join(str(path) for path in outcome.paths)}")
+    if outcome.paths:
+        print(f"Wrote {', '.join(str(path) for path in outcome.paths)}")
     print(
         f"{report.stories} stories; sources {ok}/{len(report.sources)} ok ({detail}); "
-        f"{report.items_seen} items ({report.items_new} new); "
+        f"{report.items_seen} items fetched ({report.items_new} new), "
+        f"{report.items_considered} considered; "
         f"{report.model_calls} model calls, {report.cache_hits} cached; "
         f"written by {report.written_by}"
     )
+    for brief in outcome.briefs:
+        if not brief.stories and not outcome.nothing:
+            print(f"  not published: {brief.title}: {nothing_reason(brief)}")
     for skipped in report.unavailable_models:
         print(f"  {skipped}; wrote with {report.written_by}")
     for source in report.sources:

@@ -202,6 +202,8 @@ class Brief:
     written_by: str = ""
     run_note: str = ""  # how the run wrote it: model calls, their time, texts from the cache
     unavailable_models: list[str] = field(default_factory=list)  # skipped backends, and why
+    items_considered: int = 0  # the stored items of the brief's sources in its day's window
+    items_new: int = 0  # of those, the ones this run's fetches brought for the first time
 
     @property
     def failed_sources(self) -> list[SourceResult]:

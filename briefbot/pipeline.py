@@ -37,8 +37,9 @@ class RunReport:
 
     day: str
     sources: list[dict] = field(default_factory=list)
-    items_seen: int = 0
-    items_new: int = 0
+    items_seen: int = 0  # items the sources gave this run (none from a 304 or a fresh source)
+    items_new: int = 0  # of those, the ones not stored before
+    items_considered: int = 0  # stored items the config's own brief was picked from
     stories: int = 0
     articles_fetched: int = 0
     model_calls: int = 0
@@ -56,8 +57,9 @@ class RunReport:
     notes_left_out: int = 0  # "why it matters" notes left out: none passed
     drafts: int = 0  # story drafts the model wrote
     drafts_passed: int = 0  # of those, the ones whose Summary passed every check
-    briefs: list[dict] = field(default_factory=list)  # the extra briefs: name, stories
+    briefs: list[dict] = field(default_factory=list)  # the extra briefs: name, stories, ...
     channels: list[dict] = field(default_factory=list)  # posts made by `run --send`
+    nothing: str = ""  # why no brief at all was published, when none was
 
     @contextmanager
     def stage(self, name: str, observer: RunObserver | None = None) -> Iterator[None]:
@@ -75,11 +77,23 @@ class RunReport:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    brief: Brief  # the config's own brief; `briefs` holds it first, then the extra ones
+    """What a run made. `briefs` holds the config's own brief first, then the extra ones, each
+    whether published or not; a brief with no story is not published (no file, no record)."""
+
+    brief: Brief  # the config's own brief
     paths: list[Path]  # every file written, the config's own brief first
     report: RunReport
     briefs: list[Brief] = field(default_factory=list)
     run_id: int | None = None  # the run's row in the store
+
+    @property
+    def published(self) -> list[Brief]:
+        return [brief for brief in self.briefs if brief.stories]
+
+    @property
+    def nothing(self) -> bool:
+        """True when the run published no brief at all: a day with nothing."""
+        return not self.published
 
 
 @dataclass(frozen=True)
@@ -122,7 +136,11 @@ def run_brief(
     backends: list[Backend] | None = None,
     observer: RunObserver | None = None,
 ) -> RunOutcome:
-    """Produce one day's briefs from one collection; a failing source is reported, never fatal."""
+    """Produce one day's briefs from one collection; a failing source is reported, never fatal.
+
+    A brief with no story, or whose every source failed, is not published: no dated files, no
+    JSON record, no index or feed rebuilt (so `briefbot send` mails nothing). When no brief is
+    published the run ends with status `empty` and `report.nothing` says why."""
     now = (now or datetime.now(settings.zone)).astimezone(settings.zone)
     day = day or now.date()
     report = RunReport(day=day.isoformat())
@@ -137,90 +155,141 @@ def run_brief(
                     settings.sources, settings.fetch, memory, now, observer.source_collected
                 )
             )
-            store.save_source_results(run_id, results)
-            store.save_source_health(results)
-            for result in results:
-                if result.snapshot:
-                    store.save_snapshot(result.name, day, result.snapshot)
-            items = [item for result in results for item in result.items]
-            report.items_seen = len(items)
-            report.items_new = store.save_items(items, now)
+            new_items: set[tuple[str, str]] = set()
+            for result in results:  # each source's items with the validators that cover them
+                new_items |= store.save_collected(run_id, day, result, now)
+            report.items_seen = sum(len(result.items) for result in results)
+            report.items_new = len(new_items)
             report.sources = [_source_summary(result) for result in results]
-        backends = backends or make_backends(settings.model)  # loaded once, shared by briefs
+        run = _Run(settings, store, run_id, day, now, new_items, report, observer, backends)
         briefs, paths = [], []
         for plan in brief_plans(settings, out_dir):
-            writer = Writer(
-                backends,
-                store,
-                run_id,
-                candidates=settings.model.candidates,
-                temperature=settings.model.temperature,
-            )
-            brief = _one_brief(plan, settings, store, writer, results, day, now, report, observer)
-            with stage("render"):
-                paths += write_brief(brief, plan.out_dir)
-                publish_site(brief, plan.out_dir, settings.site)
+            brief = run.one_brief(plan, results)
+            if brief.stories:
+                with stage("render"):
+                    paths += write_brief(brief, plan.out_dir)
+                    publish_site(brief, plan.out_dir, settings.site)
             briefs.append(brief)
-            _count_writing(report, writer.stats)
             if plan.name:
-                report.briefs.append({"name": plan.name, "stories": len(brief.stories)})
-        report.written_by = briefs[0].written_by
+                report.briefs.append(
+                    {
+                        "name": plan.name,
+                        "stories": len(brief.stories),
+                        "items_considered": brief.items_considered,
+                        "items_new": brief.items_new,
+                        "nothing": nothing_reason(brief),
+                    }
+                )
+        outcome = RunOutcome(briefs[0], paths, report, briefs, run_id)
+        if outcome.nothing:
+            report.nothing = "; ".join(dict.fromkeys(nothing_reason(b) for b in briefs))
+        report.written_by = (outcome.published or briefs)[0].written_by
         report.files = [str(path) for path in paths]
-        store.finish_run(run_id, "ok", dataclasses.asdict(report), datetime.now(settings.zone))
-    return RunOutcome(briefs[0], paths, report, briefs, run_id)
+        status = "empty" if outcome.nothing else "ok"
+        store.finish_run(run_id, status, dataclasses.asdict(report), datetime.now(settings.zone))
+    return outcome
 
 
-def _one_brief(
-    plan: BriefPlan,
-    settings: Settings,
-    store: Store,
-    writer: Writer,
-    results: list[SourceResult],
-    day: date,
-    now: datetime,
-    report: RunReport,
-    observer: RunObserver,
-) -> Brief:
-    """Pick, complete and write one brief from the stored items of the day."""
-    stage = partial(report.stage, observer=observer)
-    with stage("pick"):
-        start, end = day_window(day, settings.zone, now, settings.lookback_hours)
-        items = store.items_between(start, end)
-        if plan.sources is not None:
-            items = [item for item in items if item.source in plan.sources]
-        ranked = rank_stories(
-            items, min(now, end), keywords=plan.topic_keywords, briefed=store.briefed_before(day)
+def nothing_reason(brief: Brief) -> str:
+    """Why a brief was not published ("" when it was)."""
+    if brief.stories:
+        return ""
+    failed = len(brief.failed_sources)
+    if failed and failed == len(brief.source_results):
+        return f"every source failed ({failed} of {failed})"
+    return "no story"
+
+
+@dataclass
+class _Run:
+    """What the briefs of one run share: the store, the collection, the backends."""
+
+    settings: Settings
+    store: Store
+    run_id: int
+    day: date
+    now: datetime
+    new_items: set[tuple[str, str]]
+    report: RunReport
+    observer: RunObserver
+    backends: list[Backend] | None = None  # made (the model loaded) when a brief needs it
+
+    def one_brief(self, plan: BriefPlan, results: list[SourceResult]) -> Brief:
+        """Pick, complete and write one brief from the stored items of the day; a brief whose
+        every source failed is left empty (yesterday's items are not today's brief)."""
+        settings, store, report = self.settings, self.store, self.report
+        stage = partial(report.stage, observer=self.observer)
+        results = [r for r in results if plan.sources is None or r.name in plan.sources]
+        items, stories = [], []
+        if any(result.ok for result in results):
+            with stage("pick"):
+                start, end = day_window(self.day, settings.zone, self.now, settings.lookback_hours)
+                items = store.items_between(start, end)
+                if plan.sources is not None:
+                    items = [item for item in items if item.source in plan.sources]
+                ranked = rank_stories(
+                    items,
+                    min(self.now, end),
+                    keywords=plan.topic_keywords,
+                    briefed=store.briefed_before(self.day, plan.name),
+                )
+                stories = [story for story in ranked if has_news(story)][: plan.top_stories]
+                if not plan.name:
+                    report.stories = len(stories)
+                    report.items_considered = len(items)
+                    report.ranking = [_explained(story, story in stories) for story in ranked[:30]]
+        written: list[WrittenStory] = []
+        bottom_line = BottomLine("", ())
+        stats = WriterStats()
+        if stories:
+            with stage("full_text"):
+                stories, fetched = add_full_texts(stories, store, settings.fetch, self.now)
+                report.articles_fetched += fetched
+            written, bottom_line, stats = self._write(stories)
+            store.mark_briefed(
+                self.day,
+                [(item.identity, item.source) for s in stories for item in s.items],
+                plan.name,
+            )
+        texts = len(stories) + 1 if stories else 0
+        return Brief(
+            title=plan.title,
+            day=self.day,
+            posted_at=self.now,
+            stories=written,
+            bottom_line=list(bottom_line.points),
+            lede=bottom_line.lede,
+            source_results=results,
+            written_by=", ".join(stats.written_by) or "no model (no stories today)",
+            run_note=_run_note(stats, texts),
+            unavailable_models=stats.unavailable,
+            items_considered=len(items),
+            items_new=sum((item.identity, item.source) in self.new_items for item in items),
         )
-        stories = [story for story in ranked if has_news(story)][: plan.top_stories]
-        if not plan.name:
-            report.stories = len(stories)
-            report.ranking = [_explained(story, story in stories) for story in ranked[:30]]
-    with stage("full_text"):
-        stories, fetched = add_full_texts(stories, store, settings.fetch, now)
-        report.articles_fetched += fetched
-    with stage("write"):
-        texts = len(stories) + 1 if stories else 0  # each story and the Bottom Line
-        observer.writing_started(texts)
-        texts_written = writer.write_stories(
-            stories, lambda number: observer.text_written(number, texts, writer.stats)
+
+    def _write(self, stories: list[Story]) -> tuple[list[WrittenStory], BottomLine, WriterStats]:
+        """Each story's texts and the Bottom Line, by the run's backends (made on first use)."""
+        if self.backends is None:
+            self.backends = make_backends(self.settings.model)  # loaded once, shared by briefs
+        writer = Writer(
+            self.backends,
+            self.store,
+            self.run_id,
+            candidates=self.settings.model.candidates,
+            temperature=self.settings.model.temperature,
         )
-        written = [WrittenStory(s, t) for s, t in zip(stories, texts_written, strict=True)]
-        bottom_line = writer.write_bottom_line(written) if written else BottomLine("", ())
-        if written:
+        observer = self.observer
+        with self.report.stage("write", observer):
+            texts = len(stories) + 1  # each story and the Bottom Line
+            observer.writing_started(texts)
+            texts_written = writer.write_stories(
+                stories, lambda number: observer.text_written(number, texts, writer.stats)
+            )
+            written = [WrittenStory(s, t) for s, t in zip(stories, texts_written, strict=True)]
+            bottom_line = writer.write_bottom_line(written)
             observer.text_written(texts, texts, writer.stats)
-    store.mark_briefed(day, [(item.identity, item.source) for s in stories for item in s.items])
-    return Brief(
-        title=plan.title,
-        day=day,
-        posted_at=now,
-        stories=written,
-        bottom_line=list(bottom_line.points),
-        lede=bottom_line.lede,
-        source_results=results,
-        written_by=", ".join(writer.stats.written_by) or "no model (no stories today)",
-        run_note=_run_note(writer.stats, texts),
-        unavailable_models=writer.stats.unavailable,
-    )
+        _count_writing(self.report, writer.stats)
+        return written, bottom_line, writer.stats
 
 
 def _count_writing(report: RunReport, stats: WriterStats) -> None:

@@ -50,13 +50,18 @@ def local_day(moment: datetime | None, brief: Brief) -> str:
 
 
 def sources_line(brief: Brief) -> str:
-    """'Sources: 9 of 10 answered (7 unchanged since the last fetch), 78 items collected.'"""
+    """'Sources: 9 of 10 answered (7 unchanged since the last fetch); 78 items considered, 3 new
+    since the last fetch.' A source that answers 304 or is still fresh gives no items of its
+    own this run, so what the brief was picked from is counted from the store, not the fetches.
+    """
     results = brief.source_results
     ok = sum(1 for result in results if result.ok)
     unchanged = sum(1 for result in results if result.status in ("not modified", "fresh"))
-    items = sum(len(result.items) for result in results)
     detail = f" ({unchanged} unchanged since the last fetch)" if unchanged else ""
-    return f"Sources: {ok} of {len(results)} answered{detail}, {items} items collected."
+    return (
+        f"Sources: {ok} of {len(results)} answered{detail}; {brief.items_considered} items "
+        f"considered, {brief.items_new} new since the last fetch."
+    )
 
 
 def story_numbers(numbers: tuple[int, ...]) -> str:

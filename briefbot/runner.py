@@ -34,7 +34,8 @@ def run_guarded(
     """Write one brief under the lock; raises LockHeld when another run holds it.
 
     A run that fails is marked `failed` in the store, the monitor hears `/fail`, and the error
-    goes on up to the caller."""
+    goes on up to the caller. A run that publishes nothing (no story, or every source failed:
+    `outcome.nothing`) is no error, but the monitor hears `/fail` too: no brief went out."""
     url = str(settings.healthcheck_url) if settings.healthcheck_url else None
     with RunLock(db_path, command):
         with Store(db_path) as store:
@@ -57,7 +58,7 @@ def run_guarded(
                 )
             ping(url, "fail")
             raise
-    ping(url, "success")
+    ping(url, "fail" if outcome.nothing else "success")
     return outcome
 
 

@@ -86,47 +86,86 @@ class Store:
 
     def save_items(self, items: Iterable[Item], seen_at: datetime) -> int:
         """Insert new items and refresh known ones; return how many were new."""
-        new = 0
-        seen = _iso(seen_at)
         with self._transaction() as db:
-            query = _upsert(db, tables.items)
-            stored = query.excluded
-            query = query.on_conflict_do_update(
-                index_elements=[tables.items.c.source, tables.items.c.item_key],
-                set_={
-                    "url": stored.url,
-                    "title": stored.title,
-                    "published": func.coalesce(tables.items.c.published, stored.published),
-                    "last_seen": stored.last_seen,
-                    "teaser": _longer(tables.items, stored, "teaser"),
-                    "text": _longer(tables.items, stored, "text"),
-                    "score": _larger(tables.items, stored, "score"),
-                    "comments": _larger(tables.items, stored, "comments"),
-                    "weight": stored.weight,
-                    "metadata": stored.metadata,
-                },
-            ).returning((tables.items.c.first_seen == tables.items.c.last_seen).label("is_new"))
-            for item in items:
-                row = {
-                    "source": item.source,
-                    "item_key": item.identity,
-                    "url": item.url,
-                    "source_type": item.source_type,
-                    "title": item.title,
-                    "published": _iso_or_none(item.published),
-                    "first_seen": seen,
-                    "last_seen": seen,
-                    "teaser": item.teaser,
-                    "text": item.text,
-                    "author": item.author,
-                    "discussion_url": item.discussion_url,
-                    "score": item.score,
-                    "comments": item.comments,
-                    "weight": item.weight,
-                    "metadata": json.dumps(item.metadata),
-                }
-                new += int(db.execute(query, row).scalar_one())
+            return len(self._write_items(db, items, seen_at))
+
+    def save_collected(
+        self, run_id: int, day: date, result: SourceResult, seen_at: datetime
+    ) -> set[tuple[str, str]]:
+        """One source's outcome of a run in one transaction: its items, its leaderboard
+        snapshot, its row of the run's results and its fetch state; return the (identity,
+        source) keys of the items that were new.
+
+        The fetch state holds the validators (`ETag`, `Last-Modified`) and freshness that make
+        the next run skip the download; committed with the items they cover, a run that dies
+        at any point leaves either both or neither, so no item is lost behind a `304`."""
+        with self._transaction() as db:
+            new = self._write_items(db, result.items, seen_at)
+            if result.snapshot:
+                self._write_snapshot(db, result.name, day, result.snapshot)
+            self._write_source_results(db, run_id, [result])
+            self._write_source_health(db, [result])
         return new
+
+    @staticmethod
+    def _write_items(
+        db: Connection, items: Iterable[Item], seen_at: datetime
+    ) -> set[tuple[str, str]]:
+        """Upsert items in the open transaction; the (identity, source) keys of the new ones.
+
+        New means not stored before: looked up first, since two runs in the same second give
+        an item the same first and last seen time."""
+        items = list(items)
+        known: set[tuple[str, str]] = set()
+        for source in {item.source for item in items}:
+            keys = sorted({item.identity for item in items if item.source == source})
+            for chunk in range(0, len(keys), 500):  # within every database's parameter limit
+                rows = db.execute(
+                    select(tables.items.c.item_key).where(
+                        tables.items.c.source == source,
+                        tables.items.c.item_key.in_(keys[chunk : chunk + 500]),
+                    )
+                )
+                known |= {(key, source) for (key,) in rows}
+        seen = _iso(seen_at)
+        query = _upsert(db, tables.items)
+        stored = query.excluded
+        query = query.on_conflict_do_update(
+            index_elements=[tables.items.c.source, tables.items.c.item_key],
+            set_={
+                "url": stored.url,
+                "title": stored.title,
+                "published": func.coalesce(tables.items.c.published, stored.published),
+                "last_seen": stored.last_seen,
+                "teaser": _longer(tables.items, stored, "teaser"),
+                "text": _longer(tables.items, stored, "text"),
+                "score": _larger(tables.items, stored, "score"),
+                "comments": _larger(tables.items, stored, "comments"),
+                "weight": stored.weight,
+                "metadata": stored.metadata,
+            },
+        )
+        for item in items:
+            row = {
+                "source": item.source,
+                "item_key": item.identity,
+                "url": item.url,
+                "source_type": item.source_type,
+                "title": item.title,
+                "published": _iso_or_none(item.published),
+                "first_seen": seen,
+                "last_seen": seen,
+                "teaser": item.teaser,
+                "text": item.text,
+                "author": item.author,
+                "discussion_url": item.discussion_url,
+                "score": item.score,
+                "comments": item.comments,
+                "weight": item.weight,
+                "metadata": json.dumps(item.metadata),
+            }
+            db.execute(query, row)
+        return {(item.identity, item.source) for item in items} - known
 
     def items_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items dated (else first seen) in [start, end)."""
@@ -142,12 +181,12 @@ class Store:
         )
         return [self._item(row) for row in rows]
 
-    def briefed_before(self, day: date) -> dict[str, set[str]]:
-        """For each item identity (`Item.identity`: a URL, or url#guid) an earlier brief
-        carried, the sources that brief listed for it."""
+    def briefed_before(self, day: date, brief: str = "") -> dict[str, set[str]]:
+        """For each item identity (`Item.identity`: a URL, or url#guid) the brief named `brief`
+        ("" for the config's own) carried on an earlier day, the sources it listed for it."""
         briefed: dict[str, set[str]] = {}
         query = select(tables.brief_items.c.url, tables.brief_items.c.source).where(
-            tables.brief_items.c.day < day.isoformat()
+            tables.brief_items.c.day < day.isoformat(), tables.brief_items.c.brief == brief
         )
         for row in self._rows(query):
             briefed.setdefault(row["url"], set()).add(row["source"])
@@ -267,6 +306,11 @@ class Store:
 
     def save_source_health(self, results: Iterable[SourceResult]) -> None:
         """Record each source's fetch state and how its last run ended."""
+        with self._transaction() as db:
+            self._write_source_health(db, results)
+
+    @staticmethod
+    def _write_source_health(db: Connection, results: Iterable[SourceResult]) -> None:
         rows = [
             {
                 "address": result.address,
@@ -288,15 +332,14 @@ class Store:
         ]
         if not rows:
             return
-        with self._transaction() as db:
-            query = _upsert(db, tables.source_health)
-            db.execute(
-                query.on_conflict_do_update(
-                    index_elements=[tables.source_health.c.address],
-                    set_={name: query.excluded[name] for name in rows[0] if name != "address"},
-                ),
-                rows,
-            )
+        query = _upsert(db, tables.source_health)
+        db.execute(
+            query.on_conflict_do_update(
+                index_elements=[tables.source_health.c.address],
+                set_={name: query.excluded[name] for name in rows[0] if name != "address"},
+            ),
+            rows,
+        )
 
     def source_health(self) -> list[dict]:
         return self._rows(select(tables.source_health).order_by(tables.source_health.c.name))
@@ -305,17 +348,21 @@ class Store:
 
     def save_snapshot(self, source: str, day: date, rows: Iterable[dict]) -> None:
         with self._transaction() as db:
-            query = _upsert(db, tables.leaderboard_snapshots)
-            db.execute(
-                query.on_conflict_do_update(
-                    index_elements=[
-                        tables.leaderboard_snapshots.c.source,
-                        tables.leaderboard_snapshots.c.day,
-                    ],
-                    set_={"rows": query.excluded.rows},
-                ),
-                {"source": source, "day": day.isoformat(), "rows": json.dumps(list(rows))},
-            )
+            self._write_snapshot(db, source, day, rows)
+
+    @staticmethod
+    def _write_snapshot(db: Connection, source: str, day: date, rows: Iterable[dict]) -> None:
+        query = _upsert(db, tables.leaderboard_snapshots)
+        db.execute(
+            query.on_conflict_do_update(
+                index_elements=[
+                    tables.leaderboard_snapshots.c.source,
+                    tables.leaderboard_snapshots.c.day,
+                ],
+                set_={"rows": query.excluded.rows},
+            ),
+            {"source": source, "day": day.isoformat(), "rows": json.dumps(list(rows))},
+        )
 
     def snapshots_before(self, day: date) -> dict[str, list[dict]]:
         """The latest snapshot of each leaderboard taken before `day`."""
@@ -343,6 +390,11 @@ class Store:
             ).scalar_one()
 
     def save_source_results(self, run_id: int, results: Iterable[SourceResult]) -> None:
+        with self._transaction() as db:
+            self._write_source_results(db, run_id, results)
+
+    @staticmethod
+    def _write_source_results(db: Connection, run_id: int, results: Iterable[SourceResult]) -> None:
         rows = [
             {
                 "run_id": run_id,
@@ -356,8 +408,7 @@ class Store:
             for r in results
         ]
         if rows:
-            with self._transaction() as db:
-                db.execute(insert(tables.source_results), rows)
+            db.execute(insert(tables.source_results), rows)
 
     def finish_run(self, run_id: int, status: str, report: dict, finished_at: datetime) -> None:
         with self._transaction() as db:
@@ -409,18 +460,26 @@ class Store:
         row = self._row(query)
         return row | {"report": json.loads(row["report"])} if row else None
 
-    def mark_briefed(self, day: date, entries: list[tuple[str, str]]) -> None:
-        """Record the (item identity, source) pairs a day's brief used, replacing an earlier
-        run's."""
+    def mark_briefed(self, day: date, entries: list[tuple[str, str]], brief: str = "") -> None:
+        """Record the (item identity, source) pairs the brief named `brief` ("" for the
+        config's own) used on `day`, replacing what an earlier run of that day recorded for the
+        same brief."""
+        record = tables.brief_items
         with self._transaction() as db:
             db.execute(
-                delete(tables.brief_items).where(tables.brief_items.c.day == day.isoformat())
+                delete(record).where(record.c.day == day.isoformat(), record.c.brief == brief)
             )
             if entries:
                 db.execute(
-                    _upsert(db, tables.brief_items).on_conflict_do_nothing(),
+                    _upsert(db, record).on_conflict_do_nothing(),
                     [
-                        {"day": day.isoformat(), "url": url, "source": source, "position": n}
+                        {
+                            "day": day.isoformat(),
+                            "brief": brief,
+                            "url": url,
+                            "source": source,
+                            "position": n,
+                        }
                         for n, (url, source) in enumerate(entries)
                     ],
                 )

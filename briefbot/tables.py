@@ -145,10 +145,11 @@ leaderboard_snapshots = Table(
     Column("rows", Text, nullable=False),
 )
 
-brief_items = Table(
+brief_items = Table(  # the stories each brief carried on each day: its repeat record
     "brief_items",
     metadata,
     Column("day", Text, primary_key=True),
+    Column("brief", Text, primary_key=True, server_default=""),  # "" for the config's own
     Column("url", Text, primary_key=True),  # the item's identity key: its URL, or url#guid
     Column("source", Text, primary_key=True),
     Column("position", Integer, nullable=False),

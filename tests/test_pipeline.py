@@ -3,22 +3,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from briefbot.cli import explain_ranking, main, sources_table
-from briefbot.config import parse_settings
+from briefbot.cli import EXIT_NOTHING, explain_ranking, main, run_summary, sources_table
+from briefbot.config import Settings, parse_settings
 from briefbot.demo import demo_settings
 from briefbot.demo.server import serve_site
 from briefbot.demo.site import build_site
 from briefbot.pipeline import run_brief
+from tests.canned_backend import CannedBackend
 from tests.test_cluster import demo_event_labels, event_of
-from tests.unattended import EVENTS, event_feed
+from tests.unattended import EVENTS, event_feed, query
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,7 @@ def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
     assert [w.text for w in second.brief.stories] == [w.text for w in first.brief.stories]
 
 
-def test_unreachable_network_still_writes_a_brief(tmp_path, capsys):
+def test_a_day_with_every_source_failed_publishes_nothing(tmp_path, capsys):
     config = tmp_path / "sources.yaml"
     config.write_text(
         "title: Offline Brief\ntimezone: UTC\ntop_stories: 5\nsources:\n"
@@ -99,12 +101,83 @@ def test_unreachable_network_still_writes_a_brief(tmp_path, capsys):
         "  - {type: reddit, name: r/LocalLLaMA, subreddit: LocalLLaMA, url: 'http://127.0.0.1:9'}\n"
         "  - {type: leaderboard, name: BenchLM, url: 'http://127.0.0.1:9/lb.json'}\n"
     )
-    assert main(["run", "--config", str(config), "--date", "2026-07-03"]) == 0
-    brief = (tmp_path / "output" / "2026-07-03.md").read_text()
-    assert "No stories were collected" in brief
-    for name in ("Dead feed", "r/LocalLLaMA", "BenchLM"):
-        assert f"Failed: {name} (cannot connect" in brief
-    assert (tmp_path / "briefbot.db").exists()
+    arguments = ["run", "--config", str(config), "--date", "2026-07-03", "--json"]
+    assert main(arguments) == EXIT_NOTHING == 4
+    captured = capsys.readouterr()
+    assert "nothing published: every source failed (3 of 3)" in captured.err
+    summary = json.loads(captured.out)
+    assert (summary["status"], summary["exit_code"], summary["files"]) == ("nothing", 4, [])
+    assert summary["report"]["nothing"] == "every source failed (3 of 3)"
+    assert [source["ok"] for source in summary["report"]["sources"]] == [False] * 3
+    # no dated page, no record, no index or feed: `send` finds nothing to mail
+    assert not (tmp_path / "output").exists()
+    runs = query(tmp_path / "briefbot.db", "SELECT day, status FROM runs")
+    assert runs == [("2026-07-03", "empty")]
+    assert main(["send", "--config", str(config), "--date", "2026-07-03"]) == 1
+    assert "no brief of 2026-07-03" in capsys.readouterr().err
+
+
+def _one_feed(feed_server, now: datetime, **route: object) -> Settings:
+    news = feed_server.serve("/news.xml", event_feed(now), **route)
+    return parse_settings({"title": "t", "sources": [{"type": "rss", "name": "News", "url": news}]})
+
+
+def test_a_day_with_no_story_publishes_nothing_and_keeps_the_earlier_brief(feed_server, tmp_path):
+    now = datetime.now(UTC)
+    settings = _one_feed(feed_server, now)
+    out = tmp_path / "out"
+    first = run_brief(settings, db_path=tmp_path / "b.db", out_dir=out, backends=[CannedBackend()])
+    assert len(first.brief.stories) == 3 and not first.nothing
+    published = {path.name: path.read_bytes() for path in out.iterdir()}
+
+    # the next day the feed has nothing new: every story was carried, so none is left
+    later = now + timedelta(days=1)
+    second = run_brief(
+        settings, db_path=tmp_path / "b.db", out_dir=out, now=later, backends=[CannedBackend()]
+    )
+    assert second.nothing and second.paths == [] and second.brief.stories == []
+    assert second.report.nothing == "no story" and second.report.model_calls == 0
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == published
+    assert run_summary(second, EXIT_NOTHING)["status"] == "nothing"
+    statuses = query(tmp_path / "b.db", "SELECT status FROM runs ORDER BY id")
+    assert statuses == [("ok",), ("empty",)]
+
+
+def test_a_same_day_rerun_says_what_it_considered_and_what_was_new(feed_server, tmp_path):
+    now = datetime.now(UTC)
+    news = feed_server.serve("/news.xml", event_feed(now), etag='"v1"')
+    # the same three events five days ago: new to the store, but outside the day's window
+    old = feed_server.serve("/old.xml", event_feed(now - timedelta(days=5)))
+    sources = [
+        {"type": "rss", "name": "News", "url": news},
+        {"type": "rss", "name": "Old", "url": old},
+    ]
+    settings = parse_settings({"title": "t", "sources": sources})
+    backend = CannedBackend()
+
+    def run():
+        return run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path, backends=[backend])
+
+    first = run()
+    day = first.report.day
+    assert (
+        "Sources: 2 of 2 answered; 3 items considered, 3 new since the last fetch."
+        in (tmp_path / f"{day}.md").read_text()
+    )
+    assert (first.report.items_seen, first.report.items_new) == (6, 6)
+
+    second = run()  # the feed answers 304: no item from the fetch, the brief from the store
+    assert second.report.sources[0]["status"] == "not modified"
+    markdown = (tmp_path / f"{day}.md").read_text()
+    assert (
+        "Sources: 2 of 2 answered (1 unchanged since the last fetch); "
+        "3 items considered, 0 new since the last fetch." in markdown
+    )
+    assert len(second.brief.stories) == 3
+    report = run_summary(second, 0)["report"]
+    assert (report["items_seen"], report["items_new"], report["items_considered"]) == (3, 0, 3)
+    record = json.loads((tmp_path / f"{day}.json").read_text())
+    assert "3 items considered, 0 new since the last fetch" in record["sources_line"]
 
 
 def test_two_briefs_share_one_collection_and_the_cache(feed_server, tiny_model_config, tmp_path):
@@ -142,6 +215,8 @@ def test_two_briefs_share_one_collection_and_the_cache(feed_server, tiny_model_c
     shared = next(w for w in main_brief.stories if w.story.lead.title == EVENTS[2][0])
     assert security.stories[0].text == shared.text
     assert outcome.report.cache_hits >= 1
-    assert outcome.report.briefs == [{"name": "security", "stories": 1}]
+    assert outcome.report.briefs == [
+        {"name": "security", "stories": 1, "items_considered": 3, "items_new": 3, "nothing": ""}
+    ]
     with sqlite3.connect(tmp_path / "b.db") as database:
         assert database.execute("SELECT count(*) FROM items").fetchone()[0] == len(EVENTS)

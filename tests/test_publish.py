@@ -4,7 +4,7 @@ the feed reads back cleanly; each brief's JSON record round-trips."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime
 
 import feedparser
 
@@ -18,7 +18,9 @@ from briefbot.publish import (
     write_archive,
 )
 from briefbot.render import write_brief
+from tests.canned_backend import CannedBackend
 from tests.test_render import fixed_brief
+from tests.unattended import EVENTS, event_feed
 
 SITE = SiteSettings(base_url="https://brief.example.org/news/")
 
@@ -96,7 +98,8 @@ EMPTY_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</t
 
 
 def test_a_run_publishes_its_record_and_rebuilds_index_and_feed(feed_server, tmp_path):
-    """A quiet day (no stories, so no model call) still goes into the archive and the feed."""
+    """A quiet day (no stories) publishes nothing; a day with stories goes into the archive and
+    the feed beside the earlier ones."""
     url = feed_server.serve("/feed.xml", EMPTY_FEED)
     settings = parse_settings(
         {
@@ -107,12 +110,22 @@ def test_a_run_publishes_its_record_and_rebuilds_index_and_feed(feed_server, tmp
     )
     out_dir = tmp_path / "out"
     _publish_days(out_dir, [date(2026, 7, 1)])
-    run_brief(settings, db_path=tmp_path / "b.db", out_dir=out_dir, day=date(2026, 7, 2))
-    assert read_brief(out_dir, date(2026, 7, 2)).headline == "No stories"
+    archive = {name: (out_dir / name).read_text() for name in ("index.html", "feed.xml")}
+    quiet = run_brief(settings, db_path=tmp_path / "b.db", out_dir=out_dir, day=date(2026, 7, 2))
+    assert quiet.nothing and read_brief(out_dir, date(2026, 7, 2)) is None
+    assert {name: (out_dir / name).read_text() for name in archive} == archive
+
+    now = datetime.now(UTC)
+    feed_server.serve("/feed.xml", event_feed(now))
+    day = now.date()
+    run_brief(
+        settings, db_path=tmp_path / "b.db", out_dir=out_dir, now=now, backends=[CannedBackend()]
+    )
+    assert read_brief(out_dir, day).headline == EVENTS[0][0]
     feed = feedparser.parse((out_dir / "feed.xml").read_bytes())
     assert [entry.link for entry in feed.entries] == [
-        "https://brief.example.org/2026-07-02.html",
+        f"https://brief.example.org/{day}.html",
         "https://brief.example.org/2026-07-01.html",
     ]
     assert feed.feed.title == "Quiet Brief"
-    assert 'href="2026-07-02.html"' in (out_dir / "index.html").read_text()
+    assert f'href="{day}.html"' in (out_dir / "index.html").read_text()

@@ -1,5 +1,6 @@
 """Render: a fixed day renders to the pinned Markdown; hostile text is escaped in HTML."""
 
+import dataclasses
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,11 +11,12 @@ from briefbot.models import (
     Brief,
     Item,
     SourceResult,
+    SourceStatus,
     Story,
     StoryText,
     WrittenStory,
 )
-from briefbot.render import render_brief, write_brief
+from briefbot.render import render_brief, sources_line, write_brief
 
 GOLDEN = Path(__file__).parent / "golden" / "brief-2026-07-03.md"
 ZONE = ZoneInfo("America/New_York")
@@ -75,6 +77,8 @@ def fixed_brief(lead_title: str = "BenchLM: GLM-5.2 is the best open-weight mode
             SourceResult("Dead Feed", "rss", error="HTTP 500"),
         ],
         written_by="qwen2.5-coder-1.5b (embedded)",
+        items_considered=3,
+        items_new=2,
     )
 
 
@@ -146,3 +150,20 @@ def test_each_link_of_a_story_is_listed_once():
     assert markdown.count(thread_url) == 1
     assert f"- **Discussion (r/LocalLLaMA):** <{thread_url}>" in markdown
     assert "- **Also:** <https://other.example/gateway>" in markdown
+
+
+def test_sources_line_counts_what_was_considered_not_only_what_was_fetched():
+    brief = fixed_brief()
+    unchanged = [
+        SourceResult("BenchLM", "leaderboard", status=SourceStatus.NOT_MODIFIED),
+        SourceResult("Example News", "rss", status=SourceStatus.FRESH),
+        SourceResult("Dead Feed", "rss", error="HTTP 500", status=SourceStatus.FAILED),
+    ]
+    rerun = dataclasses.replace(brief, source_results=unchanged, items_new=0)
+    assert sources_line(rerun) == (
+        "Sources: 2 of 3 answered (2 unchanged since the last fetch); "
+        "3 items considered, 0 new since the last fetch."
+    )
+    assert sources_line(brief) == (
+        "Sources: 2 of 3 answered; 3 items considered, 2 new since the last fetch."
+    )

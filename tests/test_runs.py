@@ -8,7 +8,11 @@ import json
 import signal
 import socket
 
+import pytest
+
 from briefbot.lock import lock_path_for, read_holder
+from tests.canned_backend import CannedBackend
+from tests.openai_server import OpenAICompatibleServer
 from tests.unattended import (
     DEAD_FEED,
     EVENTS,
@@ -16,6 +20,7 @@ from tests.unattended import (
     event_feed,
     query,
     start_briefbot,
+    store_ready,
     utc_now,
     wait_for,
     write_config,
@@ -54,9 +59,8 @@ def test_second_concurrent_run_exits_and_names_the_holder(feed_server, tiny_mode
         "exit_code": 3,
         "error": message.removeprefix("briefbot: "),
     }
-    assert first.wait(timeout=60) == 0
-    assert len(list((tmp_path / "output").glob("*.md"))) == 1
-    assert query(database, "SELECT status FROM runs") == [("ok",)]
+    assert first.wait(timeout=60) == 4  # it ran to its end: a day with nothing to publish
+    assert query(database, "SELECT status FROM runs") == [("empty",)]
     assert read_holder(lock_path_for(database)) == {}  # a finished run leaves no name behind
 
 
@@ -67,6 +71,7 @@ def test_lock_of_a_killed_run_does_not_block_the_next(feed_server, tiny_model_co
     database = tmp_path / "briefbot.db"
     killed = start_briefbot("run", "--config", str(config), log=tmp_path / "killed.log")
     wait_for(lambda: _holder_pid(database) == killed.pid, 30, "the run to take the lock")
+    wait_for(lambda: store_ready(database), 30, "the run to open the store")
     wait_for(lambda: query(database, "SELECT id FROM runs"), 30, "the run to start")
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=10)
@@ -75,13 +80,14 @@ def test_lock_of_a_killed_run_does_not_block_the_next(feed_server, tiny_model_co
     write_config(config, tiny_model_config([DEAD_FEED]))
     again = briefbot("run", "--config", str(config))
 
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 4, again.stderr  # it ran: its one source is down
     assert "1 earlier run(s) did not finish" in again.stderr
     runs = briefbot("runs", "--config", str(config))
     assert runs.returncode == 0
     lines = runs.stdout.splitlines()
     assert lines[0].split()[:5] == ["run", "day", "started", "(UTC)", "took"]
-    assert lines[2].split()[0] == "2" and " ok " in lines[2] and "Dead feed failed" in lines[2]
+    assert lines[2].split()[0] == "2" and " empty " in lines[2]
+    assert "every source failed (1 of 1); Dead feed failed" in lines[2]
     assert lines[3].split()[0] == "1" and " interrupted " in lines[3]
     assert "the process stopped before the run ended" in lines[3]
 
@@ -99,6 +105,7 @@ def test_run_killed_while_writing_resumes_without_repeating_model_calls(
     calls_sql = "SELECT cache_key FROM model_outputs WHERE kind = 'call'"
 
     killed = start_briefbot("run", "--config", str(config), log=tmp_path / "killed.log")
+    wait_for(lambda: store_ready(database), 60, "the run to open the store")
     wait_for(lambda: query(database, texts_sql), 300, "the first story's text to be saved")
     assert killed.poll() is None, "the run ended before it could be killed while writing"
     killed.send_signal(signal.SIGKILL)
@@ -132,33 +139,73 @@ def test_run_killed_while_writing_resumes_without_repeating_model_calls(
     assert f"{len(texts_done)} texts from the cache." in markdown
 
 
-def test_healthcheck_is_pinged_on_start_success_and_failure(
-    feed_server, tiny_model_config, tmp_path
-):
+@pytest.fixture
+def canned_server():
+    """A model server on 127.0.0.1 that speaks OpenAI's API with canned answers: runs that
+    publish a brief without loading a model."""
+    with OpenAICompatibleServer(CannedBackend(), CannedBackend.model) as server:
+        yield server
+
+
+def test_healthcheck_is_pinged_on_start_success_and_failure(feed_server, canned_server, tmp_path):
     for path in ("/ping/abc", "/ping/abc/start", "/ping/abc/fail"):
         feed_server.serve(path, "OK", content_type="text/plain")
-    mapping = tiny_model_config([DEAD_FEED], healthcheck_url=feed_server.url("/ping/abc"))
-    config = write_config(tmp_path / "sources.yaml", mapping)
+    news = {
+        "type": "rss",
+        "name": "News",
+        "url": feed_server.serve("/news.xml", event_feed(utc_now())),
+    }
+    model = {
+        "backends": [
+            {"type": "openai", "base_url": canned_server.base_url, "model": CannedBackend.model}
+        ]
+    }
+    monitor = feed_server.url("/ping/abc")
+    config = tmp_path / "sources.yaml"
+    write_config(
+        config, {"title": "t", "sources": [news], "model": model, "healthcheck_url": monitor}
+    )
 
     ok = briefbot("run", "--config", str(config))
     assert ok.returncode == 0, ok.stderr
-    assert feed_server.hits == {"/ping/abc/start": 1, "/ping/abc": 1}
+    assert feed_server.hits == {"/news.xml": 1, "/ping/abc/start": 1, "/ping/abc": 1}
+
+    # A day with nothing to publish (every source failed): exit 4, and the monitor hears /fail.
+    write_config(
+        config, {"title": "t", "sources": [DEAD_FEED], "model": model, "healthcheck_url": monitor}
+    )
+    nothing = briefbot("run", "--config", str(config), "--json")
+    assert nothing.returncode == 4, nothing.stderr
+    assert json.loads(nothing.stdout)["status"] == "nothing"
+    assert feed_server.hits["/ping/abc/start"] == 2 and feed_server.hits["/ping/abc/fail"] == 1
 
     # An output folder that cannot be made: no brief, exit 1, and the monitor hears /fail.
+    write_config(
+        config, {"title": "t", "sources": [news], "model": model, "healthcheck_url": monitor}
+    )
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
     failed = briefbot("run", "--config", str(config), "--out", str(blocked), "--json")
     assert failed.returncode == 1
     assert json.loads(failed.stdout)["status"] == "no brief"
-    assert feed_server.hits == {"/ping/abc/start": 2, "/ping/abc": 1, "/ping/abc/fail": 1}
+    assert feed_server.hits["/ping/abc/start"] == 3 and feed_server.hits["/ping/abc/fail"] == 2
+    assert feed_server.hits["/ping/abc"] == 1
     runs = query(tmp_path / "briefbot.db", "SELECT status, report FROM runs ORDER BY id")
-    assert [status for status, _ in runs] == ["ok", "failed"]
-    assert "not-a-folder" in json.loads(runs[1][1])["error"]
+    assert [status for status, _ in runs] == ["ok", "empty", "failed"]
+    assert json.loads(runs[1][1])["nothing"] == "every source failed (1 of 1)"
+    assert "not-a-folder" in json.loads(runs[2][1])["error"]
 
     # A monitor that cannot be reached is only logged: the brief is still written.
-    unreachable = tiny_model_config([DEAD_FEED], healthcheck_url="http://127.0.0.1:9/ping")
-    write_config(config, unreachable)
+    write_config(
+        config,
+        {
+            "title": "t",
+            "sources": [news],
+            "model": model,
+            "healthcheck_url": "http://127.0.0.1:9/ping",
+        },
+    )
     quiet = briefbot("-q", "run", "--config", str(config))
     assert quiet.returncode == 0
     assert "healthcheck ping http://127.0.0.1:9/ping/start failed" in quiet.stderr
-    assert query(tmp_path / "briefbot.db", "SELECT status FROM runs WHERE id = 3") == [("ok",)]
+    assert query(tmp_path / "briefbot.db", "SELECT status FROM runs WHERE id = 4") == [("ok",)]

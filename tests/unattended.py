@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+from briefbot.migrate import head_revision
 from tests.conftest import ROOT
 
 DEAD_FEED = {"type": "rss", "name": "Dead feed", "url": "http://127.0.0.1:9/feed.xml"}
@@ -91,15 +92,31 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> obje
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def query(database: Path, sql: str, *parameters: object) -> list[tuple]:
-    """Rows from the store, read by a separate connection as another process would."""
+def store_ready(database: Path) -> bool:
+    """Whether a briefbot process has opened the SQLite store at `database`, which brings its
+    schema to the newest revision; until then its tables may not exist."""
     if not database.exists():
-        return []
+        return False
+    connection = sqlite3.connect(database, timeout=30)
+    try:
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.OperationalError as error:
+        if "no such table" not in str(error):
+            raise
+        return False
+    finally:
+        connection.close()
+    return revision == [(head_revision(),)]
+
+
+def query(database: Path, sql: str, *parameters: object) -> list[tuple]:
+    """Rows from the store, read by a separate connection as another process would. The store
+    must have been opened already (see `store_ready`): any SQLite error is the test's failure."""
+    if not database.exists():
+        raise AssertionError(f"no store at {database}: wait for store_ready() first")
     connection = sqlite3.connect(database, timeout=30)
     try:
         return connection.execute(sql, parameters).fetchall()
-    except sqlite3.OperationalError:  # the schema is not there yet
-        return []
     finally:
         connection.close()
 
