@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from briefbot.config import Settings
+from briefbot.config import ConfigError, Settings
 from briefbot.database import LOCATION_HELP, Database, database_location
-from briefbot.deliver.addresses import BadAddress, normalized_address
+from briefbot.deliver.addresses import BadAddress, normalized_address, sender
 from briefbot.deliver.send import SendBusy, SendReport, send_brief
 from briefbot.deliver.smtp import smtp_options
 from briefbot.deliver.tokens import Tokens, signing_secret
@@ -115,6 +115,7 @@ def _send(
         )
         return 1
     smtp = smtp_options(settings.mail.smtp)
+    checked_sender(settings)
     if settings.site.base_url.scheme != "https":
         log.warning("site.base_url is not https: mail programs ignore one-click unsubscribe")
     with Store(database) as store:
@@ -138,6 +139,14 @@ def _send(
             return 1
     _print_report(report)
     return 0 if report.complete else 1
+
+
+def checked_sender(settings: Settings) -> None:
+    """Raise ConfigError when `mail.from_address` is not one address mail can come from."""
+    try:
+        sender(settings.mail.from_address)
+    except BadAddress as error:
+        raise ConfigError(f"mail.from_address: {error}") from None
 
 
 def _print_report(report: SendReport) -> None:
