@@ -61,7 +61,7 @@ class Mailbox:
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         given = (auth_data.login.decode(), auth_data.password.decode())
         if isinstance(auth_data, LoginPassword) and given == self._login:
-            self.logins.append((given[0], session.ssl is not None))
+            self.logins.append((given[0], _over_tls(server)))
             return AuthResult(success=True)
         return AuthResult(success=False, handled=False)
 
@@ -79,7 +79,7 @@ class Mailbox:
         with self._lock:
             self.messages.append(message)
             self.raw.append(envelope.original_content)
-            self.encrypted.append(session.ssl is not None)
+            self.encrypted.append(_over_tls(server))
             self.senders.append((envelope.mail_from, list(envelope.mail_options)))
         self.on_data(message)
         return "250 Message accepted"
@@ -104,6 +104,11 @@ class Mailbox:
 
     def __exit__(self, *exc: object) -> None:
         self._controller.stop()
+
+
+def _over_tls(server) -> bool:
+    """Whether the session runs over TLS: after STARTTLS, or on an implicit-TLS server."""
+    return server.transport.get_extra_info("ssl_object") is not None
 
 
 class WebServer:

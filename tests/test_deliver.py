@@ -8,6 +8,8 @@ import email
 import email.policy
 import os
 import re
+import smtplib
+import ssl
 import subprocess
 import sys
 import threading
@@ -16,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
+import trustme
+import yaml
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from briefbot.config import ConfigError, MailSettings, SmtpSettings, parse_settings
@@ -241,6 +245,16 @@ def test_send_killed_half_way_and_run_again_delivers_exactly_one_copy_each(
             assert "sent 2, already sent 3, failed 0, in doubt 1" in output
             assert f"in doubt: {emails[3]}" in output
             assert statuses[emails[3]] == "sending"
+            # The operator checked with the reader (or accepts a duplicate): resend it.
+            resend = _briefbot(*command, "--resend-in-doubt")
+            output = resend.communicate(timeout=60)[0]
+            assert resend.returncode == 0, output
+            assert "sent 1, already sent 5, failed 0, in doubt 0" in output
+            copies = mailbox.to(emails[3])
+            assert len(copies) == 2 and copies[0]["Message-ID"] == copies[1]["Message-ID"]
+            assert mailbox.copies() == {email: 2 if email == emails[3] else 1 for email in emails}
+            again = _briefbot(*command, "--resend-in-doubt")
+            assert "sent 0, already sent 6" in again.communicate(timeout=60)[0]
 
 
 def test_a_refused_recipient_is_recorded_and_tried_again_on_the_next_run(database):
@@ -500,3 +514,143 @@ def test_send_with_a_from_address_that_is_no_address_stops_with_a_config_error(t
             timeout=60,
         )
     assert done.returncode == 2 and "mail.from_address: expected one address" in done.stderr
+
+
+LOGIN = ("brief@example.org", "s3cret-pass")
+# aiosmtpd warns when AUTH is offered without STARTTLS; these tests do so on purpose.
+_AUTH_WITHOUT_STARTTLS = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory) -> dict[str, object]:
+    """A local CA the client is told to trust (its PEM file), a server context with a
+    certificate it issued for 127.0.0.1, and one whose certificate a stranger CA issued."""
+    trusted, stranger = trustme.CA(), trustme.CA()
+    ca_file = tmp_path_factory.mktemp("tls") / "ca.pem"
+    trusted.cert_pem.write_to_path(str(ca_file))
+    contexts = {}
+    for name, ca in (("server", trusted), ("impostor", stranger)):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        contexts[name] = context
+    return {"ca_file": ca_file, **contexts}
+
+
+def _tls_mailbox(security: str, context: ssl.SSLContext, **smtp: object) -> Mailbox:
+    if security == "ssl":  # aiosmtpd counts only STARTTLS as TLS for its AUTH rule
+        return Mailbox(login=LOGIN, ssl_context=context, auth_require_tls=False, **smtp)
+    return Mailbox(login=LOGIN, tls_context=context, require_starttls=True, **smtp)
+
+
+def _send_over(mailbox: Mailbox, database: Database, security: str, ca_file, password: str):
+    options = smtp_options(
+        SmtpSettings(
+            host=mailbox.host,
+            port=mailbox.port,
+            security=security,
+            user=LOGIN[0],
+            password=password,
+            ca_file=ca_file,
+            timeout_seconds=10,
+        )
+    )
+    with Store(database) as store:
+        return send_brief(
+            store,
+            PublishedBrief.from_brief(fixed_brief()),
+            mail=MailSettings(from_address="brief@example.org", per_minute=6000),
+            smtp=options,
+            tokens=Tokens(SECRET, 48),
+            base_url=BASE,
+            environment=make_environment(),
+        )
+
+
+@_AUTH_WITHOUT_STARTTLS
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_the_brief_goes_over_verified_tls_with_a_login(tmp_path, tls, security):
+    emails = _subscribed_store(tmp_path / "b.db", 2)
+    with _tls_mailbox(security, tls["server"]) as mailbox:
+        report = _send_over(mailbox, tmp_path / "b.db", security, tls["ca_file"], LOGIN[1])
+        assert report.sent == emails and report.complete
+        assert mailbox.logins == [(LOGIN[0], True)]  # one connection, logged in over TLS
+        assert mailbox.encrypted == [True, True]
+        assert mailbox.copies() == {email: 1 for email in emails}
+
+
+@_AUTH_WITHOUT_STARTTLS
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_server_certificate_from_an_untrusted_ca_is_refused_before_the_login(
+    tmp_path, tls, security
+):
+    _subscribed_store(tmp_path / "b.db", 1)
+    with _tls_mailbox(security, tls["impostor"]) as mailbox:
+        with pytest.raises(ssl.SSLCertVerificationError):
+            _send_over(mailbox, tmp_path / "b.db", security, tls["ca_file"], LOGIN[1])
+        assert mailbox.logins == [] and mailbox.messages == []
+
+
+@_AUTH_WITHOUT_STARTTLS
+def test_starttls_is_never_skipped_when_the_server_does_not_offer_it(tmp_path, tls):
+    """A server (or a man in the middle) that does not offer STARTTLS gets no login in clear:
+    the send stops."""
+    _subscribed_store(tmp_path / "b.db", 1)
+    with Mailbox(login=LOGIN, auth_require_tls=False) as mailbox:
+        with pytest.raises(smtplib.SMTPNotSupportedError, match="STARTTLS"):
+            _send_over(mailbox, tmp_path / "b.db", "starttls", tls["ca_file"], LOGIN[1])
+        assert mailbox.logins == [] and mailbox.messages == []
+
+
+def test_send_from_the_command_line_logs_in_with_the_password_from_the_environment(tmp_path, tls):
+    _subscribed_store(tmp_path / "briefbot.db", 1)
+    with _tls_mailbox("starttls", tls["server"]) as mailbox:
+        config = write_config(tmp_path, mailbox, BASE)
+        raw = yaml.safe_load(config.read_text())
+        raw["mail"]["smtp"] |= {"security": "starttls", "user": LOGIN[0]}
+        raw["mail"]["smtp"]["ca_file"] = str(tls["ca_file"])
+        config.write_text(yaml.safe_dump(raw))
+        publish_fixed_brief(tmp_path / "output", BASE)
+        command = [sys.executable, "-m", "briefbot.cli", "send", "--config", str(config)]
+        command += ["--date", DAY]
+        outcomes = []
+        for password in ("wrong", LOGIN[1]):
+            environment = os.environ | {"BRIEFBOT_SMTP_PASSWORD": password}
+            outcomes.append(
+                subprocess.run(command, capture_output=True, text=True, timeout=60, env=environment)
+            )
+        wrong, right = outcomes
+        assert wrong.returncode == 1 and "535" in wrong.stderr, wrong.stderr
+        assert right.returncode == 0, right.stdout + right.stderr
+        assert "sent 1" in right.stdout and len(mailbox.messages) == 1
+        assert mailbox.logins == [(LOGIN[0], True)]
+
+
+def test_subscribers_add_list_and_remove_from_the_command_line(tmp_path):
+    with Mailbox() as mailbox:
+        config = write_config(tmp_path, mailbox, BASE)
+
+    def briefbot(*arguments: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "briefbot.cli", "subscribers", *arguments]
+        return subprocess.run(
+            [*command, "--config", str(config)], capture_output=True, text=True, timeout=60
+        )
+
+    added = briefbot("add", "One@Example.ORG", "two@example.org", "not an address")
+    assert added.returncode == 2, added.stderr
+    assert added.stdout.splitlines() == ["subscribed One@example.org", "subscribed two@example.org"]
+    assert "'not an address'" in added.stderr
+    listed = briefbot("list")
+    assert listed.returncode == 0 and "2 subscribers" in listed.stderr
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert [(row[0], row[1]) for row in rows] == [
+        ("One@example.org", "confirmed"),
+        ("two@example.org", "confirmed"),
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row[2]) for row in rows)
+    removed = briefbot("remove", "one@example.org", "nobody@example.org")
+    assert removed.returncode == 1
+    assert removed.stdout == "removed one@example.org\n"
+    assert "nobody@example.org is not a subscriber" in removed.stderr
+    assert briefbot("list").stdout.split("\t")[0] == "two@example.org"
+    with Store(tmp_path / "briefbot.db") as store:  # beside the config, as documented
+        assert [row["email"] for row in store.subscribers()] == ["two@example.org"]
