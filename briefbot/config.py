@@ -13,6 +13,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
     ValidationError,
     field_validator,
     model_validator,
@@ -174,6 +175,10 @@ class SiteSettings(_Strict):
     secret: str | None = Field(default=None, min_length=16)  # BRIEFBOT_SECRET overrides
     confirm_hours: int = Field(default=48, ge=1)
     subscribe_per_hour: int = Field(default=5, ge=1)  # form posts per client address
+    # Proxies whose X-Forwarded-For (and -Proto) is believed: addresses or networks (CIDR).
+    trusted_proxies: list[IPvAnyNetwork] = []
+    max_body_bytes: int = Field(default=65_536, ge=1024)  # of a request to the web app
+    request_timeout_seconds: float = Field(default=10, gt=0)  # to send a request's body
 
     @field_validator("base_url")
     @classmethod

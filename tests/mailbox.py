@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefbot.config import SiteSettings
+from briefbot.deliver.commands import SERVE_OPTIONS
 from briefbot.publish import publish_site
 from briefbot.render import write_brief
 from tests.test_render import fixed_brief
@@ -112,11 +113,18 @@ def _over_tls(server) -> bool:
 
 
 class WebServer:
-    """An ASGI app served by uvicorn in a thread on a free port of 127.0.0.1."""
+    """An ASGI app served by uvicorn in a thread on a free port of 127.0.0.1, with the options
+    `briefbot serve` gives uvicorn (its own proxy headers and access log off)."""
 
     def __init__(self, app: object, port: int) -> None:
         self.base = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            **SERVE_OPTIONS,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

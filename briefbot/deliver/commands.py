@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
+import os
 import smtplib
 import sys
 from collections.abc import Callable
@@ -21,6 +23,10 @@ from briefbot.render import make_environment
 from briefbot.store import Store
 
 COMMANDS = ("subscribers", "send", "serve")
+
+# What `serve` leaves to the app, not to uvicorn: X-Forwarded-For only from site.trusted_proxies
+# (uvicorn would trust 127.0.0.1), and the access log without token values.
+SERVE_OPTIONS = {"proxy_headers": False, "access_log": False}
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +68,33 @@ def add_parsers(
     common(serve, out=True)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default 1; rate limits count per worker)",
+    )
+    serve.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        default=5,
+        metavar="SECONDS",
+        help="close an idle keep-alive connection after this long (default 5)",
+    )
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=200,
+        metavar="N",
+        help="answer 503 past this many connections and requests at once (default 200)",
+    )
+    serve.add_argument(
+        "--timeout-graceful-shutdown",
+        type=int,
+        default=10,
+        metavar="SECONDS",
+        help="on SIGTERM, wait this long for requests in progress (default 10)",
+    )
 
 
 def run_command(
@@ -165,8 +198,36 @@ def _serve(
 ) -> int:
     import uvicorn
 
-    from briefbot.web import make_app
+    from briefbot.web import app as web_app
 
-    app = make_app(settings, database, out_dir)
-    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
+    checked_sender(settings)
+    # Each worker process builds its app from these (uvicorn's app factory).
+    os.environ[web_app.CONFIG_ENV] = str(arguments.config.resolve())
+    os.environ[web_app.DATABASE_ENV] = str(
+        database.resolve() if isinstance(database, Path) else database
+    )
+    os.environ[web_app.OUT_ENV] = str(out_dir.resolve())
+    uvicorn.run(
+        "briefbot.web:app_from_environment",
+        factory=True,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers,
+        timeout_keep_alive=arguments.timeout_keep_alive,
+        limit_concurrency=arguments.limit_concurrency,
+        timeout_graceful_shutdown=arguments.timeout_graceful_shutdown,
+        log_config=_log_config(),
+        **SERVE_OPTIONS,
+    )
     return 0
+
+
+def _log_config() -> dict:
+    """uvicorn's logging (which every worker process applies) with briefbot's loggers, the
+    access log among them, on the same handler and at the level of -q/-v."""
+    import uvicorn.config
+
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    level = logging.getLevelName(logging.getLogger("briefbot").getEffectiveLevel())
+    config["loggers"]["briefbot"] = {"handlers": ["default"], "level": level, "propagate": False}
+    return config
