@@ -654,3 +654,35 @@ def test_subscribers_add_list_and_remove_from_the_command_line(tmp_path):
     assert briefbot("list").stdout.split("\t")[0] == "two@example.org"
     with Store(tmp_path / "briefbot.db") as store:  # beside the config, as documented
         assert [row["email"] for row in store.subscribers()] == ["two@example.org"]
+
+
+def test_a_message_the_server_refuses_after_data_is_failed_and_tried_again(database):
+    """smtplib returns the reply to the message data instead of raising: a 554 there used to
+    be recorded as sent."""
+    emails = _subscribed_store(database, 1)
+    brief = PublishedBrief.from_brief(fixed_brief())
+    with Mailbox() as mailbox, Store(database) as store:
+        accept = mailbox.handle_DATA
+        refuse = [True]
+
+        async def data(server, session, envelope):
+            if refuse[0]:
+                return "554 5.7.1 Message refused"
+            return await accept(server, session, envelope)
+
+        mailbox.handle_DATA = data
+        arguments = {
+            "mail": MailSettings(from_address="brief@example.org", per_minute=6000),
+            "smtp": smtp_options(
+                SmtpSettings(host=mailbox.host, port=mailbox.port, security="none")
+            ),
+            "tokens": Tokens(SECRET, 48),
+            "base_url": BASE,
+            "environment": make_environment(),
+        }
+        first = send_brief(store, brief, **arguments)
+        assert first.sent == [] and first.failed[0][0] == emails[0] and "554" in first.failed[0][1]
+        assert store.deliveries(brief.day)[0]["status"] == "failed"
+        refuse[0] = False
+        second = send_brief(store, brief, **arguments)
+        assert second.sent == emails and mailbox.copies() == {emails[0]: 1}

@@ -33,7 +33,7 @@ from briefbot.deliver.tokens import Tokens
 from briefbot.store import Store
 from briefbot.web import WebApp, make_app
 from briefbot.web.ratelimit import RateLimiter, client_key
-from briefbot.web.signups import CONFIRMATION_GAP
+from briefbot.web.signups import CONFIRMATION_GAP, SignUps
 from tests.mailbox import (
     SECRET,
     Mailbox,
@@ -794,3 +794,28 @@ def test_serve_from_the_command_line_with_two_workers(tmp_path):
     assert '"POST /unsubscribe?token=[redacted] HTTP/1.1" 200' in log
     assert token not in log
     assert log.count("Application startup complete") == 2, log
+
+
+def test_stopping_waits_for_the_sign_ups_in_hand_but_not_forever(tmp_path, caplog):
+    release = threading.Event()
+    sent: list[str] = []
+
+    def send(email: str, now: datetime) -> None:
+        release.wait(30)  # a mail server that hangs
+        sent.append(email)
+
+    with Store(tmp_path / "b.db") as store:
+        signups = SignUps(store, send, lambda: datetime.now(UTC), threads=1)
+        for number in range(3):
+            assert signups.submit(f"reader{number}@example.org")
+        closer = threading.Thread(target=signups.close, kwargs={"timeout": 0.2})
+        closer.start()
+        deadline = time.monotonic() + 10
+        while not any("not handled" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "close did not give up waiting"
+            time.sleep(0.01)
+        release.set()
+        closer.join(timeout=10)
+        assert not closer.is_alive()
+    assert sent == ["reader0@example.org"]  # the one in hand; the two waiting were dropped
+    assert "stopping with 3 sign-ups not handled" in caplog.text

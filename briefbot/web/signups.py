@@ -62,9 +62,13 @@ class SignUps:
         with self._idle:
             return self._idle.wait_for(lambda: self._waiting == 0, timeout)
 
-    def close(self) -> None:
-        """Finish the queued sign-ups, then stop the threads."""
-        self._pool.shutdown(wait=True)
+    def close(self, timeout: float = 10) -> None:
+        """Finish the queued sign-ups within `timeout` seconds, then stop the threads; those
+        not started by then are dropped, and logged."""
+        if not self.wait_idle(timeout):
+            with self._idle:
+                log.error("stopping with %d sign-ups not handled", self._waiting)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, email: str) -> None:
         try:
