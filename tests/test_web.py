@@ -27,6 +27,9 @@ import feedparser
 import httpx
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from briefbot.config import load_settings
 from briefbot.deliver.tokens import Tokens
@@ -819,3 +822,34 @@ def test_stopping_waits_for_the_sign_ups_in_hand_but_not_forever(tmp_path, caplo
         assert not closer.is_alive()
     assert sent == ["reader0@example.org"]  # the one in hand; the two waiting were dropped
     assert "stopping with 3 sign-ups not handled" in caplog.text
+
+
+def test_the_web_store_waits_for_a_postgresql_row_lock_only_so_long(database):
+    """On PostgreSQL the web app's store bounds each lock wait (lock_timeout), as SQLite's busy
+    timeout does: a row another session holds gives OperationalError (a 503), not a stall."""
+    if not isinstance(database, str):
+        pytest.skip("SQLite: a test above holds the write lock from another process")
+    with Store(database) as store:
+        store.add_subscriber(NORMALISED, datetime.now(UTC))
+    holder = create_engine(database, poolclass=NullPool)
+    try:
+        with holder.connect() as session, session.begin():
+            session.execute(text("SELECT * FROM subscribers FOR UPDATE")).all()
+            with Store(database, busy_seconds=1) as web_store:
+                errors: list[Exception] = []
+
+                def unsubscribe() -> None:
+                    try:
+                        web_store.unsubscribe(NORMALISED, datetime.now(UTC))
+                    except OperationalError as error:
+                        errors.append(error)
+
+                waiting = threading.Thread(target=unsubscribe)
+                waiting.start()
+                waiting.join(timeout=10)  # without a bound it would wait for the holder
+                assert not waiting.is_alive(), "the store waited for the lock without a bound"
+                assert len(errors) == 1 and "lock timeout" in str(errors[0])
+    finally:
+        holder.dispose()
+    with Store(database, busy_seconds=1) as web_store:  # the lock gone, it goes through
+        assert web_store.unsubscribe(NORMALISED, datetime.now(UTC))
