@@ -13,6 +13,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
     ValidationError,
     field_validator,
     model_validator,
@@ -185,6 +186,9 @@ class FetchSettings(_Strict):
     user_agent: str = "briefbot/0.1 (+https://github.com/briefbot/briefbot)"
 
 
+MAX_BASE_URL = 400
+
+
 class SiteSettings(_Strict):
     """The published site: its public address (links in mails and the feed) and the web form."""
 
@@ -192,6 +196,19 @@ class SiteSettings(_Strict):
     secret: str | None = Field(default=None, min_length=16)  # BRIEFBOT_SECRET overrides
     confirm_hours: int = Field(default=48, ge=1)
     subscribe_per_hour: int = Field(default=5, ge=1)  # form posts per client address
+    # Proxies whose X-Forwarded-For (and -Proto) is believed: addresses or networks (CIDR).
+    trusted_proxies: list[IPvAnyNetwork] = []
+    max_body_bytes: int = Field(default=65_536, ge=1024)  # of a request to the web app
+    request_timeout_seconds: float = Field(default=10, gt=0)  # to send a request's body
+
+    @field_validator("base_url")
+    @classmethod
+    def _fits_a_mail_header(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        # Unsubscribe links (base_url, a path and a token of up to ~370 characters) go into
+        # List-Unsubscribe, one header line of at most 998 characters (RFC 5322 §2.1.1).
+        if len(str(value)) > MAX_BASE_URL:
+            raise ValueError(f"a URL of at most {MAX_BASE_URL} characters")
+        return value
 
 
 class SmtpSettings(_Strict):
@@ -203,6 +220,7 @@ class SmtpSettings(_Strict):
     user: str | None = None
     password: str | None = None
     timeout_seconds: float = Field(default=30, gt=0)
+    ca_file: Path | None = None  # CA certificates (PEM) to verify the server by; default: system
 
 
 class MailSettings(_Strict):

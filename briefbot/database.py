@@ -60,18 +60,35 @@ def sqlite_file(location: Database) -> Path | None:
     return Path(url.database)
 
 
-def open_engine(location: Database) -> Engine:
+def open_engine(location: Database, busy_seconds: float | None = None) -> Engine:
     """An engine for the database; a SQLite file (and its folder) is made when missing.
 
-    SQLite runs in WAL mode with foreign keys on and waits up to 30 s for a writer, and each
-    transaction is a real `BEGIN` (the sqlite3 module would leave DDL outside any transaction,
-    so a migration could be half-applied). A connection with the execution option
-    `sqlite_begin="BEGIN IMMEDIATE"` takes the write lock as its transaction begins."""
+    SQLite runs in WAL mode with foreign keys on and waits up to `busy_seconds` (default 30 s)
+    for a writer, and each transaction is a real `BEGIN` (the sqlite3 module would leave DDL
+    outside any transaction, so a migration could be half-applied). A connection with the
+    execution option `sqlite_begin="BEGIN IMMEDIATE"` takes the write lock as its transaction
+    begins. On PostgreSQL, `busy_seconds` (when given) bounds connecting and each wait for a
+    lock (`lock_timeout`); past it a statement fails with sqlalchemy's OperationalError."""
     url = database_url(location)
     if (path := sqlite_file(location)) is None:
-        return create_engine(url, pool_pre_ping=True)
+        if busy_seconds is None:
+            return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": max(1, round(busy_seconds))}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _bounded_waits(dbapi_connection: object, record: object) -> None:
+            cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+            cursor.execute(f"SET lock_timeout = {round(busy_seconds * 1000)}")
+            cursor.close()
+            dbapi_connection.commit()  # type: ignore[attr-defined]  # a SET outlives only a commit
+
+        return engine
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(
+        url, connect_args={"timeout": 30 if busy_seconds is None else busy_seconds}
+    )
 
     @event.listens_for(engine, "connect")
     def _connected(dbapi_connection: object, record: object) -> None:

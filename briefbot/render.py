@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import glob
+import logging
 import os
 import re
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from briefbot.models import Brief
 
+log = logging.getLogger(__name__)
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+
+# Characters a URL keeps as they are; everything else (space, controls, quotes, `<`, `>`,
+# backslash, backtick, non-ASCII) is percent-encoded, so a URL never ends an autolink, an
+# attribute or a line early (RFC 3986 §2: reserved and unreserved characters, and `%`).
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~.-_"
+
+# A temporary file of `write_atomically` that nothing has touched for this long belongs to a
+# writer that died (a write takes milliseconds); the next write to the same file removes it.
+STALE_TEMPORARY_SECONDS = 60
 
 
 def templates_dir() -> Path:
@@ -22,19 +36,64 @@ def templates_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
+def one_line(text: object) -> str:
+    """Text on one line: every run of white space, line breaks of any kind included (CR, LF,
+    U+2028, U+2029, U+0085, vertical tab, form feed), becomes one space."""
+    return " ".join(str(text).split())
+
+
 def md(text: object) -> str:
     """Escape Markdown (and raw HTML) syntax in text that came from a feed or a model."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
 
 
-def md_url(url: str) -> str:
-    """A URL safe inside a Markdown autolink."""
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~.-_")
+def web_url(url: str) -> str | None:
+    """The URL as a link may carry it, or None when it is not a web address.
+
+    Only `http` and `https` URLs with a host are web addresses (`javascript:`, `data:`,
+    `vbscript:`, `file:` and the rest are not, however their scheme is written: WHATWG
+    parsing drops leading controls and inner tabs or newlines, and so does `urlsplit`). The
+    host is written in ASCII (IDNA, RFC 5891) and every character outside `_URL_SAFE` is
+    percent-encoded, so the result never breaks out of `<…>`, an attribute or a line.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+        host = parts.hostname
+    except ValueError:  # a bad port or a bad IPv6 literal
+        return None
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    if ":" in host:
+        host = f"[{host}]"
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    netloc = (f"{quote(userinfo, safe=':%')}@" if userinfo else "") + host
+    if port is not None:
+        netloc += f":{port}"
+    rest = SplitResult("", "", parts.path or "/", parts.query, parts.fragment).geturl()
+    return f"{parts.scheme}://{netloc}{quote(rest, safe=_URL_SAFE)}"
+
+
+def md_link(url: str) -> str:
+    """A Markdown autolink (CommonMark §6.5) to a web address; other URLs become plain,
+    escaped text that links nowhere."""
+    safe = web_url(url)
+    return f"<{safe}>" if safe else f"{md(url)} (not a web link)"
 
 
 def safe_href(url: str) -> str:
     """Only http(s) links become hrefs; anything else (javascript:, data:) is neutralised."""
-    return url if urlsplit(url).scheme in ("http", "https") else "#"
+    return web_url(url) or "#"
+
+
+def text_url(url: str) -> str:
+    """A URL for a plain-text mail: a web address on one line, else a note that it is none."""
+    return web_url(url) or f"{one_line(url)} (not a web link)"
 
 
 def posted(moment: datetime) -> str:
@@ -83,8 +142,10 @@ def make_environment() -> Environment:
     )
     environment.filters.update(
         md=md,
-        md_url=md_url,
+        md_link=md_link,
+        one_line=one_line,
         safe_href=safe_href,
+        text_url=text_url,
         posted=posted,
         local_day=local_day,
         sources_line=sources_line,
@@ -103,8 +164,11 @@ def render_brief(brief: Brief, environment: Environment | None = None) -> dict[s
 
 
 def write_atomically(path: Path, content: str) -> None:
-    """Write through a temporary file and a rename, so readers never see half a file."""
+    """Write through a temporary file (`.NAME.XXXX.tmp` beside it) and a rename, so readers
+    never see half a file and a failed write leaves the old file as it was. Temporary files of
+    the same file that a killed writer left behind are removed first."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -114,6 +178,23 @@ def write_atomically(path: Path, content: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temporaries(path: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files of `write_atomically(path)` untouched for
+    STALE_TEMPORARY_SECONDS; return what was removed."""
+    cutoff = (time.time() if now is None else now) - STALE_TEMPORARY_SECONDS
+    removed = []
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if leftover.is_file() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+                removed.append(leftover)
+        except FileNotFoundError:  # another writer's cleanup got there first
+            continue
+    if removed:
+        log.info("removed %d leftover temporary files of %s", len(removed), path)
+    return removed
 
 
 def write_brief(brief: Brief, out_dir: Path) -> list[Path]:

@@ -8,10 +8,10 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from briefbot import tables
@@ -54,9 +54,12 @@ class Store:
     """One database, a SQLite file or a URL. Writes are committed as they happen, so a crash
     loses nothing saved; the database is migrated to the newest schema when opened."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, busy_seconds: float | None = None) -> None:
+        """`busy_seconds`: how long a statement waits for another writer's lock before it
+        fails with sqlalchemy's OperationalError (default: 30 s on SQLite, no limit on
+        PostgreSQL)."""
         self.database = database
-        self._engine = open_engine(database)
+        self._engine = open_engine(database, busy_seconds)
         upgrade(self._engine)
 
     def close(self) -> None:
@@ -69,9 +72,11 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """A write transaction, committed at the end of the block."""
-        with self._engine.begin() as db:
+    def _transaction(self, immediate: bool = False) -> Iterator[Connection]:
+        """A write transaction, committed at the end of the block; `immediate` takes SQLite's
+        write lock as it begins (a read in it then sees the newest data)."""
+        options = {"sqlite_begin": "BEGIN IMMEDIATE"} if immediate else {}
+        with self._engine.connect().execution_options(**options) as db, db.begin():
             yield db
 
     def _rows(self, query: Any) -> list[dict]:
@@ -555,12 +560,40 @@ class Store:
             )
         return result.rowcount > 0
 
-    def note_confirmation_mail(self, email: str, now: datetime) -> None:
+    def claim_confirmation_mail(self, email: str, now: datetime, gap: timedelta) -> bool:
+        """Claim the sending of a confirmation mail to a pending address: True (and the claim
+        recorded as `last_mailed_at = now`) when none was claimed in the last `gap`, else False.
+
+        The check and the claim are one conditional UPDATE, so of any number of sign-ups at
+        once exactly one claims the mail: SQLite runs it under the write lock (BEGIN
+        IMMEDIATE); PostgreSQL re-checks the condition on the row a concurrent UPDATE
+        committed (READ COMMITTED) before it writes.
+        """
+        subscribers = tables.subscribers.c
+        with self._transaction(immediate=True) as db:
+            claimed = db.execute(
+                update(tables.subscribers)
+                .where(
+                    subscribers.email == email,
+                    subscribers.status == "pending",
+                    or_(
+                        subscribers.last_mailed_at.is_(None),
+                        subscribers.last_mailed_at <= _iso(now - gap),
+                    ),
+                )
+                .values(last_mailed_at=_iso(now))
+                .returning(subscribers.email)
+            ).first()
+        return claimed is not None
+
+    def release_confirmation_mail(self, email: str, claimed_at: datetime) -> None:
+        """Undo a claim whose mail could not be sent, so the next sign-up may try again."""
+        subscribers = tables.subscribers.c
         with self._transaction() as db:
             db.execute(
                 update(tables.subscribers)
-                .where(tables.subscribers.c.email == email)
-                .values(last_mailed_at=_iso(now))
+                .where(subscribers.email == email, subscribers.last_mailed_at == _iso(claimed_at))
+                .values(last_mailed_at=None)
             )
 
     def subscriber(self, email: str) -> dict | None:

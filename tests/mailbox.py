@@ -17,8 +17,10 @@ from typing import Self
 import uvicorn
 import yaml
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefbot.config import SiteSettings
+from briefbot.deliver.commands import SERVE_OPTIONS
 from briefbot.publish import publish_site
 from briefbot.render import write_brief
 from tests.test_render import fixed_brief
@@ -33,18 +35,36 @@ def free_port() -> int:
 
 
 class Mailbox:
-    """Every message the server accepted, with hooks that run when a transaction starts
-    (`on_mail`, given the transaction's number from 1) or a message has arrived (`on_data`)."""
+    """Every message the server accepted (parsed in `messages`, as sent in `raw`, with the
+    envelope's MAIL FROM and its options in `senders`), with hooks that run when a transaction
+    starts (`on_mail`, given the transaction's number from 1) or a message has arrived
+    (`on_data`). `smtp` goes to aiosmtpd's SMTP: `enable_SMTPUTF8`, `tls_context` and
+    `require_starttls` (STARTTLS), `auth_require_tls`; `ssl_context` makes it an implicit-TLS
+    server. With `login` (user, password) it takes AUTH PLAIN/LOGIN with that login only."""
 
-    def __init__(self) -> None:
+    def __init__(self, login: tuple[str, str] | None = None, **smtp: object) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
+        self.senders: list[tuple[str, list[str]]] = []
+        self.logins: list[tuple[str, bool]] = []  # (user, over TLS) of each accepted AUTH
+        self.encrypted: list[bool] = []  # whether each message came over TLS
         self.transactions = 0
         self.on_mail: Callable[[int], None] = lambda number: None
         self.on_data: Callable[[EmailMessage], None] = lambda message: None
         self._lock = threading.Lock()
         port = free_port()
         self.host, self.port = "127.0.0.1", port
-        self._controller = Controller(self, hostname=self.host, port=port)
+        self._login = login
+        if login is not None:
+            smtp = {"authenticator": self._authenticate, "auth_required": True} | smtp
+        self._controller = Controller(self, hostname=self.host, port=port, **smtp)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        given = (auth_data.login.decode(), auth_data.password.decode())
+        if isinstance(auth_data, LoginPassword) and given == self._login:
+            self.logins.append((given[0], _over_tls(server)))
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
 
     async def handle_MAIL(self, server, session, envelope, address, options) -> str:
         with self._lock:
@@ -56,9 +76,12 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)
+            self.raw.append(envelope.original_content)
+            self.encrypted.append(_over_tls(server))
+            self.senders.append((envelope.mail_from, list(envelope.mail_options)))
         self.on_data(message)
         return "250 Message accepted"
 
@@ -84,12 +107,24 @@ class Mailbox:
         self._controller.stop()
 
 
+def _over_tls(server) -> bool:
+    """Whether the session runs over TLS: after STARTTLS, or on an implicit-TLS server."""
+    return server.transport.get_extra_info("ssl_object") is not None
+
+
 class WebServer:
-    """An ASGI app served by uvicorn in a thread on a free port of 127.0.0.1."""
+    """An ASGI app served by uvicorn in a thread on a free port of 127.0.0.1, with the options
+    `briefbot serve` gives uvicorn (its own proxy headers and access log off)."""
 
     def __init__(self, app: object, port: int) -> None:
         self.base = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            **SERVE_OPTIONS,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

@@ -4,7 +4,9 @@ channels), `serve`; and the send after `briefbot run --send`."""
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
+import os
 import smtplib
 import sys
 from collections.abc import Callable, Sequence
@@ -12,9 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from briefbot.config import Settings
+from briefbot.config import ConfigError, Settings
 from briefbot.database import LOCATION_HELP, Database, database_location
-from briefbot.deliver.addresses import BadAddress, normalized_address
+from briefbot.deliver.addresses import BadAddress, normalized_address, sender
 from briefbot.deliver.channels import ChannelReport, post_day
 from briefbot.deliver.send import SendBusy, SendReport, send_brief
 from briefbot.deliver.smtp import smtp_options
@@ -24,6 +26,10 @@ from briefbot.render import make_environment
 from briefbot.store import Store
 
 COMMANDS = ("subscribers", "send", "serve")
+
+# What `serve` leaves to the app, not to uvicorn: X-Forwarded-For only from site.trusted_proxies
+# (uvicorn would trust 127.0.0.1), and the access log without token values.
+SERVE_OPTIONS = {"proxy_headers": False, "access_log": False}
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +80,33 @@ def add_parsers(
     common(serve, out=True)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default 1; rate limits count per worker)",
+    )
+    serve.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        default=5,
+        metavar="SECONDS",
+        help="close an idle keep-alive connection after this long (default 5)",
+    )
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=200,
+        metavar="N",
+        help="answer 503 past this many connections and requests at once (default 200)",
+    )
+    serve.add_argument(
+        "--timeout-graceful-shutdown",
+        type=int,
+        default=10,
+        metavar="SECONDS",
+        help="on SIGTERM, wait this long for requests in progress (default 10)",
+    )
 
 
 def run_command(
@@ -183,6 +216,7 @@ def _mail(
         )
         return 1
     smtp = smtp_options(settings.mail.smtp)
+    checked_sender(settings)
     if settings.site.base_url.scheme != "https":
         log.warning("site.base_url is not https: mail programs ignore one-click unsubscribe")
     with Store(database) as store:
@@ -206,6 +240,14 @@ def _mail(
             return 1
     _print_report(report, out)
     return 0 if report.complete else 1
+
+
+def checked_sender(settings: Settings) -> None:
+    """Raise ConfigError when `mail.from_address` is not one address mail can come from."""
+    try:
+        sender(settings.mail.from_address)
+    except BadAddress as error:
+        raise ConfigError(f"mail.from_address: {error}") from None
 
 
 def _print_report(report: SendReport, out: TextIO) -> None:
@@ -256,8 +298,36 @@ def _serve(
 ) -> int:
     import uvicorn
 
-    from briefbot.web import make_app
+    from briefbot.web import app as web_app
 
-    app = make_app(settings, database, out_dir)
-    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
+    checked_sender(settings)
+    # Each worker process builds its app from these (uvicorn's app factory).
+    os.environ[web_app.CONFIG_ENV] = str(arguments.config.resolve())
+    os.environ[web_app.DATABASE_ENV] = str(
+        database.resolve() if isinstance(database, Path) else database
+    )
+    os.environ[web_app.OUT_ENV] = str(out_dir.resolve())
+    uvicorn.run(
+        "briefbot.web:app_from_environment",
+        factory=True,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers,
+        timeout_keep_alive=arguments.timeout_keep_alive,
+        limit_concurrency=arguments.limit_concurrency,
+        timeout_graceful_shutdown=arguments.timeout_graceful_shutdown,
+        log_config=_log_config(),
+        **SERVE_OPTIONS,
+    )
     return 0
+
+
+def _log_config() -> dict:
+    """uvicorn's logging (which every worker process applies) with briefbot's loggers, the
+    access log among them, on the same handler and at the level of -q/-v."""
+    import uvicorn.config
+
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    level = logging.getLevelName(logging.getLogger("briefbot").getEffectiveLevel())
+    config["loggers"]["briefbot"] = {"handlers": ["default"], "level": level, "propagate": False}
+    return config

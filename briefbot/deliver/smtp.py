@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
+from pathlib import Path
 
 from briefbot.config import ConfigError, SmtpSettings
 
@@ -25,6 +26,7 @@ class SmtpOptions:
     user: str | None
     password: str | None
     timeout: float
+    ca_file: Path | None = None  # verify the server against these CAs instead of the system's
 
 
 def smtp_options(settings: SmtpSettings, environ: Mapping[str, str] = os.environ) -> SmtpOptions:
@@ -45,12 +47,15 @@ def smtp_options(settings: SmtpSettings, environ: Mapping[str, str] = os.environ
         user=checked.user,
         password=checked.password,
         timeout=checked.timeout_seconds,
+        ca_file=checked.ca_file,
     )
 
 
 def connect(options: SmtpOptions) -> smtplib.SMTP:
-    """An open, greeted (and, with a user, logged-in) connection; TLS verified as usual."""
-    context = ssl.create_default_context()
+    """An open, greeted (and, with a user, logged-in) connection. TLS (`ssl`, or `starttls`,
+    RFC 3207) checks the server's certificate and host name against the system's CAs, or
+    those of `ca_file`; the login (RFC 4954) happens only after TLS when TLS is configured."""
+    context = ssl.create_default_context(cafile=options.ca_file)
     if options.security == "ssl":
         connection: smtplib.SMTP = smtplib.SMTP_SSL(
             options.host, options.port, timeout=options.timeout, context=context
@@ -74,20 +79,33 @@ def hand_over(
     connection: smtplib.SMTP, message: EmailMessage, before_data: Callable[[], None]
 ) -> None:
     """MAIL, RCPT, then `before_data()`, then DATA. Until DATA the server cannot have the
-    message; an error reply at any step raises smtplib's SMTPResponseException."""
+    message; an error reply at any step raises smtplib's SMTPResponseException.
+
+    An address that is not ASCII (a local part in UTF-8) goes out with SMTPUTF8 (RFC 6531) when
+    the server offers it; when it does not, smtplib's SMTPNotSupportedError says so before
+    anything is sent. Domains are in ASCII already (IDNA)."""
     sender = parseaddr(message["From"])[1]
     recipient = parseaddr(message["To"])[1]
-    code, reply = connection.mail(sender)
+    international = not (sender + recipient).isascii()
+    if international and not connection.has_extn("smtputf8"):
+        raise smtplib.SMTPNotSupportedError(
+            f"the mail server does not offer SMTPUTF8, needed for {sender!r}"
+        )
+    options = ["SMTPUTF8"] if international else []
+    code, reply = connection.mail(sender, options)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, reply, sender)
     code, reply = connection.rcpt(recipient)
     if code not in (250, 251):
         raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
     before_data()
-    connection.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+    policy = message.policy.clone(linesep="\r\n", utf8=international)
+    code, reply = connection.data(message.as_bytes(policy=policy))
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 def send_one(options: SmtpOptions, message: EmailMessage) -> None:
     """Send a single message on its own connection (the confirmation mail)."""
     with connect(options) as connection:
-        connection.send_message(message)
+        hand_over(connection, message, lambda: None)
