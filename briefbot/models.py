@@ -189,6 +189,19 @@ class WrittenStory:
 
 
 @dataclass(frozen=True)
+class GapSeries:
+    """The gap in points between the best proprietary and the best open-weight model of one
+    leaderboard, one point per stored daily snapshot, oldest first."""
+
+    source: str
+    points: tuple[tuple[date, float], ...]
+
+    @property
+    def latest(self) -> float:
+        return self.points[-1][1]
+
+
+@dataclass(frozen=True)
 class Brief:
     """Everything a template needs to render one day's brief."""
 
@@ -199,6 +212,7 @@ class Brief:
     bottom_line: list[BottomLinePoint]
     source_results: list[SourceResult] = field(default_factory=list)
     lede: str = ""  # the Bottom Line's one-sentence lede
+    charts: list[GapSeries] = field(default_factory=list)  # leaderboard gaps over 30 days
     written_by: str = ""
     run_note: str = ""  # how the run wrote it: model calls, their time, texts from the cache
     unavailable_models: list[str] = field(default_factory=list)  # skipped backends, and why

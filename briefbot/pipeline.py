@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -17,7 +17,8 @@ from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
 from briefbot.database import Database
-from briefbot.models import BottomLine, Brief, SourceResult, Story, WrittenStory
+from briefbot.models import BottomLine, Brief, GapSeries, SourceResult, Story, WrittenStory
+from briefbot.views import gap_series
 from briefbot.pick import day_window, rank_stories
 from briefbot.progress import RunObserver
 from briefbot.publish import publish_site
@@ -29,6 +30,8 @@ from briefbot.write.evidence import has_news
 from briefbot.write.writer import WriterStats
 
 log = logging.getLogger(__name__)
+
+CHART_DAYS = 30  # the leaderboard gap chart's span
 
 
 @dataclass
@@ -265,7 +268,23 @@ class _Run:
             unavailable_models=stats.unavailable,
             items_considered=len(items),
             items_new=sum((item.identity, item.source) in self.new_items for item in items),
+            charts=self._charts(written),
         )
+
+    def _charts(self, written: list[WrittenStory]) -> list[GapSeries]:
+        """The gap over the last CHART_DAYS days of each leaderboard that a story comes from."""
+        sources = {
+            item.source
+            for w in written
+            for item in w.story.items
+            if item.source_type == "leaderboard"
+        }
+        start = self.day - timedelta(days=CHART_DAYS - 1)
+        found = (
+            gap_series(source, self.store.snapshot_history(source, start, self.day))
+            for source in sorted(sources)
+        )
+        return [series for series in found if series is not None]
 
     def _write(self, stories: list[Story]) -> tuple[list[WrittenStory], BottomLine, WriterStats]:
         """Each story's texts and the Bottom Line, by the run's backends (made on first use)."""

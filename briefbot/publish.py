@@ -13,8 +13,9 @@ from pathlib import Path
 from jinja2 import Environment
 
 from briefbot.config import SiteSettings
-from briefbot.models import BottomLinePoint, Brief
+from briefbot.models import BottomLinePoint, Brief, GapSeries
 from briefbot.render import local_day, make_environment, sources_line, write_atomically
+from briefbot.views import source_links
 
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.html$")
 
@@ -33,7 +34,8 @@ class PublishedStory:
     discussions: list[tuple[str, str]] = field(default_factory=list)
     also: list[str] = field(default_factory=list)
     origin: str = "model"  # who wrote the Summary: the model, an extract, the data
-    sources: list[dict | None] = field(default_factory=list)  # {url, quote} per Summary sentence
+    checks: list[dict | None] = field(default_factory=list)  # {url, quote} per Summary sentence
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) per source
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class PublishedBrief:
     failed_sources: list[str] = field(default_factory=list)
     written_by: str = ""
     lede: str = ""  # the Bottom Line's one-sentence lede
+    charts: list[GapSeries] = field(default_factory=list)
 
     @property
     def headline(self) -> str:
@@ -69,7 +72,8 @@ class PublishedBrief:
                 discussions=written.story.discussion_urls,
                 also=written.story.other_urls,
                 origin=written.text.origin,
-                sources=[asdict(s) if s else None for s in written.text.sources],
+                checks=[asdict(s) if s else None for s in written.text.sources],
+                links=[(link.label, link.url) for link in source_links(written.story)],
             )
             for written in brief.stories
         ]
@@ -83,17 +87,31 @@ class PublishedBrief:
             failed_sources=[f"{r.name} ({r.error})" for r in brief.failed_sources],
             written_by=brief.written_by,
             lede=brief.lede,
+            charts=list(brief.charts),
         )
 
     def to_json(self) -> str:
-        data = asdict(self) | {"day": self.day.isoformat(), "posted_at": self.posted_at.isoformat()}
+        data = asdict(self) | {
+            "day": self.day.isoformat(),
+            "posted_at": self.posted_at.isoformat(),
+            "charts": [
+                {"source": c.source, "points": [[d.isoformat(), gap] for d, gap in c.points]}
+                for c in self.charts
+            ],
+        }
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> PublishedBrief:
         data = json.loads(text)
         stories = [
-            PublishedStory(**story | {"discussions": [tuple(d) for d in story["discussions"]]})
+            PublishedStory(
+                **story
+                | {
+                    "discussions": [tuple(d) for d in story["discussions"]],
+                    "links": [tuple(link) for link in story.get("links", [])],
+                }
+            )
             for story in data.pop("stories")
         ]
         return cls(
@@ -103,6 +121,12 @@ class PublishedBrief:
                 "posted_at": datetime.fromisoformat(data["posted_at"]),
                 "stories": stories,
                 "bottom_line": [_point(point) for point in data["bottom_line"]],
+                "charts": [
+                    GapSeries(
+                        c["source"], tuple((date.fromisoformat(d), g) for d, g in c["points"])
+                    )
+                    for c in data.get("charts", [])
+                ],
             }
         )
 

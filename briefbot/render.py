@@ -14,7 +14,8 @@ from urllib.parse import SplitResult, quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from briefbot.models import Brief
+from briefbot.models import Brief, TextOrigin
+from briefbot.views import chart, checked_sentences, source_links
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,22 @@ def sources_line(brief: Brief) -> str:
     )
 
 
+def origin_label(origin: str) -> str:
+    """What the Summary's label adds to say who wrote it: nothing for the model's own words."""
+    return {
+        TextOrigin.EXTRACT: " (extract from the article)",
+        TextOrigin.DATA: " (from the leaderboard data)",
+    }.get(origin, "")
+
+
+def _checked(text: object) -> list:
+    """A StoryText's (or a published story's) Summary sentences with their check links."""
+    sources = getattr(text, "sources", None)
+    if not isinstance(sources, tuple):  # a published story keeps them as `checks`
+        sources = getattr(text, "checks", [])
+    return checked_sentences(text.summary, sources)
+
+
 def story_numbers(numbers: tuple[int, ...]) -> str:
     """Where a Bottom Line bullet comes from: 'from story 2', 'from stories 1, 3'."""
     if not numbers:
@@ -141,6 +158,10 @@ def make_environment() -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters.update(
+        origin_label=origin_label,
+        source_links=source_links,
+        checked_sentences=_checked,
+        chart=chart,
         md=md,
         md_link=md_link,
         one_line=one_line,

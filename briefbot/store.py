@@ -369,6 +369,22 @@ class Store:
             {"source": source, "day": day.isoformat(), "rows": json.dumps(list(rows))},
         )
 
+    def snapshot_history(
+        self, source: str, start: date, end: date
+    ) -> list[tuple[date, list[dict]]]:
+        """A leaderboard's snapshots of the days in [start, end], oldest first."""
+        table = tables.leaderboard_snapshots
+        rows = self._rows(
+            select(table.c.day, table.c.rows)
+            .where(
+                table.c.source == source,
+                table.c.day >= start.isoformat(),
+                table.c.day <= end.isoformat(),
+            )
+            .order_by(table.c.day)
+        )
+        return [(date.fromisoformat(row["day"]), json.loads(row["rows"])) for row in rows]
+
     def snapshots_before(self, day: date) -> dict[str, list[dict]]:
         """The latest snapshot of each leaderboard taken before `day`."""
         earlier = tables.leaderboard_snapshots.alias("earlier")

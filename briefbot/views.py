@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlsplit
 
-from briefbot.models import SentenceSource, Story
-from briefbot.write.evidence import split_sentences
+from briefbot.models import GapSeries, SentenceSource, Story
+from briefbot.sentences import split_sentences
 
 FRAGMENT_WORDS = 5  # a long sentence is quoted by its first and last words
 
@@ -32,13 +32,19 @@ def source_links(story: Story) -> list[SourceLink]:
     thread, with the number of threads)."""
     links: dict[str, list[str]] = {}
     for item in story.items:
-        url = item.discussion_url if item.source_type == "reddit" and item.discussion_url else item.url
+        url = (
+            item.discussion_url
+            if item.source_type == "reddit" and item.discussion_url
+            else item.url
+        )
         links.setdefault(item.source, [])
         if url not in links[item.source]:
             links[item.source].append(url)
     shown = []
     for source, urls in links.items():
-        threads = [item for item in story.items if item.source == source and item.source_type == "reddit"]
+        threads = [
+            item for item in story.items if item.source == source and item.source_type == "reddit"
+        ]
         label = f"{source}, {len(urls)} threads" if threads and len(urls) > 1 else source
         shown.append(SourceLink(label, urls[0]))
     return shown
@@ -80,19 +86,6 @@ def checked_sentences(
         link = text_fragment(source.url, source.quote) if source else None
         shown.append(CheckedSentence(sentence, link))
     return shown
-
-
-@dataclass(frozen=True)
-class GapSeries:
-    """The gap in points between the best proprietary and the best open-weight model of a
-    leaderboard, one point per stored snapshot (oldest first)."""
-
-    source: str
-    points: tuple[tuple[date, float], ...]
-
-    @property
-    def latest(self) -> float:
-        return self.points[-1][1]
 
 
 def gap_series(source: str, snapshots: Iterable[tuple[date, list[dict]]]) -> GapSeries | None:

@@ -1,15 +1,19 @@
 """An in-process backend with fixed answers, for tests about runs (repeats, resuming, what is
-published) rather than about writing: it needs no model and answers at once, in the JSON shape
-the writer asks for. Its texts name nothing, so the grounding gate has nothing to refuse."""
+published, routing) rather than about writing: it needs no model and answers at once, in the
+JSON shape the writer asks for. Its texts name nothing of any story, so the writer's checks
+refuse them: every summary becomes the article's labelled extract, and the Bottom Line its
+factual lines, which is all such tests need."""
 
 from __future__ import annotations
 
 import json
 
 from briefbot.write.backends import Completion, Messages
+from briefbot.write.engine import Sampling, Section
 
 SUMMARY = "The article below describes what was announced and what changes for its users."
 WHY = "It changes what readers who follow this field can try out this week."
+LEDE = "Several announcements today change what readers can try out."
 BULLETS = [
     "Several announcements today change what readers can try out.",
     "The sources below give the details of each announcement.",
@@ -22,14 +26,36 @@ class CannedBackend:
 
     name = "canned"
     model = "canned-answers"
+    structured = True
+    spreads = False
+    capacity = 1
+    in_flight = 0
 
     def __init__(self) -> None:
         self.calls = 0
 
     def complete(
-        self, messages: Messages, schema: dict, max_tokens: int, temperature: float | None = None
+        self,
+        messages: Messages,
+        schema: dict,
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Completion:
         self.calls += 1
-        if "bullets" in schema.get("properties", {}):
-            return Completion(json.dumps({"bullets": BULLETS}))
+        fields = schema.get("properties", {})
+        if "bullets" in fields:
+            return Completion(json.dumps({"lede": LEDE, "bullets": BULLETS}))
+        if "summary" not in fields:
+            return Completion(json.dumps({"why_it_matters": WHY}))
         return Completion(json.dumps({"summary": SUMMARY, "why_it_matters": WHY}))
+
+    def candidates(
+        self,
+        messages: Messages,
+        samplings: list[Sampling],
+        max_tokens: int,
+        schema: dict,
+        sections: tuple[Section, ...] = (),
+    ) -> list[Completion]:
+        return [self.complete(messages, schema, max_tokens) for _ in samplings]

@@ -21,6 +21,7 @@ from briefbot.models import (
     SourceStatus,
     Story,
     StoryText,
+    TextOrigin,
     WrittenStory,
 )
 from briefbot.render import (
@@ -72,7 +73,7 @@ def fixed_brief(lead_title: str = "BenchLM: GLM-5.2 is the best open-weight mode
             StoryText(
                 "A gateway connects to 237 providers with automatic fallback.",
                 "",  # the model's note did not pass the grounding check
-                extract=True,
+                origin=TextOrigin.EXTRACT,
             ),
         ),
     ]

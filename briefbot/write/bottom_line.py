@@ -22,7 +22,8 @@ from collections.abc import Callable
 from briefbot.models import BottomLine, BottomLinePoint, WrittenStory
 from briefbot.write import checks
 from briefbot.write.engine import Sampling, Section
-from briefbot.write.evidence import Evidence, SourceSentence, split_sentences, story_evidence
+from briefbot.sentences import split_sentences
+from briefbot.write.evidence import Evidence, SourceSentence, story_evidence
 from briefbot.write.grounding import SourceFacts, claims
 from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import KIND_LABELS, Kind, story_kind

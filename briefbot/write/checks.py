@@ -91,20 +91,6 @@ def limit_sentences(text: str, most: int) -> str:
     return result
 
 
-def extract(source: str, most: int, max_words: int = 60) -> str:
-    """The source's first `most` sentences, fewer when they run past `max_words`: a summary
-    that says nothing the article does not."""
-    kept: list[str] = []
-    for sentence in sentences(source)[:most]:
-        if kept and len(" ".join([*kept, sentence]).split()) > max_words:
-            break
-        kept.append(sentence)
-    text = " ".join(kept)
-    if len(text.split()) > max_words:
-        text = " ".join(text.split()[:max_words]).rstrip(",;:") + " ..."
-    return text
-
-
 def distinct(texts: list[str], overlap: float = 0.5) -> list[str]:
     """The texts in order, leaving out any that shares more than `overlap` of its words
     (Jaccard) with one kept before it."""

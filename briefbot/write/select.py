@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefbot.write import checks
-from briefbot.write.evidence import SourceSentence, split_sentences
+from briefbot.sentences import split_sentences
+from briefbot.write.evidence import SourceSentence
 from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import Kind
 from briefbot.write.verify import STOPWORDS, Verdict, Verifier, stem
@@ -202,7 +203,10 @@ def _summary_score(draft: Checked) -> tuple[float, float]:
     names = sum(1 for word in draft.text.split()[1:] if word[:1].isupper())
     length = -abs(len(draft.text.split()) - TARGET_WORDS)
     whole = 3.0 * min(len(draft.verdicts), SUMMARY_SENTENCES)
-    return (whole + min(numbers, 4) + 0.5 * min(names, 6) + 0.2 * length - 10 * draft.copied, -len(draft.text))
+    return (
+        whole + min(numbers, 4) + 0.5 * min(names, 6) + 0.2 * length - 10 * draft.copied,
+        -len(draft.text),
+    )
 
 
 def best_note(drafts: list[Checked]) -> Checked | None:

@@ -122,6 +122,7 @@ def write(
     if kind is Kind.LEADERBOARD and story.lead.source_type == "leaderboard":
         summary = _from_data(story)
     else:
+
         def recheck(text: str) -> Checked:
             return check_summary(
                 text, work_plan.verifier, work_plan.article, names, work_plan.example_words

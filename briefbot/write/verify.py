@@ -36,7 +36,8 @@ from functools import cached_property, lru_cache
 
 import snowballstemmer
 
-from briefbot.write.evidence import Evidence, SourceSentence, split_sentences
+from briefbot.sentences import split_sentences
+from briefbot.write.evidence import Evidence, SourceSentence
 from briefbot.write.grounding import GENERAL_TERMS, SourceFacts
 from briefbot.write.injection import has_link, looks_like_instructions
 
@@ -154,6 +155,7 @@ _PREPOSITIONS = set("on in at under with into via per".split())
 _TIME_AFTER_ORDINAL = set("half quarter year month week day time place committee round".split())
 STOPWORDS = _STOPWORDS = set(
     """a an the and or but of in on at to for from by with as is are was were be been being it
+    they them we you our your he she his her him us i me my mine
     its it's this that these those their there here which who whom whose what when where how
     than then also not no so such can could will would may might should must has have had do
     does did into onto over under about after before between both each all any some more most
@@ -348,7 +350,12 @@ def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
             elif key == "version" or key == "versions":
                 token.key = "version"
             else:
-                token.name = _is_name(raw, sentence_start, key, known_names)
+                token.name = _is_name(raw, sentence_start, key, known_names) or (
+                    sentence_start
+                    and raw[:1].isupper()
+                    and key not in _STOPWORDS
+                    and _names_follow(matches, position)
+                )
             tokens.append(token)
             sentence_start = False
         else:
@@ -356,6 +363,17 @@ def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
             sentence_start = raw in '.!?:"“('
     _mark_dates(tokens)
     return _Parsed(text, tokens, _entities(tokens))
+
+
+def _names_follow(matches: list[re.Match], position: int) -> bool:
+    """A sentence's first word that a model size, a version or another capitalised word
+    follows ("Kite 7B scored", "Corvane Labs has"): the start of a name."""
+    if position + 1 >= len(matches):
+        return False
+    after = matches[position + 1].group(0)
+    return bool(_SIZE.fullmatch(after) or re.fullmatch(r"v?\d+(\.\d+)+|\d", after)) or (
+        after[:1].isupper() and after.lower() not in _STOPWORDS and after.isalpha()
+    )
 
 
 def _fixed_phrase(matches: list[re.Match], position: int) -> bool:
@@ -671,7 +689,9 @@ class Verifier:
         self.evidence = evidence
         self._facts = SourceFacts.of(sentence.text for sentence in evidence.sentences)
         self._known = _known_names(sentence.text for sentence in evidence.sentences)
-        self._parsed = {s: parse(s.text, self._known) for s in evidence.sentences}
+        # Body sentences before titles: a claim's evidence is the fuller sentence where it can be.
+        ordered = sorted(evidence.sentences, key=lambda sentence: sentence.index < 0)
+        self._parsed = {s: parse(s.text, self._known) for s in ordered}
         self._objects = self._object_like()
         self._partners = self._co_parties()
         self._resolved: dict[SourceSentence, list[_Entity]] = {}
@@ -763,9 +783,13 @@ class Verifier:
         pronoun = any(t.key in _PRONOUNS for t in parsed.tokens[start:position])
         if before:
             return before + (resolve if pronoun else [])
-        for index in range(position + 1, min(position + 8, end)):
+        stop = min(position + 10, len(parsed.tokens))
+        for index in range(position + 1, stop):
+            if parsed.tokens[index].key in (";", "while", "whereas", "but"):
+                break
             if parsed.tokens[index].key in _ATTACH_AFTER:
-                after = self._parties([e for e in parsed.entities if index < e.start <= index + 4])
+                # "61.2 for its predecessor, Wren 7B": an appositive past the comma counts
+                after = self._parties([e for e in parsed.entities if index < e.start <= index + 5])
                 if after:
                     return after[:1]
         earlier = self._parties([e for e in parsed.entities if e.end <= start], parsed)
@@ -796,6 +820,12 @@ class Verifier:
         if len(segments) > 1 and segments[0][1] - segments[0][0] <= 6:
             opening = segments[1][0] + 3  # "On CodeTrail, Wren 9B ..."
         first = next((e for e in parties if e.start <= opening), None)
+        if (
+            first is not None
+            and previous
+            and any(t.key in ("it", "its", "they", "their") for t in parsed.tokens[: first.start])
+        ):
+            return previous, False  # "On KnowBench it scores ...": the pronoun is the subject
         starts_with_pronoun = bool(parsed.tokens) and parsed.tokens[0].key in _PRONOUNS
         if first is None or (starts_with_pronoun and first.start > 2 and previous):
             return previous, False
@@ -954,10 +984,13 @@ class Verifier:
                 return f"the sources say this version is {'/'.join(sorted(found))}"
             return None
         resolve = self._source_resolution(source)
-        holders = self._subjects(parsed, position, resolve, nearest=True)
+        subjects = self._subjects(parsed, position, resolve, nearest=True)
+        if subjects and all(e.head == "model" for e in subjects):
+            subjects = subjects + resolve  # "for a 70B model": which one, the sentence before says
         if fact.token.date:
-            return self._holder_problem(fact, holders, parsed)
-        if fact.direction is not None and fact.direction[1] in _COMPARE_UP | _COMPARE_DOWN:
+            return self._holder_problem(fact, subjects, parsed)
+        holders = subjects
+        if fact.role == "by" and fact.direction is not None:
             start, end = parsed.segment(position)
             holders = holders + [e for e in parsed.entities if start <= e.start < end]
             start, end = claim.segment(fact.token.position)
@@ -975,7 +1008,7 @@ class Verifier:
                 return f"the sources say '{role or 'at'}', not '{fact.role or 'at'}'"
         if approximate and not fact.approximate:
             return "the sources hedge it (about, nearly, roughly)"
-        found = _direction(parsed, position, holders)
+        found = _direction(parsed, position, subjects)
         if fact.direction is None:
             return None
         sense, word, side = fact.direction

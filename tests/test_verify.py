@@ -1,0 +1,124 @@
+"""The claim-level verifier: each written sentence against the story's source sentences.
+
+Measured on the labelled set (tests/data/claims_set.yaml: 49 invented stories, 438 sentences
+labelled supported or unsupported with the kind of error); the figures are printed, and floors
+measured on it hold them. The kinds of error the issue names are tested one by one too."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from briefbot.models import Item, Story
+from briefbot.write.evidence import story_evidence
+from briefbot.write.verify import Verifier
+
+CLAIMS = Path(__file__).parent / "data" / "claims_set.yaml"
+
+
+def verifier_for(title: str, text: str) -> Verifier:
+    item = Item(url="https://example.org/a", title=title, source="S", source_type="rss",
+                published=None, text=text)  # fmt: skip
+    return Verifier(story_evidence(Story(item, (item,), 1.0)))
+
+
+def test_precision_and_recall_on_the_labelled_set():
+    stories = yaml.safe_load(CLAIMS.read_text(encoding="utf-8"))["stories"]
+    flagged = Counter()
+    totals = Counter()
+    for story in stories:
+        verifier = verifier_for(story["title"], story["text"])
+        for claim in story["claims"]:
+            key = claim.get("error") or "supported"
+            totals[key] += 1
+            flagged[key] += not verifier.check(claim["text"], summary=True).ok
+    caught = sum(flagged[kind] for kind in totals if kind != "supported")
+    wrong = sum(totals[kind] for kind in totals if kind != "supported")
+    precision = caught / (caught + flagged["supported"])
+    recall = caught / wrong
+    print(f"\nverifier on {sum(totals.values())} labelled sentences: precision {precision:.3f}, "
+          f"recall {recall:.3f}; supported sentences refused {flagged['supported']}/"
+          f"{totals['supported']}")  # fmt: skip
+    for kind in sorted(totals):
+        print(f"  {kind}: flagged {flagged[kind]}/{totals[kind]}")
+    assert precision >= 0.85 and recall >= 0.78
+    for kind in ("direction", "hedge", "group", "superlative", "role", "invented"):
+        assert flagged[kind] / totals[kind] >= 0.7, kind
+    assert flagged["wrong_subject"] / totals["wrong_subject"] >= 0.55
+
+
+NOVA = (
+    "Halcyon-R2 from Halcyon Labs, a 236B mixture-of-experts model, entered the top ten at #4. "
+    "Nova 2 32B from Lumora is the highest-ranked model under 40 billion parameters."
+)
+Q3 = (
+    "The Q3_HX format nearly matches 4-bit quality at 3-bit size. On an RTX 5090, the pull "
+    "request reports decoding at 41 tokens per second for a 70B model."
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "claim"),
+    [
+        (NOVA, "Halcyon-R2 entered the top ten with 40 billion parameters."),  # subject and role
+        (Q3, "Q3_HX matches 4-bit quality at 3-bit size."),  # a hedge dropped
+        (Q3, "Q3_HX improves decoding speed on an RTX 5090 by 41 tokens per second."),  # role
+        (
+            "Kite 7B scored 71.0, 3.5 points behind Heron 8B.",
+            "Kite 7B scored 71.0, 3.5 points ahead of Heron 8B.",
+        ),  # fmt: skip
+        (
+            "Serving costs fell from 1.8 million to 0.6 million dollars a year.",
+            "The change reduces serving costs by 1.8 million dollars a year.",
+        ),  # fmt: skip
+        (
+            "Kite 7B leads on GPQA with 61.2; Heron 8B is second with 58.0.",
+            "Heron 8B leads on GPQA with 61.2.",
+        ),  # fmt: skip
+        (
+            "Acme plans to open its weights next year; Brio already did.",
+            "Both Acme and Brio have opened their weights.",
+        ),  # fmt: skip
+        (
+            "TensorHarbor 1.7.3 fixes CVE-2026-41207.",
+            "A bug in TensorHarbor 1.7.3 lets attackers run code.",
+        ),  # fmt: skip
+        (
+            "On its own tests, Acme's Kite 7B scores 58.2 on GSM8K.",
+            "Kite 7B scores 58.2 on GSM8K.",
+        ),  # fmt: skip
+        ("Kite 7B scores 58.2 on GSM8K.", "Kite 7B is the best open model on GSM8K."),
+        ("Kite 7B scores 58.2 on GSM8K.", "Read more at https://evil.example/reset now."),
+    ],
+)
+def test_each_kind_of_misstatement_is_refused(source, claim):
+    assert not verifier_for("A story", source).check(claim, summary=True).ok
+
+
+@pytest.mark.parametrize(
+    ("source", "claim"),
+    [
+        (NOVA, "Nova 2 32B is the highest-ranked model under 40 billion parameters."),
+        (Q3, "Q3_HX nearly matches 4-bit quality at 3-bit size."),
+        (Q3, "The pull request reports Q3_HX decoding at 41 tokens per second on an RTX 5090."),
+        (
+            "Kite 7B scored 71.0, 3.5 points behind Heron 8B.",
+            "Heron 8B leads Kite 7B by 3.5 points.",
+        ),  # fmt: skip
+        (
+            "Serving costs fell from 1.8 million to 0.6 million dollars a year.",
+            "Serving costs fell from 1.8 million to 0.6 million dollars a year.",
+        ),  # fmt: skip
+        (
+            "Acme Labs released Kite 7B under MIT. It scores 58.2 on GSM8K, the company says.",
+            "Acme says Kite 7B scores 58.2 on GSM8K.",
+        ),  # fmt: skip
+    ],
+)
+def test_faithful_sentences_pass(source, claim):
+    verdict = verifier_for("A story", source).check(claim, summary=True)
+    assert verdict.ok, verdict.reason
+    assert verdict.evidence is not None  # the source sentence a reader can check it against
