@@ -268,6 +268,7 @@ def _source_summary(result: SourceResult) -> dict:
         "items": len(result.items),
         "error": result.error,
         "mode": result.mode,
+        "moved_to": result.state.moved_to if result.state else "",
     }
 
 

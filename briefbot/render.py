@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from briefbot.models import Brief
+from briefbot.models import Brief, SourceStatus
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
@@ -50,8 +50,14 @@ def local_day(moment: datetime | None, brief: Brief) -> str:
 
 
 def sources_line(brief: Brief) -> str:
-    """'Sources: 9 of 10 answered (7 unchanged since the last fetch), 78 items collected.'"""
-    results = brief.source_results
+    """'Sources: 9 of 10 answered (7 unchanged since the last fetch), 78 items collected.'
+
+    A source known to be gone (410 on an earlier run, said then) is no longer counted."""
+    results = [
+        result
+        for result in brief.source_results
+        if not (result.status == SourceStatus.GONE and result.ok)
+    ]
     ok = sum(1 for result in results if result.ok)
     unchanged = sum(1 for result in results if result.status in ("not modified", "fresh"))
     items = sum(len(result.items) for result in results)

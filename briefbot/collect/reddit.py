@@ -111,7 +111,7 @@ async def collect_from_feed(
         return without_body(source, fetched, FEED_MODE)
     response = fetched.response
     try:
-        entries = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
+        entries = parse_feed(response.utf8_body, response.utf8_content_type, response.url)
     except MalformedFeed as error:
         return unparsable(source, fetched, str(error), now, FEED_MODE)
     return parsed(source, fetched, (_entry_item(e, source) for e in entries), FEED_MODE)

@@ -27,5 +27,5 @@ async def collect_rss(
 
 
 def feed_items(response: Response, source: RssSource) -> list[Item | None]:
-    entries = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
+    entries = parse_feed(response.utf8_body, response.utf8_content_type, response.url)
     return [entry_to_item(entry, source.name, source.weight) for entry in entries]
