@@ -82,6 +82,83 @@ def titles(result) -> list[str]:
     return [item.title for item in result.items]
 
 
+# -- polite fetching (the tests removed in b970da4, restored with inputs of their own) ---------
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Small Atom</title><id>urn:small</id>
+<updated>2026-07-03T08:00:00Z</updated>
+<entry><title>Parse podcast categories</title><id>urn:1</id><link href="https://example.org/1"/>
+<updated>2026-07-03T08:00:00Z</updated><summary>Categories are parsed now.</summary></entry>
+<entry><title>Using vale with vim</title><id>urn:2</id><link href="https://example.org/2"/>
+<updated>2026-07-02T08:00:00Z</updated><summary>A prose linter in the editor.</summary></entry>
+</feed>
+"""
+
+
+def test_unchanged_feeds_answer_304_and_cost_no_parsing(feed_server):
+    by_etag = feed_server.serve("/etag.xml", ATOM, etag='"v1"')
+    by_date = feed_server.serve("/date.xml", ATOM, last_modified="Fri, 03 Jul 2026 10:00:00 GMT")
+    feeds = (rss("etag", by_etag), rss("date", by_date))
+    first = collect(*feeds)
+    assert [r.status for r in first] == ["ok", "ok"] and feed_server.bodies_sent == 2
+    assert first[0].state.etag == '"v1"' and first[1].state.last_modified.startswith("Fri")
+
+    later = NOW + timedelta(minutes=30)
+    second = collect(*feeds, memory=remembered(first), now=later)
+    assert [r.status for r in second] == ["not modified", "not modified"]
+    assert all(r.ok and not r.items for r in second)
+    assert feed_server.bodies_sent == 2 and feed_server.not_modified == 2
+    assert second[0].state.etag == '"v1"' and second[0].state.last_success == later
+    assert second[1].state.last_modified == "Fri, 03 Jul 2026 10:00:00 GMT"
+
+
+def test_fresh_feed_is_not_asked_again_before_max_age(feed_server):
+    url = feed_server.serve("/fresh.xml", ATOM, headers={"Cache-Control": "public, max-age=3600"})
+    first = collect(rss("fresh", url))
+    assert first[0].state.fresh_until == NOW + timedelta(hours=1)
+    soon = collect(rss("fresh", url), memory=remembered(first), now=NOW + timedelta(minutes=59))
+    assert soon[0].status == "fresh" and feed_server.hits["/fresh.xml"] == 1
+    later = collect(rss("fresh", url), memory=remembered(first), now=NOW + timedelta(minutes=61))
+    assert later[0].status == "ok" and feed_server.hits["/fresh.xml"] == 2
+
+
+def test_retry_after_on_429_is_honoured(feed_server):
+    url = feed_server.serve("/busy.xml", "slow down", status=429, headers={"Retry-After": "120"})
+    first = collect(rss("busy", url))
+    assert not first[0].ok and "HTTP 429" in first[0].error
+    retry_at_ = first[0].state.retry_after
+    assert retry_at_ is not None and abs((retry_at_ - datetime.now(UTC)).total_seconds() - 120) < 10
+    waiting = collect(rss("busy", url), memory=remembered(first), now=datetime.now(UTC))
+    assert "waiting" in waiting[0].error and feed_server.hits["/busy.xml"] == 1
+    assert waiting[0].state.consecutive_failures == 1
+
+
+def test_requests_per_host_are_capped(feed_server):
+    feeds = [rss(f"feed {n}", feed_server.serve(f"/{n}.xml", ATOM, delay=0.2)) for n in range(12)]
+    results = collect(*feeds, fetch=FETCH.model_copy(update={"per_host": 3}))
+    assert all(result.ok for result in results)
+    assert 1 < feed_server.max_in_flight <= 3
+
+
+def test_redirects_are_followed_and_the_final_url_recorded(feed_server):
+    new = feed_server.serve("/new.xml", ATOM)
+    old = feed_server.serve("/old.xml", "", status=301, headers={"Location": new})
+    [result] = collect(rss("moved", old))
+    assert result.ok and result.state.final_url == new
+    assert result.address == old and result.state.moved_to == new  # a 301 is adopted
+
+
+def test_a_failure_counts_up_and_forgets_validators(feed_server):
+    url = feed_server.serve("/flaky.xml", ATOM, etag='"a"')
+    first = collect(rss("flaky", url))
+    feed_server.serve("/flaky.xml", "<rss><channel><item><title>cut", etag='"b"')
+    second = collect(rss("flaky", url), memory=remembered(first))
+    assert not second[0].ok and second[0].state.consecutive_failures == 1
+    assert (
+        second[0].state.etag == "" and second[0].state.last_success == first[0].state.last_success
+    )
+
+
 # -- encodings: BOM, then HTTP charset, then the document's declaration, then detection ------
 
 HELLO = "Привет, мир: Café"
