@@ -202,7 +202,7 @@ class Fetcher:
         if status >= 400:
             raise FetchError(f"HTTP {status}")
         if 300 <= status < 400 and status != 304:
-            raise FetchError(f"HTTP {status} without a Location to follow")
+            raise FetchError(f"HTTP {status} (not a redirect briefbot follows)")
         limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
@@ -249,11 +249,12 @@ class Fetcher:
             return Fetched(
                 SourceStatus.FAILED, failed_state(state, str(error), now), error=str(error)
             )
-        succeeded = answered_state(state, response, now, self.settings.max_fresh_hours)
         moved_to = response.permanent_url or state.moved_to
-        if moved_to != state.moved_to and moved_to != url:
+        moved_to = "" if moved_to == url else moved_to  # moved back where it was configured
+        if moved_to and moved_to != state.moved_to:
             log.warning("%s moved permanently to %s: update sources.yaml", url, moved_to)
-        succeeded = dataclasses.replace(succeeded, moved_to="" if moved_to == url else moved_to)
+        succeeded = answered_state(state, response, now, self.settings.max_fresh_hours)
+        succeeded = dataclasses.replace(succeeded, moved_to=moved_to)
         if response.status == 304:
             return Fetched(SourceStatus.NOT_MODIFIED, succeeded, response)
         return Fetched(SourceStatus.OK, succeeded, response)
