@@ -368,11 +368,12 @@ def import_report(result: ImportResult, config: Path) -> str:
 
 
 def sources_table(settings: Settings, database: Database) -> str:
-    """Each configured source with its last status, last success, failures and last error."""
+    """Each configured source with its last status, last success, failures, last error, and
+    what the operator should do: update a URL that moved for good, remove one that is gone."""
     with Store(database) as store:
         health = {row["address"]: row for row in store.source_health()}
     header = ("source", "type", "last status", "last success (UTC)", "failures", "last error")
-    rows = []
+    rows, notes = [], []
     for source in settings.sources:
         known = health.get(source.address, {})
         success = (known.get("last_success") or "never")[:16].replace("T", " ")
@@ -386,7 +387,14 @@ def sources_table(settings: Settings, database: Database) -> str:
                 known.get("last_error", "")[:140],
             )
         )
-    return _table([header, *rows])
+        if known.get("gone_since"):
+            notes.append(
+                f"{source.name}: gone (HTTP 410) since {known['gone_since'][:10]}, "
+                "not fetched again: remove it from sources.yaml"
+            )
+        elif known.get("moved_to"):
+            notes.append(f"{source.name}: moved to {known['moved_to']}: update sources.yaml")
+    return "\n".join([_table([header, *rows]), *notes])
 
 
 def model_calls_table(database: Database, limit: int) -> str:
@@ -474,8 +482,11 @@ def _print_outcome(outcome: RunOutcome) -> None:
     for skipped in report.unavailable_models:
         print(f"  {skipped}; wrote with {report.written_by}")
     for source in report.sources:
+        if source.get("moved_to"):
+            print(f"  moved: {source['name']} to {source['moved_to']}: update sources.yaml")
         if not source["ok"]:
-            print(f"  failed: {source['name']}: {source['error']}")
+            label = "gone" if source["status"] == "gone" else "failed"
+            print(f"  {label}: {source['name']}: {source['error']}")
         elif source["mode"]:
             print(f"  {source['name']}: {source['mode']}")
 

@@ -30,7 +30,57 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RssSource(_Strict):
+# Headers briefbot sets itself on every request: a source may not override them.
+_OWN_HEADERS = frozenset(
+    (
+        "host",
+        "connection",
+        "content-length",
+        "transfer-encoding",
+        "te",
+        "upgrade",
+        "accept-encoding",  # briefbot undoes the content codings it asks for, and no other
+        "if-none-match",
+        "if-modified-since",
+    )
+)
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
+
+
+class _FetchedSource(_Strict):
+    """What every source fetched over HTTP may set for its own requests: a User-Agent for
+    publishers that refuse the default one, and further headers (a cookie, an API key)."""
+
+    user_agent: str | None = Field(default=None, min_length=1)
+    headers: dict[str, str] = {}
+
+    @field_validator("user_agent")
+    @classmethod
+    def _one_line_agent(cls, value: str | None) -> str | None:
+        if value is not None and any(char in value for char in "\r\n\0"):
+            raise ValueError("a User-Agent on one line")
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _usable_headers(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not _HEADER_NAME.match(name):
+                raise ValueError(f"a header name without spaces or separators, got {name!r}")
+            if name.lower() in _OWN_HEADERS:
+                raise ValueError(f"headers other than {name!r}, which briefbot sets itself")
+            if any(char in text for char in "\r\n\0"):
+                raise ValueError(f"a value on one line for header {name!r}")
+        return value
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        """The headers this source's requests carry beyond briefbot's own."""
+        agent = {"User-Agent": self.user_agent} if self.user_agent else {}
+        return agent | self.headers
+
+
+class RssSource(_FetchedSource):
     type: Literal["rss"]
     name: str = Field(min_length=1)
     url: AnyHttpUrl
@@ -41,7 +91,7 @@ class RssSource(_Strict):
         return str(self.url)
 
 
-class RedditSource(_Strict):
+class RedditSource(_FetchedSource):
     type: Literal["reddit"]
     name: str = Field(min_length=1)
     subreddit: str = Field(pattern=r"^[A-Za-z0-9_]{2,21}$")
@@ -60,7 +110,7 @@ class RedditSource(_Strict):
         return f"{base}/r/{self.subreddit}/top/.rss?t=day"
 
 
-class LeaderboardSource(_Strict):
+class LeaderboardSource(_FetchedSource):
     type: Literal["leaderboard"]
     name: str = Field(min_length=1)
     url: AnyHttpUrl
@@ -179,11 +229,28 @@ class ModelSettings(_Strict):
 
 
 class FetchSettings(_Strict):
-    timeout_seconds: float = Field(default=15, gt=0)
-    max_bytes: int = Field(default=10_000_000, gt=0)
+    """How sources and article pages are fetched (briefbot.collect.http)."""
+
+    timeout_seconds: float = Field(default=15, gt=0)  # one request, redirects and body included
+    stage_seconds: float = Field(default=120, gt=0)  # the whole collect or full-text stage
+    max_bytes: int = Field(default=10_000_000, gt=0)  # one body, content codings undone
     full_text_pages: int = Field(default=20, ge=0)
     per_host: int = Field(default=6, ge=1, le=64)
     user_agent: str = "briefbot/0.1 (+https://github.com/briefbot/briefbot)"
+    max_fresh_hours: float = Field(default=6, ge=0)  # a Cache-Control max-age is cut to this
+    max_retry_after_hours: float = Field(default=12, ge=0)  # and a Retry-After wait to this
+    # Non-public addresses that links found inside feeds may reach: "127.0.0.1:8737",
+    # "10.0.0.0/8", "[::1]:8080", "intranet" or "intranet:8080".
+    allow_private: list[str] = []
+
+    @field_validator("allow_private")
+    @classmethod
+    def _allow_rules(cls, value: list[str]) -> list[str]:
+        from briefbot.collect.netguard import AllowRule  # collect imports config, not back
+
+        for entry in value:
+            AllowRule.parse(entry)
+        return value
 
 
 MAX_BASE_URL = 400

@@ -58,6 +58,8 @@ class FetchState:
     last_attempt: datetime | None = None
     consecutive_failures: int = 0
     last_error: str = ""
+    moved_to: str = ""  # adopted after a permanent redirect (301, 308): asked instead of the URL
+    gone_since: datetime | None = None  # answered 410 Gone: not asked again for this URL
 
 
 class SourceStatus:
@@ -67,6 +69,7 @@ class SourceStatus:
     NOT_MODIFIED = "not modified"  # the server answered 304: nothing new, no body downloaded
     FRESH = "fresh"  # the last answer is still fresh (Cache-Control: max-age): not asked
     FAILED = "failed"
+    GONE = "gone"  # answered 410 Gone (the run that saw it has the error), then never asked
 
 
 @dataclass(frozen=True)

@@ -375,6 +375,7 @@ def _source_summary(result: SourceResult) -> dict:
         "skipped": list(result.skipped),
         "error": result.error,
         "mode": result.mode,
+        "moved_to": result.state.moved_to if result.state else "",
     }
 
 

@@ -14,7 +14,7 @@ from urllib.parse import SplitResult, quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from briefbot.models import Brief, TextOrigin
+from briefbot.models import Brief, SourceStatus, TextOrigin
 from briefbot.views import chart, checked_sentences, source_links
 
 log = logging.getLogger(__name__)
@@ -113,8 +113,13 @@ def sources_line(brief: Brief) -> str:
     """'Sources: 9 of 10 answered (7 unchanged since the last fetch); 78 items considered, 3 new
     since the last fetch.' A source that answers 304 or is still fresh gives no items of its
     own this run, so what the brief was picked from is counted from the store, not the fetches.
+    A source known to be gone (410 on an earlier run, said then) is no longer counted.
     """
-    results = brief.source_results
+    results = [
+        result
+        for result in brief.source_results
+        if not (result.status == SourceStatus.GONE and result.ok)
+    ]
     ok = sum(1 for result in results if result.ok)
     unchanged = sum(1 for result in results if result.status in ("not modified", "fresh"))
     detail = f" ({unchanged} unchanged since the last fetch)" if unchanged else ""

@@ -305,6 +305,8 @@ class Store:
                 last_attempt=_parse(row["last_attempt"]),
                 consecutive_failures=row["consecutive_failures"],
                 last_error=row["last_error"],
+                moved_to=row["moved_to"],
+                gone_since=_parse(row["gone_since"]),
             )
             for row in self._rows(select(tables.source_health))
         }
@@ -331,6 +333,8 @@ class Store:
                 "last_attempt": _iso_or_none(state.last_attempt),
                 "consecutive_failures": state.consecutive_failures,
                 "last_error": state.last_error,
+                "moved_to": state.moved_to,
+                "gone_since": _iso_or_none(state.gone_since),
             }
             for result in results
             if result.address and (state := result.state) is not None

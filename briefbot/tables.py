@@ -135,6 +135,8 @@ source_health = Table(
     Column("last_attempt", Text),
     Column("consecutive_failures", Integer, nullable=False, server_default="0"),
     Column("last_error", Text, nullable=False, server_default=""),
+    Column("moved_to", Text, nullable=False, server_default=""),
+    Column("gone_since", Text),
 )
 
 leaderboard_snapshots = Table(

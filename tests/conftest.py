@@ -39,6 +39,7 @@ class FeedServer(LoopbackServer):
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
+        self.request_headers: dict[str, list[dict[str, str]]] = {}  # per path, in order
         self.bodies_sent = 0
         self.not_modified = 0
         self.in_flight = 0
@@ -53,6 +54,7 @@ class FeedServer(LoopbackServer):
                 path = urlsplit(self.path).path
                 with server._lock:
                     server.hits[path] = server.hits.get(path, 0) + 1
+                    server.request_headers.setdefault(path, []).append(dict(self.headers))
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 try:

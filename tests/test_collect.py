@@ -14,7 +14,7 @@ from briefbot.collect.text import html_to_text
 from briefbot.collect.urls import canonical_url
 from briefbot.config import FetchSettings, parse_settings
 
-FETCH = FetchSettings(timeout_seconds=2, max_bytes=2_000_000)
+FETCH = FetchSettings(timeout_seconds=2, max_bytes=2_000_000, allow_private=["127.0.0.1"])
 NOW = datetime(2026, 7, 3, 12, 0, tzinfo=UTC)
 
 

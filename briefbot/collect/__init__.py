@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from briefbot.collect.http import Fetcher
+from briefbot.collect.http import Fetcher, failed_state
 from briefbot.collect.leaderboard import collect_leaderboard
 from briefbot.collect.memory import CollectMemory
 from briefbot.collect.reddit import collect_reddit
@@ -40,8 +40,9 @@ async def collect_all(
     `on_result` hears of each source as soon as it is done, for showing progress."""
     memory = memory or CollectMemory()
     now = now or datetime.now().astimezone()
+    deadline = asyncio.get_running_loop().time() + settings.stage_seconds
     async with Fetcher(settings) as fetcher:
-        results = (_guarded(s, fetcher, memory, now, on_result) for s in sources)
+        results = (_guarded(s, fetcher, memory, now, deadline, on_result) for s in sources)
         return list(await asyncio.gather(*results))
 
 
@@ -50,19 +51,29 @@ async def _guarded(
     fetcher: Fetcher,
     memory: CollectMemory,
     now: datetime,
+    deadline: float,
     on_result: Callable[[SourceResult], None] | None = None,
 ) -> SourceResult:
-    """One collector, with any unexpected error turned into a failed result and logged."""
+    """One collector with the source's own agent and headers, within the stage's deadline;
+    a source past it, or any unexpected error, becomes a failed result and is logged."""
+    timeout = asyncio.timeout_at(deadline)
     try:
-        result = await COLLECTORS[type(source)](source, fetcher, memory, now)
+        async with timeout:
+            result = await COLLECTORS[type(source)](source, fetcher.for_source(source), memory, now)
     except Exception as error:  # a bug in one collector must not sink the whole run
-        log.exception("collector for %s crashed", source.name)
+        if isinstance(error, TimeoutError) and timeout.expired():
+            message = f"not collected within the stage's {fetcher.settings.stage_seconds:g} s"
+            state = failed_state(memory.state(source.address), message, now)
+        else:
+            log.exception("collector for %s crashed", source.name)
+            message, state = f"internal error: {error!r}", None
         result = SourceResult(
             source.name,
             source.type,
-            error=f"internal error: {error!r}",
+            error=message,
             status=SourceStatus.FAILED,
             address=source.address,
+            state=state,
         )
     mode = f" ({result.mode})" if result.mode else ""
     if result.ok:

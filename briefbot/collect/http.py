@@ -1,25 +1,44 @@
-"""Polite HTTP for all collectors: conditional GET, freshness, Retry-After, a cap on
-concurrent requests per host, timeouts, a size cap on bodies, redirects followed."""
+"""Polite, bounded HTTP for all collectors.
+
+Polite: conditional GET (ETag, Last-Modified), no request while an answer is still fresh,
+Retry-After honoured, at most `fetch.per_host` requests at a time per host, permanent redirects
+adopted for the next run, a 410 source never asked again. Bounded: every request has a total
+deadline (`fetch.timeout_seconds`, whatever the server trickles), bodies are capped after
+their content codings are undone (`fetch.max_bytes`), cache lifetimes and Retry-After waits
+are capped, and addresses found inside feeds reach only public addresses (netguard).
+
+A source the operator configured is trusted as written, with its own redirects
+(`fetch_source`); every other URL (an article link, a Reddit post's link) is not (`get`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
-import re
+import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
+from briefbot.collect.charsets import Decoded, decode_document, utf8_document
+from briefbot.collect.codings import ACCEPT_ENCODING, BodyTooLarge, ContentDecoder, UndecodableBody
+from briefbot.collect.freshness import fresh_until, retry_at
+from briefbot.collect.netguard import AddressPolicy, ForbiddenAddress, GuardedTransport
 from briefbot.config import FetchSettings
 from briefbot.models import FetchState, SourceStatus
 
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*(\d+)", re.IGNORECASE)
-_NO_CACHE = re.compile(r"(?:^|,)\s*(no-cache|no-store)\b", re.IGNORECASE)
-DEFAULT_RETRY_AFTER = timedelta(minutes=30)
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+PERMANENT_REDIRECTS = (301, 308)  # RFC 9110 §15.4.2, §15.4.9; 302, 303, 307 are temporary
+GONE_MESSAGE = "gone (HTTP 410): remove it from sources.yaml"
 
 
 class FetchError(Exception):
@@ -34,12 +53,47 @@ class RateLimited(FetchError):
         self.until = until
 
 
+class Gone(FetchError):
+    """The server said 410 Gone: the resource is intentionally and permanently unavailable
+    (RFC 9110 §15.5.11)."""
+
+    def __init__(self) -> None:
+        super().__init__("HTTP 410")
+
+
 @dataclass(frozen=True)
 class Response:
+    """A final answer: its URL, status and headers, and the body with content codings undone.
+
+    `permanent_url` is where the unbroken run of permanent redirects (301, 308) from the asked
+    URL led, "" when the first answer was not one."""
+
     url: str
     status: int
     headers: httpx.Headers
     body: bytes
+    permanent_url: str = ""
+
+    @cached_property
+    def decoded(self) -> Decoded:
+        """The body as text, by BOM, HTTP charset, declaration, detection (charsets)."""
+        return decode_document(self.body, self.headers.get("content-type", ""))
+
+    @property
+    def text(self) -> str:
+        return self.decoded.text
+
+    @property
+    def utf8_body(self) -> bytes:
+        """The body re-encoded as UTF-8 that says so (no BOM, declaration rewritten): what a
+        parser such as feedparser cannot read under a wrong encoding."""
+        return utf8_document(self.decoded)
+
+    @property
+    def utf8_content_type(self) -> str:
+        """The Content-Type for `utf8_body`: the media type with charset=utf-8."""
+        media_type = self.headers.get("content-type", "").split(";", 1)[0].strip()
+        return f"{media_type or 'application/octet-stream'}; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -52,18 +106,30 @@ class Fetched:
     error: str | None = None
 
 
+class ConfiguredSource(Protocol):
+    """What the fetcher reads from a source's settings: its own agent and headers."""
+
+    @property
+    def request_headers(self) -> dict[str, str]: ...
+
+
 class Fetcher:
-    """One HTTP client shared by all collectors of a run, with a request cap per host."""
+    """Two HTTP clients shared by all collectors of a run (one for configured sources, one
+    that connects only to permitted addresses), with a request cap per host."""
 
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.timeout_seconds),
-            follow_redirects=True,
-            max_redirects=5,
-            headers={"User-Agent": settings.user_agent},
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=40),
-        )
+        self._headers: dict[str, str] = {}
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
+        options = {
+            "timeout": httpx.Timeout(settings.timeout_seconds),
+            "follow_redirects": False,  # followed here: each hop seen, no redirect body read
+            "headers": {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            "limits": limits,
+        }
+        policy = AddressPolicy(settings.allow_private)
+        self._trusted = httpx.AsyncClient(**options)
+        self._guarded = httpx.AsyncClient(transport=GuardedTransport(policy, limits), **options)
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.per_host)
         )
@@ -72,46 +138,93 @@ class Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._client.aclose()
+        await self._trusted.aclose()
+        await self._guarded.aclose()
 
-    async def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
-        """GET a URL; refuse bodies over the size cap without reading them all."""
+    def for_source(self, source: ConfiguredSource) -> Fetcher:
+        """This fetcher (same clients, same per-host caps) sending a source's own User-Agent
+        and headers with its requests; `settings.user_agent` is the source's agent."""
+        view = copy.copy(self)
+        view._headers = source.request_headers
+        agent = view._headers.get("User-Agent")
+        if agent:
+            view.settings = self.settings.model_copy(update={"user_agent": agent})
+        return view
+
+    async def get(
+        self, url: str, headers: Mapping[str, str] | None = None, *, trusted: bool = False
+    ) -> Response:
+        """GET a URL within the total deadline, following up to 5 redirects; raise FetchError
+        (RateLimited, Gone) for an answer that gives no body. An untrusted URL, and each of
+        its redirects, may connect only to public or allowed addresses."""
+        timeout = self.settings.timeout_seconds
         async with self._host_slots[urlsplit(url).netloc.lower()]:
-            return await self._get(url, headers or {})
+            try:
+                async with asyncio.timeout(timeout):
+                    return await self._get(url, {**self._headers, **(headers or {})}, trusted)
+            except TimeoutError as error:
+                raise FetchError(f"timed out: no whole answer within {timeout:g} s") from error
+            except ForbiddenAddress as error:
+                raise FetchError(str(error)) from error
+            except (BodyTooLarge, UndecodableBody) as error:
+                raise FetchError(str(error)) from error
+            except httpx.TimeoutException as error:
+                raise FetchError(f"timed out ({type(error).__name__})") from error
+            except httpx.ConnectError as error:
+                raise FetchError(f"cannot connect: {error}") from error
+            except (httpx.HTTPError, httpx.InvalidURL) as error:
+                raise FetchError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
 
-    async def _get(self, url: str, headers: dict[str, str]) -> Response:
+    async def _get(self, url: str, headers: dict[str, str], trusted: bool) -> Response:
+        client = self._trusted if trusted else self._guarded
+        request = client.build_request("GET", url, headers=headers)
+        permanent, moving = "", True
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await client.send(request, stream=True)
+            try:
+                if response.next_request is None:
+                    return await self._answer(response, permanent)
+                moving = moving and response.status_code in PERMANENT_REDIRECTS
+                if moving:
+                    permanent = str(response.next_request.url)
+                request = response.next_request
+            finally:
+                await response.aclose()
+        raise FetchError(f"too many redirects (over {MAX_REDIRECTS})")
+
+    async def _answer(self, response: httpx.Response, permanent: str) -> Response:
+        status = response.status_code
+        if status == 410:
+            raise Gone()
+        if status in (429, 503):
+            limit = self.settings.max_retry_after_hours
+            raise RateLimited(status, retry_at(response.headers, datetime.now(UTC), limit))
+        if status >= 400:
+            raise FetchError(f"HTTP {status}")
+        if 300 <= status < 400 and status != 304:
+            raise FetchError(f"HTTP {status} (not a redirect briefbot follows)")
         limit = self.settings.max_bytes
-        try:
-            async with self._client.stream("GET", url, headers=headers) as response:
-                if response.status_code in (429, 503):
-                    raise RateLimited(response.status_code, retry_at(response.headers))
-                if response.status_code >= 400:
-                    raise FetchError(f"HTTP {response.status_code}")
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > limit:
-                    raise FetchError(f"body too large ({int(declared):,} bytes)")
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise FetchError(f"body too large (over {limit:,} bytes)")
-                    chunks.append(chunk)
-                return Response(
-                    str(response.url), response.status_code, response.headers, b"".join(chunks)
-                )
-        except httpx.TimeoutException as error:
-            raise FetchError(f"timed out ({type(error).__name__})") from error
-        except httpx.ConnectError as error:
-            raise FetchError(f"cannot connect: {error}") from error
-        except httpx.TooManyRedirects as error:
-            raise FetchError("too many redirects") from error
-        except httpx.HTTPError as error:
-            raise FetchError(f"{type(error).__name__}: {error}".rstrip(": ")) from error
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(f"body too large ({int(declared):,} bytes)")
+        decoder = ContentDecoder(response.headers.get("content-encoding", ""), limit)
+        received = 0
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received > limit:
+                raise FetchError(f"body too large (over {limit:,} bytes)")
+            decoder.feed(chunk)
+        body = decoder.finish()
+        for note in decoder.notes:
+            log.info("%s: %s", response.url, note)
+        return Response(str(response.url), status, response.headers, body, permanent)
 
     async def fetch_source(self, url: str, state: FetchState, now: datetime) -> Fetched:
-        """A source URL fetched politely: not at all while the last answer is fresh or the
-        server asked us to wait, conditionally (ETag, Last-Modified) otherwise."""
+        """A configured source fetched politely: not at all once gone, while the last answer
+        is fresh or the server asked us to wait; at its adopted new URL after a permanent
+        redirect; conditionally (ETag, Last-Modified) otherwise."""
+        if state.gone_since:
+            return Fetched(SourceStatus.GONE, state)
         if state.retry_after and now < state.retry_after:
             error = (
                 f"waiting: the server asked to retry after {state.retry_after:%Y-%m-%d %H:%M} UTC"
@@ -119,8 +232,12 @@ class Fetcher:
             return Fetched(SourceStatus.FAILED, state, error=error)
         if state.fresh_until and now < state.fresh_until:
             return Fetched(SourceStatus.FRESH, state)
+        target = state.moved_to or url
         try:
-            response = await self.get(url, conditional_headers(state))
+            response = await self.get(target, conditional_headers(state), trusted=True)
+        except Gone:
+            gone = dataclasses.replace(failed_state(state, GONE_MESSAGE, now), gone_since=now)
+            return Fetched(SourceStatus.GONE, gone, error=GONE_MESSAGE)
         except RateLimited as error:
             failed = failed_state(state, str(error), now)
             return Fetched(
@@ -132,7 +249,12 @@ class Fetcher:
             return Fetched(
                 SourceStatus.FAILED, failed_state(state, str(error), now), error=str(error)
             )
-        succeeded = answered_state(state, response, now)
+        moved_to = response.permanent_url or state.moved_to
+        moved_to = "" if moved_to == url else moved_to  # moved back where it was configured
+        if moved_to and moved_to != state.moved_to:
+            log.warning("%s moved permanently to %s: update sources.yaml", url, moved_to)
+        succeeded = answered_state(state, response, now, self.settings.max_fresh_hours)
+        succeeded = dataclasses.replace(succeeded, moved_to=moved_to)
         if response.status == 304:
             return Fetched(SourceStatus.NOT_MODIFIED, succeeded, response)
         return Fetched(SourceStatus.OK, succeeded, response)
@@ -147,7 +269,9 @@ def conditional_headers(state: FetchState) -> dict[str, str]:
     return headers
 
 
-def answered_state(state: FetchState, response: Response, now: datetime) -> FetchState:
+def answered_state(
+    state: FetchState, response: Response, now: datetime, max_fresh_hours: float
+) -> FetchState:
     """The state after a good answer (200 or 304): new validators, freshness, no failures."""
     headers = response.headers
     return FetchState(
@@ -155,10 +279,11 @@ def answered_state(state: FetchState, response: Response, now: datetime) -> Fetc
         last_modified=headers.get(
             "last-modified", state.last_modified if response.status == 304 else ""
         ),
-        fresh_until=fresh_until(headers, now),
+        fresh_until=fresh_until(headers, now, max_fresh_hours),
         final_url=response.url,
         last_success=now,
         last_attempt=now,
+        moved_to=state.moved_to,
     )
 
 
@@ -174,27 +299,3 @@ def failed_state(state: FetchState, error: str, now: datetime) -> FetchState:
         consecutive_failures=state.consecutive_failures + 1,
         last_error=error,
     )
-
-
-def fresh_until(headers: httpx.Headers, now: datetime) -> datetime | None:
-    """When a response stops being fresh per Cache-Control: max-age (None: ask every run)."""
-    cache_control = headers.get("cache-control", "")
-    match = _MAX_AGE.search(cache_control)
-    if not match or _NO_CACHE.search(cache_control):
-        return None
-    age = int(headers.get("age", "0") or 0) if headers.get("age", "").isdigit() else 0
-    seconds = int(match.group(1)) - age
-    return now + timedelta(seconds=seconds) if seconds > 0 else None
-
-
-def retry_at(headers: httpx.Headers, now: datetime | None = None) -> datetime:
-    """The moment a Retry-After header (seconds or an HTTP date) points at."""
-    now = now or datetime.now(UTC)
-    value = headers.get("retry-after", "").strip()
-    if value.isdigit():
-        return now + timedelta(seconds=int(value))
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return now + DEFAULT_RETRY_AFTER
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

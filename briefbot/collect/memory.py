@@ -16,4 +16,17 @@ class CollectMemory:
     snapshots: Mapping[str, list[dict]] = field(default_factory=dict)
 
     def state(self, address: str) -> FetchState:
-        return self.states.get(address, FetchState())
+        """The state of a configured URL. A URL never fetched that an earlier source moved to
+        (the operator took up the reported move) starts with that source's validators."""
+        known = self.states.get(address)
+        if known is not None:
+            return known
+        for earlier in self.states.values():
+            if earlier.moved_to == address and not earlier.gone_since:
+                return FetchState(
+                    etag=earlier.etag,
+                    last_modified=earlier.last_modified,
+                    final_url=earlier.final_url,
+                    last_success=earlier.last_success,
+                )
+        return FetchState()

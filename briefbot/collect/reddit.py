@@ -162,7 +162,7 @@ async def collect_from_feed(
         return without_body(source, fetched, FEED_MODE)
     response = fetched.response
     try:
-        document = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
+        document = parse_feed(response.utf8_body, response.utf8_content_type, response.url)
     except MalformedFeed as error:
         return unparsable(source, fetched, str(error), now, FEED_MODE)
     items, skipped = entry_items(

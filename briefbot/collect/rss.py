@@ -30,7 +30,7 @@ def feed_items(
     response: Response, source: RssSource, now: datetime
 ) -> tuple[list[Item], list[str]]:
     """The feed's entries as items, and why each entry left out was."""
-    document = parse_feed(response.body, response.headers.get("content-type", ""), response.url)
+    document = parse_feed(response.utf8_body, response.utf8_content_type, response.url)
     items, skipped = entry_items(
         source.name,
         document.entries,

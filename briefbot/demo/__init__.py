@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from briefbot.config import Settings, parse_settings
 
 DEMO_TITLE = "Open Source LLM Brief"
@@ -63,6 +65,8 @@ def demo_settings(base: str) -> Settings:
             "top_stories": 5,
             "topic_keywords": DEMO_TOPIC,
             "sources": sources,
+            # The demo's article links point at its own server on this machine.
+            "fetch": {"allow_private": [urlsplit(base).netloc]},
         },
         origin="demo configuration",
     )
