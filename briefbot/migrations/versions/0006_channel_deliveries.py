@@ -1,12 +1,12 @@
 """Deliveries of briefs to chat and notification channels: one row per (brief, day, channel).
 
-Revision ID: 0007
+Revision ID: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
