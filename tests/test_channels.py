@@ -117,13 +117,7 @@ def test_a_service_with_a_title_field_gets_the_heading_there():
 
 
 def test_the_lede_is_the_records_own_when_it_has_one():
-    @dataclasses.dataclass(frozen=True)
-    class WithLede(PublishedBrief):
-        lede: str = "Open weights close in on the best closed model."
-
-    brief = WithLede(
-        **{f.name: getattr(published(), f.name) for f in dataclasses.fields(published())}
-    )
+    brief = dataclasses.replace(published(), lede="Open weights close in on the best closed model.")
     [text] = posts_of(brief)
     assert "Bottom line: Open weights close in on the best closed model." in text
     assert "within 5.1 points" not in text

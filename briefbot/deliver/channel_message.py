@@ -57,10 +57,10 @@ class ChannelMessage:
 
 
 def lede(brief: PublishedBrief) -> str:
-    """The Bottom Line in one line: its lede where the record has one, else its first bullet."""
-    own = getattr(brief, "lede", "")  # records are getting a `lede`; older ones have bullets
-    if own:
-        return str(own)
+    """The Bottom Line in one line: its lede, else (a record written before ledes) its first
+    bullet."""
+    if brief.lede:
+        return brief.lede
     return brief.bottom_line[0].text if brief.bottom_line else ""
 
 

@@ -191,6 +191,8 @@ def send_day(
     if not channels:
         try:
             codes.append(_mail(settings, database, out_dir, day, resend_in_doubt, out))
+        except ConfigError:
+            raise  # a config that cannot work is the operator's to mend: exit 2, not a retry
         except Exception:  # mail that fails never keeps the brief from the channels
             log.exception("mailing the brief failed")
             codes.append(1)
