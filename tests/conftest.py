@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from briefbot.database import Database
+from tests.canned_backend import CannedBackend
 from tests.databases import fresh_postgres_schema
 from tests.loopback import LoopbackServer
+from tests.openai_server import OpenAICompatibleServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,8 +152,23 @@ def tiny_model_config() -> Callable[..., dict]:
             "timezone": "UTC",
             "top_stories": 3,
             "sources": sources,
-            "model": {"embedded": {"model": "smollm2-135m"}},
+            "model": {"embedded": {"model": "smollm2-135m"}, "candidates": 1},
             "fetch": {"timeout_seconds": 5},
         } | overrides
 
     return make
+
+
+@pytest.fixture
+def canned_server() -> Iterator[OpenAICompatibleServer]:
+    """A model server on 127.0.0.1 that speaks OpenAI's API with canned answers: runs that
+    publish a brief without loading a model (tests about runs, not about writing)."""
+    with OpenAICompatibleServer(CannedBackend(), CannedBackend.model) as server:
+        yield server
+
+
+def canned_model(server: OpenAICompatibleServer) -> dict:
+    """The `model:` of a config that writes through the canned server."""
+    return {
+        "backends": [{"type": "openai", "base_url": server.base_url, "model": CannedBackend.model}]
+    }

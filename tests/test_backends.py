@@ -22,6 +22,7 @@ from briefbot.write import NoBackendAvailable, Writer, make_backends
 from briefbot.write.backends import BackendUnavailable, EmbeddedBackend, OllamaBackend
 from briefbot.write.openai_compat import OpenAIBackend
 from briefbot.write.routing import ResilientBackend
+from tests.canned_backend import CannedBackend
 from tests.ollama_server import OllamaCompatibleServer
 from tests.openai_server import OpenAICompatibleServer
 from tests.test_write import story
@@ -51,7 +52,7 @@ def openai(server: OpenAICompatibleServer, **settings: object) -> OpenAIBackend:
 
 def test_openai_backend_writes_with_json_schema_and_counts_tokens(openai_server, tmp_path):
     with Store(tmp_path / "b.db") as store:
-        writer = Writer([openai(openai_server)], store)
+        writer = Writer([openai(openai_server)], store, candidates=1)
         text = writer.write_story(story())
         calls = store.model_calls()
     assert text.summary
@@ -157,10 +158,10 @@ def test_concurrent_calls_are_capped_per_backend(openai_server):
     assert openai_server.max_in_flight == 2
 
 
-def test_stories_are_spread_over_model_servers_within_each_cap(tiny_backend, tmp_path):
-    with (
-        OpenAICompatibleServer(tiny_backend, MODEL) as first,
-        OpenAICompatibleServer(tiny_backend, MODEL) as second,
+def test_stories_are_spread_over_model_servers_within_each_cap(tmp_path):
+    with (  # routing, not writing: the servers answer with canned texts
+        OpenAICompatibleServer(CannedBackend(), MODEL) as first,
+        OpenAICompatibleServer(CannedBackend(), MODEL) as second,
     ):
         first.delay = second.delay = 0.3
         backends = [ResilientBackend(openai(s), max_concurrent=1) for s in (first, second)]
@@ -194,7 +195,7 @@ def test_ollama_missing_model_falls_through_without_retry(tiny_backend, tmp_path
         settings = OllamaSettings(host=server.host, model="not-pulled", retries=3)
         missing = ResilientBackend(OllamaBackend(settings, 0.0), retries=3)
         with Store(tmp_path / "b.db") as store:
-            writer = Writer([missing, tiny_backend], store)
+            writer = Writer([missing, tiny_backend], store, candidates=1)
             writer.write_story(story())
     assert len([r for r in server.requests if "messages" in r]) == 1
     assert writer.stats.written_by == ["smollm2-135m (embedded)"]
@@ -207,7 +208,7 @@ def test_ollama_down_is_reported_with_the_reason(tiny_backend, tmp_path):
     settings = OllamaSettings(host="http://127.0.0.1:9", timeout_seconds=2)
     down = ResilientBackend(OllamaBackend(settings, 0.0), retries=1, backoff_seconds=0.01)
     with Store(tmp_path / "b.db") as store:
-        writer = Writer([down, tiny_backend], store)
+        writer = Writer([down, tiny_backend], store, candidates=1)
         writer.write_story(story())
     [skipped] = writer.stats.unavailable
     assert skipped.startswith("ollama (qwen2.5:7b-instruct) unavailable: cannot connect to http")

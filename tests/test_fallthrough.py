@@ -74,8 +74,9 @@ def first_run(home):
                                 "model": "qwen2.5:7b-instruct",
                                 "timeout_seconds": 5,
                             },
-                            {"type": "embedded", "model": "smollm2-135m", "threads": 1},
-                        ]
+                            {"type": "embedded", "model": "smollm2-135m"},
+                        ],
+                        "candidates": 1,
                     },
                 }
             )

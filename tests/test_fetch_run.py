@@ -17,7 +17,7 @@ from email.utils import format_datetime
 
 import yaml
 
-from tests.conftest import ROOT, FeedServer
+from tests.conftest import ROOT, FeedServer, canned_model
 from tests.test_fetch import SECRET, TRICKLED_BODY, TrickleServer, gzip_of_zeros, page
 
 GIB = 1 << 30
@@ -80,7 +80,9 @@ def peak_rss_of_child(process: subprocess.Popen, limit: float) -> tuple[int, flo
         time.sleep(0.1)
 
 
-def test_a_run_against_every_hostile_input_writes_the_brief_of_the_good_ones(tmp_path):
+def test_a_run_against_every_hostile_input_writes_the_brief_of_the_good_ones(
+    tmp_path, canned_server
+):
     with (
         FeedServer() as server,
         FeedServer() as private,
@@ -110,7 +112,7 @@ def test_a_run_against_every_hostile_input_writes_the_brief_of_the_good_ones(tmp
                         {"type": "rss", "name": name, "url": url, "weight": WEIGHTS.get(name, 1)}
                         for name, url in sources
                     ],
-                    "model": {"embedded": {"model": "smollm2-135m", "threads": 1}},
+                    "model": canned_model(canned_server),  # the fetching is the test, not the model
                     "fetch": {
                         "timeout_seconds": 2,
                         "stage_seconds": 10,

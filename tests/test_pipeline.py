@@ -46,7 +46,10 @@ def tiny(settings):
 
 def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
     settings = tiny(demo_settings(demo_site))
-    first = run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out")
+    canned = [CannedBackend()]  # the demo's plumbing; tests/test_end_to_end.py writes for real
+    first = run_brief(
+        settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out", backends=canned
+    )
     day = datetime.now(settings.zone).date().isoformat()
     assert sorted(p.name for p in first.paths) == [f"{day}.html", f"{day}.md"]
     assert len(first.brief.stories) == 3 and first.brief.bottom_line
@@ -79,7 +82,9 @@ def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):
     assert "Failed: Retired Feed (a source that fails) (HTTP 404)" in markdown
     assert first.report.items_new >= 60 and first.report.model_calls >= 4
 
-    second = run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out")
+    second = run_brief(
+        settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out", backends=canned
+    )
     assert second.report.model_calls == 0
     assert second.report.items_new == 0 and second.report.items_seen == 0
     # every source that answered before now answers 304 Not Modified: no body downloaded
@@ -196,9 +201,10 @@ def test_two_briefs_share_one_collection_and_the_cache(feed_server, tiny_model_c
             }
         ],
     )
-    config["model"]["embedded"]["threads"] = 1
     settings = parse_settings(config)
-    outcome = run_brief(settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out")
+    outcome = run_brief(
+        settings, db_path=tmp_path / "b.db", out_dir=tmp_path / "out", backends=[CannedBackend()]
+    )
 
     day = now.astimezone(settings.zone).date().isoformat()
     assert {path.relative_to(tmp_path / "out").as_posix() for path in outcome.paths} == {

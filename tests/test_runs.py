@@ -8,11 +8,8 @@ import json
 import signal
 import socket
 
-import pytest
-
 from briefbot.lock import lock_path_for, read_holder
-from tests.canned_backend import CannedBackend
-from tests.openai_server import OpenAICompatibleServer
+from tests.conftest import canned_model
 from tests.unattended import (
     DEAD_FEED,
     EVENTS,
@@ -25,8 +22,6 @@ from tests.unattended import (
     wait_for,
     write_config,
 )
-
-TINY_ONE_THREAD = {"embedded": {"model": "smollm2-135m", "threads": 1}}
 
 
 def _slow_feed(feed_server, seconds: float) -> dict:
@@ -93,12 +88,16 @@ def test_lock_of_a_killed_run_does_not_block_the_next(feed_server, tiny_model_co
 
 
 def test_run_killed_while_writing_resumes_without_repeating_model_calls(
-    feed_server, tiny_model_config, tmp_path
+    feed_server, canned_server, tmp_path
 ):
     feed = feed_server.serve("/releases.xml", event_feed(utc_now()))
-    mapping = tiny_model_config(
-        [{"type": "rss", "name": "Releases", "url": feed}], model=TINY_ONE_THREAD
-    )
+    canned_server.delay = 0.25  # each call takes a while: the kill lands in the writing
+    mapping = {
+        "title": "Test Brief",
+        "top_stories": 3,
+        "sources": [{"type": "rss", "name": "Releases", "url": feed}],
+        "model": canned_model(canned_server),
+    }
     config = write_config(tmp_path / "sources.yaml", mapping)
     database = tmp_path / "briefbot.db"
     texts_sql = "SELECT cache_key FROM model_outputs WHERE kind IN ('story', 'bottom_line')"
@@ -139,14 +138,6 @@ def test_run_killed_while_writing_resumes_without_repeating_model_calls(
     assert f"{len(texts_done)} texts from the cache." in markdown
 
 
-@pytest.fixture
-def canned_server():
-    """A model server on 127.0.0.1 that speaks OpenAI's API with canned answers: runs that
-    publish a brief without loading a model."""
-    with OpenAICompatibleServer(CannedBackend(), CannedBackend.model) as server:
-        yield server
-
-
 def test_healthcheck_is_pinged_on_start_success_and_failure(feed_server, canned_server, tmp_path):
     for path in ("/ping/abc", "/ping/abc/start", "/ping/abc/fail"):
         feed_server.serve(path, "OK", content_type="text/plain")
@@ -155,11 +146,7 @@ def test_healthcheck_is_pinged_on_start_success_and_failure(feed_server, canned_
         "name": "News",
         "url": feed_server.serve("/news.xml", event_feed(utc_now())),
     }
-    model = {
-        "backends": [
-            {"type": "openai", "base_url": canned_server.base_url, "model": CannedBackend.model}
-        ]
-    }
+    model = canned_model(canned_server)
     monitor = feed_server.url("/ping/abc")
     config = tmp_path / "sources.yaml"
     write_config(

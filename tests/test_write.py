@@ -1,5 +1,7 @@
-"""Write: the writer through the real embedded runtime (tiny model), through the real `ollama`
-client against a server speaking Ollama's API, the cache, and falling back when Ollama is down."""
+"""Write, through real runtimes: the embedded engine (llama.cpp, the tiny SmolLM2 model) decoding
+a story's drafts together, the writer on top of it, Ollama's real client against a server that
+speaks its API, and falling back when Ollama is down. The tiny model writes poorly, which is the
+point: whatever it writes, what the writer shows holds the writer's guarantees."""
 
 from __future__ import annotations
 
@@ -8,11 +10,15 @@ from datetime import UTC, datetime
 import pytest
 
 from briefbot.config import EmbeddedSettings, OllamaSettings
-from briefbot.models import Item, Story, WrittenStory
+from briefbot.models import Item, Story, TextOrigin
 from briefbot.store import Store
 from briefbot.write import Writer
 from briefbot.write.backends import EmbeddedBackend, OllamaBackend
-from briefbot.write.grounding import SourceFacts
+from briefbot.write.checks import copied_share
+from briefbot.write.engine import Sampling, Section
+from briefbot.write.injection import has_link
+from briefbot.write.model_files import MODEL_FILES, model_path
+from briefbot.write.select import COPIED_SHARE_LIMIT
 from tests.ollama_server import OllamaCompatibleServer
 
 ARTICLE = (
@@ -20,12 +26,6 @@ ARTICLE = (
     "on Tuesday. It supports a 128,000-token context and scores 73.8 on BenchLM. The weights "
     "need 20 GB of memory at 4-bit precision, so the model fits on a single RTX 3090. "
 ) * 3
-
-
-@pytest.fixture(scope="module")
-def tiny_backend() -> EmbeddedBackend:
-    """The real llama.cpp runtime with the tiny SmolLM2 model: plumbing, not quality."""
-    return EmbeddedBackend(EmbeddedSettings(model="smollm2-135m"), temperature=0.0)
 
 
 def story(title: str = "Lumora releases Nova 2 32B under Apache 2.0", text: str = ARTICLE) -> Story:
@@ -40,78 +40,71 @@ def story(title: str = "Lumora releases Nova 2 32B under Apache 2.0", text: str 
     return Story(lead, (lead,), 1.0)
 
 
-def test_embedded_writer_writes_and_caches(tiny_backend, tmp_path):
-    with Store(tmp_path / "b.db") as store:
-        writer = Writer([tiny_backend], store)
-        text = writer.write_story(story())
-        assert text.summary and text.why_it_matters
-        assert len(text.summary.split()) <= 120
-        assert text.summary[-1] in ".!?\"'"
-        assert writer.stats.model_calls >= 1
-        assert writer.stats.written_by == ["smollm2-135m (embedded)"]
+@pytest.fixture(scope="module")
+def tiny_backend() -> EmbeddedBackend:
+    """The real llama.cpp runtime with the tiny SmolLM2 model: plumbing, not quality."""
+    return EmbeddedBackend(EmbeddedSettings(model="smollm2-135m", threads=1), temperature=0.0)
 
+
+SECTIONS = (Section("SUMMARY:", 2, 40), Section("WHY IT MATTERS:", 1, 25))
+MESSAGES = [{"role": "user", "content": "Summarise: " + ARTICLE[:400]}]
+
+
+def test_drafts_are_decoded_together_each_with_every_part(tiny_backend):
+    engine = tiny_backend._load()
+    draws = [Sampling(0.0, 1), Sampling(0.8, 2), Sampling(0.9, 3)]
+    first = engine.generate(MESSAGES, draws, 200, sections=SECTIONS)
+    assert len(first.candidates) == 3
+    for candidate in first.candidates:
+        summary, _, why = candidate.text.partition("\nWHY IT MATTERS:")
+        assert summary.startswith("SUMMARY:") and "\n" not in summary
+        assert candidate.tokens <= 40 + 25 + 2  # each part stops at its own budget
+    assert first.prompt_evaluated == first.prompt_tokens  # a cold cache reads the whole prompt
+    again = engine.generate(MESSAGES, draws[:1], 200, sections=SECTIONS)
+    assert again.prompt_evaluated <= 2  # the prompt's cells were kept: only its end is read
+
+
+def test_any_gguf_file_runs_with_its_own_chat_template(tmp_path):
+    path = model_path(MODEL_FILES["smollm2-135m"])
+    settings = EmbeddedSettings(path=path, threads=1)
+    backend = EmbeddedBackend(settings, temperature=0.0)
+    assert backend.model == path.name
+    prompt = backend._load().prompt([{"role": "user", "content": "Hello"}])
+    text = backend._load()._piece  # the template the file carries marks the turns
+    assert prompt and text
+    with Store(tmp_path / "b.db") as store:
+        writer = Writer([backend], store, candidates=1)
+        written = writer.write_story(story())
+    assert writer.stats.written_by == [f"{path.name} (embedded)"] and written.summary
+
+
+def test_whatever_the_tiny_model_writes_what_is_shown_holds(tiny_backend, tmp_path):
+    with Store(tmp_path / "b.db") as store:
+        writer = Writer([tiny_backend], store, candidates=3)
+        text = writer.write_story(story())
+        assert writer.stats.model_calls >= 1 and writer.stats.drafts == 3
+        assert writer.stats.written_by == ["smollm2-135m (embedded)"]
+        # the model's own words only when they copy less than the limit; never a link
+        if text.origin == TextOrigin.MODEL:
+            assert copied_share(text.summary, ARTICLE) <= COPIED_SHARE_LIMIT
+        else:
+            assert text.origin == TextOrigin.EXTRACT and text.summary.startswith("Lumora released")
+        assert not has_link(text.summary + text.why_it_matters)
         again = Writer([tiny_backend], store)
         assert again.write_story(story()) == text
         assert again.stats.model_calls == 0 and again.stats.cache_hits == 1
 
 
-def test_bottom_line_has_three_to_five_bullets(tiny_backend, tmp_path):
-    stories = [
-        story(),
-        story("Tessellate raises $180M", "Tessellate Labs raised $180M in a Series B round."),
-        story("TensorHarbor 1.7.3 fixes an RCE", "TensorHarbor 1.7.3 fixes CVE-2026-41207."),
-    ]
-    with Store(tmp_path / "b.db") as store:
-        writer = Writer([tiny_backend], store)
-        written = [WrittenStory(s, writer.write_story(s)) for s in stories]
-        points = writer.write_bottom_line(written)
-        assert 3 <= len(points) <= 5
-        for point in points:  # each bullet names the stories it is drawn from, and is in them
-            assert point.text.strip() and point.stories
-            assert all(1 <= number <= len(stories) for number in point.stories)
-            facts = SourceFacts.of([part for n in point.stories for part in _texts(written[n - 1])])
-            assert facts.unsupported(point.text) == []
-
-
-@pytest.mark.parametrize("stream", [False, True])
-def test_ollama_backend_over_real_http(tiny_backend, tmp_path, stream):
+def test_ollama_backend_over_real_http(tiny_backend, tmp_path):
     with OllamaCompatibleServer(tiny_backend, "qwen2.5:7b-instruct") as server:
         backend = OllamaBackend(OllamaSettings(host=server.host, model="qwen2.5:7b-instruct"), 0.0)
-        if stream:
-            chunks = backend._client.chat(
-                model=backend.model,
-                messages=[{"role": "user", "content": "Hi"}],
-                format={"type": "object"},
-                stream=True,
-            )
-            assert "".join(chunk.message.content for chunk in chunks)
-            return
         with Store(tmp_path / "b.db") as store:
-            writer = Writer([backend], store)
-            text = writer.write_story(story())
-        assert text.summary
-        assert writer.stats.written_by == ["qwen2.5:7b-instruct (ollama)"]
-        chat = server.requests[0]
-        assert chat["format"]["required"] == ["summary", "why_it_matters"]
-        assert chat["options"]["num_predict"] > 0
-
-
-def test_ollama_down_falls_through_to_embedded(tiny_backend, tmp_path):
-    down = OllamaBackend(OllamaSettings(host="http://127.0.0.1:9", timeout_seconds=2), 0.0)
-    with Store(tmp_path / "b.db") as store:
-        writer = Writer([down, tiny_backend], store)
-        assert writer.write_story(story()).summary
-        assert writer.stats.written_by == ["smollm2-135m (embedded)"]
-
-
-def test_unknown_ollama_model_falls_through(tiny_backend, tmp_path):
-    with OllamaCompatibleServer(tiny_backend, "some-model") as server:
-        missing = OllamaBackend(OllamaSettings(host=server.host, model="not-pulled"), 0.0)
-        with Store(tmp_path / "b.db") as store:
-            writer = Writer([missing, tiny_backend], store)
-            writer.write_story(story())
-        assert writer.stats.written_by == ["smollm2-135m (embedded)"]
-
-
-def _texts(written: WrittenStory) -> list[str]:
-    return [written.story.lead.title, written.text.summary, written.text.why_it_matters]
+            writer = Writer([backend], store, candidates=2)
+            text = writer.write_story(story("Tessellate raises $180M", "Tessellate raised $180M."))
+    assert text.summary
+    assert writer.stats.written_by == ["qwen2.5:7b-instruct (ollama)"]
+    chat = server.requests[0]
+    assert chat["format"]["required"] == ["summary", "why_it_matters"]
+    assert chat["options"]["num_predict"] > 0 and chat["stream"] is False
+    seeds = [request["options"]["seed"] for request in server.requests if "options" in request]
+    assert len(set(seeds[:2])) == 2  # each draft its own seed

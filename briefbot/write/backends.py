@@ -97,6 +97,8 @@ class ServerDrafts:
 
     structured = True
     spreads = True
+    capacity = 1  # ResilientBackend sets the configured cap
+    in_flight = 0
 
     def candidates(
         self,

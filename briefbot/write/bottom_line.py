@@ -44,7 +44,7 @@ _AMOUNT = re.compile(r"[$€£]\s?\d[\d,.]*\s?(?:million|billion|[MBK]\b)?")
 _RANK = re.compile(r"#\d+")
 
 Ask = Callable[[list[dict[str, str]], list[Sampling], int, dict, tuple[Section, ...]], list[str]]
-SECTIONS = (Section("LEDE:", 1, 45), *(Section("BULLET:", 1, 50) for _ in range(BULLETS[1])))
+SECTIONS = (Section("LEDE:", 1, 40), *(Section("BULLET:", 1, 40) for _ in range(BULLETS[1])))
 
 
 def request(stories: list[WrittenStory]) -> dict:
@@ -54,10 +54,12 @@ def request(stories: list[WrittenStory]) -> dict:
     }
 
 
-def write(stories: list[WrittenStory], ask: Ask, structured: bool) -> BottomLine:
+def write(
+    stories: list[WrittenStory], ask: Ask, structured: bool, candidates: int = CANDIDATES
+) -> BottomLine:
     kinds = [story_kind(written.story) for written in stories]
     messages = bottom_line_messages(stories, kinds, structured=structured)
-    draws = [Sampling(0.3, 11), Sampling(0.7, 12)][:CANDIDATES]
+    draws = [Sampling(0.3, 11), Sampling(0.7, 12)][: max(1, min(candidates, CANDIDATES))]
     drafts = [
         _parse(raw, structured) for raw in ask(messages, draws, MAX_TOKENS, BOTTOM_LINE_SCHEMA)
     ]

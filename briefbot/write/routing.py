@@ -115,12 +115,11 @@ class ResilientBackend:
         return self._backoff * 2 ** (attempt - 1) * random.uniform(1.0, 1.5)
 
 
-def make_backend(settings: BackendSettings, temperature: float, sequences: int = 4) -> Backend:
-    """One configured backend behind its retries and concurrency cap; an embedded model gets
-    room for `sequences` drafts decoded together."""
+def make_backend(settings: BackendSettings, temperature: float) -> Backend:
+    """One configured backend behind its retries and concurrency cap."""
     if isinstance(settings, EmbeddedSettings):
         # In-process: nothing transient to retry, and llama.cpp runs one call at a time.
-        return ResilientBackend(EmbeddedBackend(settings, temperature, sequences), retries=0)
+        return ResilientBackend(EmbeddedBackend(settings, temperature), retries=0)
     inner: Backend = (
         OllamaBackend(settings, temperature)
         if isinstance(settings, OllamaSettings)
@@ -131,7 +130,4 @@ def make_backend(settings: BackendSettings, temperature: float, sequences: int =
 
 def make_backends(settings: ModelSettings) -> list[Backend]:
     """The backends in the order to try them (see ModelSettings.route)."""
-    return [
-        make_backend(backend, settings.temperature, settings.candidates)
-        for backend in settings.route
-    ]
+    return [make_backend(backend, settings.temperature) for backend in settings.route]

@@ -153,7 +153,10 @@ class Writer:
         request = bottom_line.request(stories)
 
         def produce(backend: Backend) -> dict:
-            return bottom_line.write(stories, self._asker(backend), backend.structured).to_dict()
+            written = bottom_line.write(
+                stories, self._asker(backend), backend.structured, self._candidates
+            )
+            return written.to_dict()
 
         return BottomLine.from_dict(self._cached("bottom_line", request, produce))
 
