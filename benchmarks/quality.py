@@ -15,12 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from briefbot.write.quality import load_cases, measure, ungrounded_in_brief
+
 from benchmarks.figures import Figure
 from briefbot.config import EmbeddedSettings
 from briefbot.store import Store
 from briefbot.write import Writer
 from briefbot.write.backends import EmbeddedBackend
-from briefbot.write.quality import load_cases, measure, ungrounded_in_brief
 
 QUALITY_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "quality_stories.yaml"
 

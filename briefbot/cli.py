@@ -9,7 +9,7 @@ import logging
 import sys
 from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -25,6 +25,8 @@ from briefbot.database import (
     shown,
 )
 from briefbot.deliver import commands as delivery
+from briefbot.demo.server import PREFERRED_PORT
+from briefbot.demo.site import DEMO_DAYS
 from briefbot.lock import LockHeld
 from briefbot.pipeline import RunOutcome, nothing_reason, run_brief
 from briefbot.progress import LogProgress, RunObserver, TerminalProgress
@@ -121,6 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=database_location, default=Path("briefbot-demo.db"), help="SQLite file or URL"
     )
     demo.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    demo.add_argument(
+        "--days",
+        type=_demo_days,
+        default=1,
+        help="brief the demo's last N days, oldest first, on one database (1-2; default: 1)",
+    )
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=PREFERRED_PORT,
+        help=f"port of the demo site on 127.0.0.1 (default: {PREFERRED_PORT}; 0: any free one)",
+    )
     delivery.add_parsers(commands, _day)
     return parser
 
@@ -133,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     console = _setup_logging(arguments)
     try:
         if arguments.command == "demo":
-            outcome = _demo(arguments.out, arguments.db)
+            outcome = _demo(arguments)
         else:
             settings = load_settings(arguments.config)
             if arguments.command in delivery.COMMANDS:
@@ -429,14 +443,34 @@ def model_calls_table(database: Database, limit: int) -> str:
     return _table([header, *rows])
 
 
-def _demo(out_dir: Path, database: Database) -> RunOutcome:
-    from briefbot.demo import demo_settings
-    from briefbot.demo.server import serve_site
-    from briefbot.demo.site import build_site
+def _demo_days(text: str) -> int:
+    days = int(text)
+    if not 1 <= days <= DEMO_DAYS:
+        raise argparse.ArgumentTypeError(f"the demo has news for 1 to {DEMO_DAYS} days")
+    return days
 
-    with serve_site(build_site) as base:
-        log.info("demo site serving on %s", base)
-        return run_brief(demo_settings(base), db_path=database, out_dir=out_dir)
+
+def _demo(arguments: argparse.Namespace) -> RunOutcome:
+    """Brief the demo site as it stood on each of the last `--days` days, oldest first; the
+    earlier days' outcomes are printed as they finish, the last one is returned."""
+    from briefbot.demo import demo_settings
+    from briefbot.demo.server import DemoServer
+    from briefbot.demo.site import build_site, site_hour
+
+    now = datetime.now(UTC)
+    hour = site_hour(now)
+    with DemoServer(arguments.port) as site:
+        log.info("demo site serving on %s", site.base)
+        settings = demo_settings(site.base)
+        for days_before in range(arguments.days - 1, -1, -1):
+            site.show(build_site(site.base, hour, days_before))
+            moment = now - timedelta(days=days_before)
+            outcome = run_brief(
+                settings, db_path=arguments.db, out_dir=arguments.out, day=moment.date(), now=moment
+            )
+            if days_before and not arguments.json:
+                _print_outcome(outcome)
+    return outcome
 
 
 def explain_ranking(database: Database, day: date | None) -> str:

@@ -93,6 +93,22 @@ class SourceResult:
 
 
 @dataclass(frozen=True)
+class EarlierStory:
+    """A story an earlier brief carried, as the store keeps it for story threads."""
+
+    day: date
+    position: int  # its number in that day's brief, from 1
+    title: str
+    url: str
+    names: frozenset[str] = frozenset()  # what ties a later story to it (pick/threads.py)
+
+    @property
+    def page(self) -> str:
+        """Its place in that day's HTML brief, relative to the brief's own folder."""
+        return f"{self.day.isoformat()}.html#story-{self.position}"
+
+
+@dataclass(frozen=True)
 class Story:
     """A picked story: its lead item, every item that reports it, and why it ranked."""
 
@@ -100,6 +116,7 @@ class Story:
     items: tuple[Item, ...]
     score: float
     score_parts: dict[str, float] = field(default_factory=dict, compare=False)
+    continues: EarlierStory | None = None  # the earlier brief's story this one follows up
 
     @property
     def sources(self) -> list[str]:

@@ -17,13 +17,22 @@ from briefbot.collect import CollectMemory, collect_all
 from briefbot.collect.article import fetch_article_texts, is_teaser
 from briefbot.config import FetchSettings, Settings
 from briefbot.database import Database
-from briefbot.models import BottomLine, Brief, GapSeries, SourceResult, Story, WrittenStory
-from briefbot.views import gap_series
+from briefbot.models import (
+    BottomLine,
+    Brief,
+    EarlierStory,
+    GapSeries,
+    SourceResult,
+    Story,
+    WrittenStory,
+)
 from briefbot.pick import day_window, rank_stories
+from briefbot.pick.threads import THREAD_DAYS, continued, story_names
 from briefbot.progress import RunObserver
 from briefbot.publish import publish_site
 from briefbot.render import write_brief
 from briefbot.store import Store
+from briefbot.views import gap_series
 from briefbot.write import Writer, make_backends
 from briefbot.write.backends import Backend
 from briefbot.write.evidence import has_news
@@ -237,6 +246,13 @@ class _Run:
                     briefed=store.briefed_before(self.day, plan.name),
                 )
                 stories = [story for story in ranked if has_news(story)][: plan.top_stories]
+                earlier = store.stories_between(
+                    self.day - timedelta(days=THREAD_DAYS), self.day, plan.name
+                )
+                stories = [
+                    dataclasses.replace(story, continues=continued(story, earlier))
+                    for story in stories
+                ]
                 if not plan.name:
                     report.stories = len(stories)
                     report.items_considered = len(items)
@@ -253,6 +269,10 @@ class _Run:
                 self.day,
                 [(item.identity, item.source) for s in stories for item in s.items],
                 plan.name,
+                [
+                    EarlierStory(self.day, n, s.lead.title, s.lead.url, story_names(s))
+                    for n, s in enumerate(stories, start=1)
+                ],
             )
         texts = len(stories) + 1 if stories else 0
         return Brief(

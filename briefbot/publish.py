@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from briefbot.config import SiteSettings
-from briefbot.models import BottomLinePoint, Brief, GapSeries
+from briefbot.models import BottomLinePoint, Brief, EarlierStory, GapSeries
 from briefbot.render import local_day, make_environment, sources_line, write_atomically
 from briefbot.views import source_links
 
@@ -36,6 +36,13 @@ class PublishedStory:
     origin: str = "model"  # who wrote the Summary: the model, an extract, the data
     checks: list[dict | None] = field(default_factory=list)  # {url, quote} per Summary sentence
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) per source
+    previously: dict | None = None  # the earlier story it continues: {day, title, page}
+
+
+def _previously(earlier: EarlierStory | None) -> dict | None:
+    if earlier is None:
+        return None
+    return {"day": earlier.day.isoformat(), "title": earlier.title, "page": earlier.page}
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class PublishedBrief:
                 origin=written.text.origin,
                 checks=[asdict(s) if s else None for s in written.text.sources],
                 links=[(link.label, link.url) for link in source_links(written.story)],
+                previously=_previously(written.story.continues),
             )
             for written in brief.stories
         ]

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from briefbot import tables
 from briefbot.database import Database, open_engine
 from briefbot.migrate import upgrade
-from briefbot.models import FetchState, Item, ModelCall, SourceResult
+from briefbot.models import EarlierStory, FetchState, Item, ModelCall, SourceResult
 from briefbot.tables import item_time
 
 
@@ -485,15 +485,22 @@ class Store:
         row = self._row(query)
         return row | {"report": json.loads(row["report"])} if row else None
 
-    def mark_briefed(self, day: date, entries: list[tuple[str, str]], brief: str = "") -> None:
+    def mark_briefed(
+        self,
+        day: date,
+        entries: list[tuple[str, str]],
+        brief: str = "",
+        stories: Iterable[EarlierStory] = (),
+    ) -> None:
         """Record the (item identity, source) pairs the brief named `brief` ("" for the
-        config's own) used on `day`, replacing what an earlier run of that day recorded for the
-        same brief."""
-        record = tables.brief_items
+        config's own) used on `day`, and the stories it carried (for story threads), replacing
+        what an earlier run of that day recorded for the same brief; one transaction."""
+        record, carried = tables.brief_items, tables.brief_stories
         with self._transaction() as db:
-            db.execute(
-                delete(record).where(record.c.day == day.isoformat(), record.c.brief == brief)
-            )
+            for table in (record, carried):
+                db.execute(
+                    delete(table).where(table.c.day == day.isoformat(), table.c.brief == brief)
+                )
             if entries:
                 db.execute(
                     _upsert(db, record).on_conflict_do_nothing(),
@@ -508,6 +515,43 @@ class Store:
                         for n, (url, source) in enumerate(entries)
                     ],
                 )
+            rows = [
+                {
+                    "brief": brief,
+                    "day": day.isoformat(),
+                    "position": story.position,
+                    "title": story.title,
+                    "url": story.url,
+                    "names": json.dumps(sorted(story.names)),
+                }
+                for story in stories
+            ]
+            if rows:
+                db.execute(insert(carried), rows)
+
+    def stories_between(self, start: date, end: date, brief: str = "") -> list[EarlierStory]:
+        """The stories the brief named `brief` carried on the days in [start, end), oldest
+        first."""
+        carried = tables.brief_stories
+        query = (
+            select(carried)
+            .where(
+                carried.c.brief == brief,
+                carried.c.day >= start.isoformat(),
+                carried.c.day < end.isoformat(),
+            )
+            .order_by(carried.c.day, carried.c.position)
+        )
+        return [
+            EarlierStory(
+                date.fromisoformat(row["day"]),
+                row["position"],
+                row["title"],
+                row["url"],
+                frozenset(json.loads(row["names"])),
+            )
+            for row in self._rows(query)
+        ]
 
     # subscribers -----------------------------------------------------------
 

@@ -157,6 +157,17 @@ brief_items = Table(  # the stories each brief carried on each day: its repeat r
     Column("position", Integer, nullable=False),
 )
 
+brief_stories = Table(  # the stories each brief carried: the threads a later story continues
+    "brief_stories",
+    metadata,
+    Column("brief", Text, primary_key=True, server_default=""),  # "" for the config's own
+    Column("day", Text, primary_key=True),
+    Column("position", Integer, primary_key=True),  # the story's number in that brief, from 1
+    Column("title", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("names", Text, nullable=False, server_default="[]"),  # JSON list (pick/threads.py)
+)
+
 subscribers = Table(
     "subscribers",
     metadata,

@@ -56,7 +56,9 @@ def text_fragment(url: str, quote_text: str) -> str | None:
         return None
     words = quote_text.split()
     if len(words) > 2 * FRAGMENT_WORDS:
-        directive = f"{_encode(' '.join(words[:FRAGMENT_WORDS]))},{_encode(' '.join(words[-FRAGMENT_WORDS:]))}"
+        start = _encode(" ".join(words[:FRAGMENT_WORDS]))
+        end = _encode(" ".join(words[-FRAGMENT_WORDS:]))
+        directive = f"{start},{end}"
     else:
         directive = _encode(" ".join(words))
     return f"{url.split('#')[0]}#:~:text={directive}"

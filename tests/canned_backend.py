@@ -45,10 +45,14 @@ class CannedBackend:
         self.calls += 1
         fields = schema.get("properties", {})
         if "bullets" in fields:
-            return Completion(json.dumps({"lede": LEDE, "bullets": BULLETS}))
-        if "summary" not in fields:
-            return Completion(json.dumps({"why_it_matters": WHY}))
-        return Completion(json.dumps({"summary": SUMMARY, "why_it_matters": WHY}))
+            text = json.dumps({"lede": LEDE, "bullets": BULLETS})
+        elif "summary" not in fields:
+            text = json.dumps({"why_it_matters": WHY})
+        else:
+            text = json.dumps({"summary": SUMMARY, "why_it_matters": WHY})
+        # tokens counted as words: what a server would report, near enough for the audit rows
+        prompt = sum(len(message["content"].split()) for message in messages)
+        return Completion(text, prompt, len(text.split()))
 
     def candidates(
         self,

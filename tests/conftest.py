@@ -126,6 +126,26 @@ class FeedServer(LoopbackServer):
         return self.serve(path, file.read_bytes(), **options)
 
 
+@pytest.fixture(scope="session")
+def tiny_backend():
+    """The real llama.cpp runtime with the tiny SmolLM2 model, loaded once for the session:
+    plumbing, not quality (it writes poorly, which is what the writer's checks are for)."""
+    from briefbot.config import EmbeddedSettings
+    from briefbot.write.backends import EmbeddedBackend
+
+    return EmbeddedBackend(EmbeddedSettings(model="smollm2-135m", threads=1), temperature=0.0)
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[str]:
+    """The demo site, built once for the session, on a free port of 127.0.0.1: its base URL."""
+    from briefbot.demo.server import serve_site
+    from briefbot.demo.site import build_site
+
+    with serve_site(build_site, port=0) as base:
+        yield base
+
+
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
     with FeedServer() as server:

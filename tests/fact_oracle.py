@@ -97,10 +97,17 @@ def spot(spelling: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w]|-\w|[.,]\d)", re.I)
 
 
+SIZE = re.compile(r"\b\d+(?:\.\d+)?[BMKT]\b")
+
+
 def mask(text: str, names: list[str]) -> str:
-    """`text` with each listed name blanked out, positions kept ("Nova 2 32B" -> "__________")."""
+    """`text` with each listed name blanked out, positions kept ("Nova 2 32B" -> "__________"),
+    and so each size a listed name carries, standing for the name ("the 32B model",
+    "Nova-2-32B")."""
     for name in sorted(names, key=len, reverse=True):
         text = spot(name).sub(lambda match: "_" * len(match.group()), text)
+    for size in {size for name in names for size in SIZE.findall(name)}:
+        text = re.sub(rf"(?<![\w.]){re.escape(size)}\b", "_" * len(size), text)
     return text
 
 

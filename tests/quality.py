@@ -70,11 +70,16 @@ class Report:
     seconds: float = 0.0
     written: list[WrittenStory] = field(default_factory=list)
 
+    @property
+    def misstating_stories(self) -> int:
+        return len({m.split(":")[0] for m in self.misstating})
+
     def lines(self) -> list[str]:
         count = self.stories or 1
         return [
             f"stories: {self.stories}, {self.seconds / count:.1f} s a story",
-            f"stories whose shown text misstates a fact (oracle): {len(set(m.split(':')[0] for m in self.misstating))} (goal 0)",
+            f"stories whose shown text misstates a fact (oracle): {self.misstating_stories}"
+            " (goal 0)",
             f"stories with a Why It Matters: {self.with_note / count:.0%} (goal >= 95%)",
             f"summaries that are extracts: {self.extracts / count:.0%} (goal <= 10%)",
             f"summaries naming a key fact: {self.key_fact / count:.0%}",

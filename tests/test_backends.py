@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 
-import ollama
 import pytest
 
 from briefbot.config import (
@@ -33,15 +32,16 @@ OBJECT = {"type": "object", "properties": {"greeting": {"type": "string"}}}
 
 
 @pytest.fixture(scope="module")
-def tiny_backend() -> ResilientBackend:
+def tiny(tiny_backend) -> ResilientBackend:
     """The tiny model, one call at a time, whoever calls (a test or a fake server's thread)."""
-    settings = EmbeddedSettings(model="smollm2-135m", threads=1)
-    return ResilientBackend(EmbeddedBackend(settings, temperature=0.0), retries=0)
+    return ResilientBackend(tiny_backend, retries=0)
 
 
 @pytest.fixture
-def openai_server(tiny_backend):
-    with OpenAICompatibleServer(tiny_backend, MODEL) as server:
+def openai_server():
+    """An OpenAI-compatible server with canned answers: these tests are about the wire, the
+    retries and the routing; test_openai_json_mode_... has the tiny model answer for real."""
+    with OpenAICompatibleServer(CannedBackend(), MODEL) as server:
         yield server
 
 
@@ -70,8 +70,8 @@ def test_openai_backend_writes_with_json_schema_and_counts_tokens(openai_server,
     assert first["output"] and first["seconds"] > 0
 
 
-def test_openai_json_mode_and_api_key_from_environment(openai_server, monkeypatch, tiny_backend):
-    with OpenAICompatibleServer(tiny_backend, MODEL, api_key="sk-local") as server:
+def test_openai_json_mode_and_api_key_from_environment(monkeypatch, tiny):
+    with OpenAICompatibleServer(tiny, MODEL, api_key="sk-local") as server:
         backend = openai(server, structured="json_object", api_key_env="BRIEFBOT_TEST_KEY")
         with pytest.raises(BackendUnavailable, match="BRIEFBOT_TEST_KEY is not set"):
             backend.complete(HELLO, OBJECT, 16)
@@ -175,40 +175,34 @@ def test_stories_are_spread_over_model_servers_within_each_cap(tmp_path):
     assert first.max_in_flight == 1 and second.max_in_flight == 1  # each within its cap
 
 
-def test_ollama_reports_tokens_streaming_and_not(tiny_backend):
-    with OllamaCompatibleServer(tiny_backend, MODEL) as server:
+def test_ollama_reports_the_tokens_the_model_counted(tiny):
+    with OllamaCompatibleServer(tiny, MODEL) as server:  # the tiny model answers for real
         backend = OllamaBackend(OllamaSettings(host=server.host, model=MODEL), 0.0)
         completion = backend.complete(HELLO, OBJECT, 16)
         assert completion.text and completion.prompt_tokens > 0 and completion.completion_tokens > 0
-        assert server.requests[-1]["stream"] is False
-        client = ollama.Client(host=server.host)
-        assert [model.model for model in client.list().models] == [MODEL]
-        assert client.show(MODEL).details.format == "gguf"
-        chunks = list(client.chat(model=MODEL, messages=HELLO, format=OBJECT, stream=True))
-        assert len(chunks) > 1 and not any(chunk.done for chunk in chunks[:-1])
-        assert "".join(chunk.message.content for chunk in chunks).lstrip().startswith("{")
-        assert chunks[-1].done and chunks[-1].eval_count > 0 and chunks[-1].prompt_eval_count > 0
+        assert server.requests[-1]["stream"] is False  # briefbot asks for one whole answer
+        assert server.requests[-1]["format"] == OBJECT
 
 
-def test_ollama_missing_model_falls_through_without_retry(tiny_backend, tmp_path):
-    with OllamaCompatibleServer(tiny_backend, "some-model") as server:
+def test_ollama_missing_model_falls_through_without_retry(tmp_path):
+    with OllamaCompatibleServer(CannedBackend(), "some-model") as server:
         settings = OllamaSettings(host=server.host, model="not-pulled", retries=3)
         missing = ResilientBackend(OllamaBackend(settings, 0.0), retries=3)
         with Store(tmp_path / "b.db") as store:
-            writer = Writer([missing, tiny_backend], store, candidates=1)
+            writer = Writer([missing, CannedBackend()], store, candidates=1)
             writer.write_story(story())
     assert len([r for r in server.requests if "messages" in r]) == 1
-    assert writer.stats.written_by == ["smollm2-135m (embedded)"]
+    assert writer.stats.written_by == ["canned-answers (canned)"]
     assert writer.stats.unavailable == [
         "ollama (not-pulled) unavailable: HTTP 404: model 'not-pulled' not found"
     ]
 
 
-def test_ollama_down_is_reported_with_the_reason(tiny_backend, tmp_path):
+def test_ollama_down_is_reported_with_the_reason(tmp_path):
     settings = OllamaSettings(host="http://127.0.0.1:9", timeout_seconds=2)
     down = ResilientBackend(OllamaBackend(settings, 0.0), retries=1, backoff_seconds=0.01)
     with Store(tmp_path / "b.db") as store:
-        writer = Writer([down, tiny_backend], store, candidates=1)
+        writer = Writer([down, CannedBackend()], store, candidates=1)
         writer.write_story(story())
     [skipped] = writer.stats.unavailable
     assert skipped.startswith("ollama (qwen2.5:7b-instruct) unavailable: cannot connect to http")

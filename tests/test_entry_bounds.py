@@ -14,6 +14,7 @@ from briefbot.collect.text import NAME_CHARS, TEASER_CHARS, TEXT_CHARS, TITLE_CH
 from briefbot.config import parse_settings
 from briefbot.models import Item
 from briefbot.pipeline import run_brief
+from tests.conftest import canned_model
 from tests.feeds import collect_feed, rss
 
 UNSAFE = "\x00\x01\x08\x0b\x0c\x0e\x1b\x1f\x7f\x80\x85\x9f\ufffe\uffff\ud800\udfff"
@@ -59,9 +60,9 @@ def test_a_feed_item_with_a_100_kb_title_and_body_is_bounded(feed_server):
 
 
 def test_a_100_kb_title_and_control_characters_never_stop_a_brief(
-    feed_server, tiny_model_config, tmp_path
+    feed_server, tiny_model_config, canned_server, tmp_path
 ):
-    """The whole run, written by the tiny model (one story, kept short): a leaderboard whose
+    """The whole run, written through a model server (one story): a leaderboard whose
     model names are 100 KB long and carry NUL and ESC (JSON can carry them, XML cannot), beside
     a feed item with a 100 KB title that goes through the store and the pick."""
     now = datetime.now(UTC)
@@ -89,8 +90,7 @@ def test_a_100_kb_title_and_control_characters_never_stop_a_brief(
             "url": feed_server.serve("/lb.json", json.dumps(board), content_type="text/json"),
         },
     ]
-    config = tiny_model_config(sources, top_stories=1)
-    config["model"]["embedded"]["threads"] = 1
+    config = tiny_model_config(sources, top_stories=1, model=canned_model(canned_server))
     outcome = run_brief(parse_settings(config), db_path=tmp_path / "b.db", out_dir=tmp_path)
 
     assert outcome.report.items_new == 2

@@ -1,5 +1,6 @@
 """`briefbot run` with Ollama configured but not running: the brief is written by the next
-backend and says so; a re-run of the day makes no model call, as `briefbot log` shows."""
+backend (a model server with canned answers) and says so; a re-run of the day makes no model
+call, as `briefbot log` shows."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.canned_backend import CannedBackend
 from tests.conftest import ROOT, FeedServer
+from tests.openai_server import OpenAICompatibleServer
 
 DAY = "2026-07-03"
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -56,7 +59,7 @@ def home(tmp_path_factory) -> Path:
 def first_run(home):
     """One `briefbot run` with Ollama down and the tiny model next; the feed server stays up
     for the re-run."""
-    with FeedServer() as feeds:
+    with FeedServer() as feeds, OpenAICompatibleServer(CannedBackend(), CannedBackend.model) as lm:
         feed = feeds.serve("/feed.xml", RSS.format(base=feeds.base), content_type="text/xml")
         config = home / "sources.yaml"
         config.write_text(
@@ -74,7 +77,11 @@ def first_run(home):
                                 "model": "qwen2.5:7b-instruct",
                                 "timeout_seconds": 5,
                             },
-                            {"type": "embedded", "model": "smollm2-135m"},
+                            {
+                                "type": "openai",
+                                "base_url": lm.base_url,
+                                "model": CannedBackend.model,
+                            },
                         ],
                         "candidates": 1,
                     },
@@ -90,17 +97,17 @@ def test_ollama_down_the_next_backend_writes_and_says_so(first_run, home):
     said = result.stdout + result.stderr
     assert "WARNING" in result.stderr and "ollama (qwen2.5:7b-instruct) is unavailable" in said
     assert "ollama (qwen2.5:7b-instruct) unavailable: cannot connect to http://127.0.0.1:" in said
-    assert "; wrote with smollm2-135m (embedded)" in result.stdout
+    assert "; wrote with canned-answers (openai)" in result.stdout
     brief = (home / "output" / f"{DAY}.md").read_text()
     assert "Lumora" in brief
-    assert "Written by smollm2-135m (embedded). Not used: ollama (qwen2.5:7b-instruct)" in brief
+    assert "Written by canned-answers (openai). Not used: ollama (qwen2.5:7b-instruct)" in brief
     assert "Not used: ollama" in (home / "output" / f"{DAY}.html").read_text()
 
 
 def test_a_rerun_makes_no_model_call_as_the_log_shows(first_run):
     _, config = first_run
     log = briefbot("log", "--config", str(config), "--limit", "100").stdout
-    first_calls = [line for line in log.splitlines()[2:] if line.split()[2] == "embedded"]
+    first_calls = [line for line in log.splitlines()[2:] if line.split()[2] == "openai"]
     assert first_calls and all(line.split()[-1] == "ok" for line in first_calls)
     # Ollama is given up at once, not tried again for every story: at most its two slots
     # (max_concurrent) were in flight when it failed.
@@ -112,4 +119,4 @@ def test_a_rerun_makes_no_model_call_as_the_log_shows(first_run):
     newest = briefbot("log", "--config", str(config), "--limit", "3").stdout.splitlines()
     assert newest[0].split()[:3] == ["time", "(UTC)", "backend"]
     assert [line.split()[-1] for line in newest[2:]] == ["cached"] * 3
-    assert all(line.split()[2:4] == ["embedded", "smollm2-135m"] for line in newest[2:])
+    assert all(line.split()[2:4] == ["openai", "canned-answers"] for line in newest[2:])

@@ -10,23 +10,16 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 from briefbot.cli import EXIT_NOTHING, explain_ranking, main, run_summary, sources_table
 from briefbot.config import Settings, parse_settings
 from briefbot.demo import demo_settings
-from briefbot.demo.server import serve_site
-from briefbot.demo.site import build_site
+from briefbot.demo.server import DemoServer
+from briefbot.demo.site import build_site, site_hour
 from briefbot.pipeline import run_brief
 from tests.canned_backend import CannedBackend
 from tests.test_cluster import demo_event_labels, event_of
 from tests.unattended import EVENTS, event_feed, query
-
-
-@pytest.fixture(scope="module")
-def demo_site():
-    with serve_site(build_site) as base:
-        yield base
 
 
 def tiny(settings):
@@ -226,3 +219,72 @@ def test_two_briefs_share_one_collection_and_the_cache(feed_server, tiny_model_c
     ]
     with sqlite3.connect(tmp_path / "b.db") as database:
         assert database.execute("SELECT count(*) FROM items").fetchone()[0] == len(EVENTS)
+
+
+def test_two_demo_days_on_one_database_continue_a_story_and_chart_the_gap(tmp_path):
+    """The demo as it stood yesterday, then today: today's Halcyon-R2 leaderboard story says
+    it continues yesterday's release story, and nothing is briefed twice without new sources."""
+    now = datetime.now(UTC)
+    hour = site_hour(now)
+    out, db = tmp_path / "out", tmp_path / "b.db"
+    outcomes = []
+    with DemoServer(0) as site:
+        settings = demo_settings(site.base)
+        for days_before in (1, 0):
+            site.show(build_site(site.base, hour, days_before))
+            moment = now - timedelta(days=days_before)
+            outcomes.append(
+                run_brief(
+                    settings,
+                    db_path=db,
+                    out_dir=out,
+                    day=moment.date(),
+                    now=moment,
+                    backends=[CannedBackend()],
+                )
+            )
+        events = demo_event_labels(site.base)
+    yesterday, today = outcomes
+    assert all(
+        item.published <= now - timedelta(days=1)
+        for written in yesterday.brief.stories
+        for item in written.story.items
+        if item.published
+    )
+    released = [
+        n
+        for n, written in enumerate(yesterday.brief.stories, start=1)
+        if event_of(written.story.lead, events) == "halcyon-r2-release"
+    ]
+    assert released, [w.story.lead.title for w in yesterday.brief.stories]
+    climbs = next(
+        written
+        for written in today.brief.stories
+        if any("enters-halcyon-r2" in item.url for item in written.story.items)
+    )
+    earlier = climbs.story.continues
+    assert earlier is not None and (earlier.day, earlier.position) == (
+        yesterday.brief.day,
+        released[0],
+    )
+    day, before = today.brief.day.isoformat(), yesterday.brief.day.isoformat()
+    markdown = (out / f"{day}.md").read_text()
+    assert f"- **Previously, {before}:** [{earlier.title}]({before}.md)" in markdown
+    html = (out / f"{day}.html").read_text()
+    assert f'Previously, <a href="{before}.html#story-{released[0]}">' in html
+    assert f'id="story-{released[0]}"' in (out / f"{before}.html").read_text()
+    # the gap chart has both days' snapshots
+    (series,) = today.brief.charts
+    assert [point[0] for point in series.points] == [yesterday.brief.day, today.brief.day]
+    assert "<svg" in html and "<polyline" in html
+    # the repeat rule: a story of yesterday comes back only with two new sources
+    carried = {
+        (item.identity, item.source)
+        for written in yesterday.brief.stories
+        for item in written.story.items
+    }
+    for written in today.brief.stories:
+        seen = [item for item in written.story.items if (item.identity, item.source) in carried]
+        if seen:
+            new_sources = {i.source for i in written.story.items} - {i.source for i in seen}
+            assert len(new_sources) >= 2, written.story.lead.title

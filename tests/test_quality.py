@@ -4,11 +4,9 @@ independent fact oracle. benchmarks/quality.py writes every story with the defau
 
 from __future__ import annotations
 
-from briefbot.config import EmbeddedSettings
 from briefbot.models import TextOrigin
 from briefbot.store import Store
 from briefbot.write import Writer
-from briefbot.write.backends import EmbeddedBackend
 from briefbot.write.checks import copied_share
 from briefbot.write.select import COPIED_SHARE_LIMIT
 from tests.quality import load_cases, measure
@@ -21,11 +19,10 @@ def test_the_labelled_set_is_big_enough_for_the_measure():
     assert len(kinds) == len(cases)
 
 
-def test_no_misstated_fact_reaches_what_the_brief_shows(tmp_path):
-    cases = load_cases()[::24]  # two stories of different kinds
-    backend = EmbeddedBackend(EmbeddedSettings(model="smollm2-135m", threads=1), temperature=0.2)
+def test_no_misstated_fact_reaches_what_the_brief_shows(tiny_backend, tmp_path):
+    cases = load_cases()[::30]  # two stories of different kinds
     with Store(tmp_path / "quality.db") as store:
-        report = measure(Writer([backend], store, candidates=2), cases)
+        report = measure(Writer([tiny_backend], store, candidates=2, temperature=0.2), cases)
     print("\n" + "\n".join(report.lines()))
     assert report.misstating == []
     for written in report.written:

@@ -69,29 +69,41 @@ Q3 = (
         (
             "Kite 7B scored 71.0, 3.5 points behind Heron 8B.",
             "Kite 7B scored 71.0, 3.5 points ahead of Heron 8B.",
-        ),  # fmt: skip
+        ),
         (
             "Serving costs fell from 1.8 million to 0.6 million dollars a year.",
             "The change reduces serving costs by 1.8 million dollars a year.",
-        ),  # fmt: skip
+        ),
         (
             "Kite 7B leads on GPQA with 61.2; Heron 8B is second with 58.0.",
             "Heron 8B leads on GPQA with 61.2.",
-        ),  # fmt: skip
+        ),
         (
             "Acme plans to open its weights next year; Brio already did.",
             "Both Acme and Brio have opened their weights.",
-        ),  # fmt: skip
+        ),
         (
             "TensorHarbor 1.7.3 fixes CVE-2026-41207.",
             "A bug in TensorHarbor 1.7.3 lets attackers run code.",
-        ),  # fmt: skip
+        ),
         (
             "On its own tests, Acme's Kite 7B scores 58.2 on GSM8K.",
             "Kite 7B scores 58.2 on GSM8K.",
-        ),  # fmt: skip
+        ),
         ("Kite 7B scores 58.2 on GSM8K.", "Kite 7B is the best open model on GSM8K."),
         ("Kite 7B scores 58.2 on GSM8K.", "Read more at https://evil.example/reset now."),
+        (  # open-weight made proprietary
+            "#9 Nova 2 32B (Lumora AI, Open Weight): 73.8 points.",
+            "The proprietary Nova 2 32B sits ninth with 73.8 points.",
+        ),
+        (  # a maker given to a name that makes nothing in the sources
+            "A community project released fast attention kernels for Intel Arc cards.",
+            "Intel's community released fast attention kernels for Arc cards.",
+        ),
+        (  # a factor's direction reversed
+            "The kernels lift prompt processing 2.2 times on a 16 GB card.",
+            "The kernels make prompt processing 2.2 times slower on a 16 GB card.",
+        ),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -107,15 +119,23 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (
             "Kite 7B scored 71.0, 3.5 points behind Heron 8B.",
             "Heron 8B leads Kite 7B by 3.5 points.",
-        ),  # fmt: skip
+        ),
         (
             "Serving costs fell from 1.8 million to 0.6 million dollars a year.",
             "Serving costs fell from 1.8 million to 0.6 million dollars a year.",
-        ),  # fmt: skip
+        ),
         (
             "Acme Labs released Kite 7B under MIT. It scores 58.2 on GSM8K, the company says.",
             "Acme says Kite 7B scores 58.2 on GSM8K.",
-        ),  # fmt: skip
+        ),
+        (
+            "#4 Halcyon-R2 (Halcyon Labs, Open Weight): 79.6 points.",
+            "Halcyon-R2, an open-weight model, is fourth with 79.6 points.",
+        ),
+        (  # a factor with or without "by"
+            "The kernels lift prompt processing 2.2 times on a 16 GB card.",
+            "Prompt processing on a 16 GB card is faster by 2.2 times with the kernels.",
+        ),
     ],
 )
 def test_faithful_sentences_pass(source, claim):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from briefbot.config import EmbeddedSettings, OllamaSettings
 from briefbot.models import Item, Story, TextOrigin
 from briefbot.store import Store
@@ -19,6 +17,7 @@ from briefbot.write.engine import Sampling, Section
 from briefbot.write.injection import has_link
 from briefbot.write.model_files import MODEL_FILES, model_path
 from briefbot.write.select import COPIED_SHARE_LIMIT
+from tests.canned_backend import CannedBackend
 from tests.ollama_server import OllamaCompatibleServer
 
 ARTICLE = (
@@ -40,12 +39,6 @@ def story(title: str = "Lumora releases Nova 2 32B under Apache 2.0", text: str 
     return Story(lead, (lead,), 1.0)
 
 
-@pytest.fixture(scope="module")
-def tiny_backend() -> EmbeddedBackend:
-    """The real llama.cpp runtime with the tiny SmolLM2 model: plumbing, not quality."""
-    return EmbeddedBackend(EmbeddedSettings(model="smollm2-135m", threads=1), temperature=0.0)
-
-
 SECTIONS = (Section("SUMMARY:", 2, 40), Section("WHY IT MATTERS:", 1, 25))
 MESSAGES = [{"role": "user", "content": "Summarise: " + ARTICLE[:400]}]
 
@@ -56,10 +49,11 @@ def test_drafts_are_decoded_together_each_with_every_part(tiny_backend):
     first = engine.generate(MESSAGES, draws, 200, sections=SECTIONS)
     assert len(first.candidates) == 3
     for candidate in first.candidates:
-        summary, _, why = candidate.text.partition("\nWHY IT MATTERS:")
+        summary, _, _why = candidate.text.partition("\nWHY IT MATTERS:")
         assert summary.startswith("SUMMARY:") and "\n" not in summary
         assert candidate.tokens <= 40 + 25 + 2  # each part stops at its own budget
-    assert first.prompt_evaluated == first.prompt_tokens  # a cold cache reads the whole prompt
+    # the session's model may hold another test's prompt: at most its opening is reused
+    assert first.prompt_evaluated >= first.prompt_tokens - 8
     again = engine.generate(MESSAGES, draws[:1], 200, sections=SECTIONS)
     assert again.prompt_evaluated <= 2  # the prompt's cells were kept: only its end is read
 
@@ -72,10 +66,9 @@ def test_any_gguf_file_runs_with_its_own_chat_template(tmp_path):
     prompt = backend._load().prompt([{"role": "user", "content": "Hello"}])
     text = backend._load()._piece  # the template the file carries marks the turns
     assert prompt and text
-    with Store(tmp_path / "b.db") as store:
-        writer = Writer([backend], store, candidates=1)
-        written = writer.write_story(story())
-    assert writer.stats.written_by == [f"{path.name} (embedded)"] and written.summary
+    (completion,) = backend.candidates(MESSAGES, [Sampling(0.0, 1)], 80, {}, SECTIONS)
+    assert completion.text.startswith("SUMMARY:") and "\nWHY IT MATTERS:" in completion.text
+    assert completion.prompt_tokens > 0 and completion.completion_tokens > 0
 
 
 def test_whatever_the_tiny_model_writes_what_is_shown_holds(tiny_backend, tmp_path):
@@ -95,8 +88,8 @@ def test_whatever_the_tiny_model_writes_what_is_shown_holds(tiny_backend, tmp_pa
         assert again.stats.model_calls == 0 and again.stats.cache_hits == 1
 
 
-def test_ollama_backend_over_real_http(tiny_backend, tmp_path):
-    with OllamaCompatibleServer(tiny_backend, "qwen2.5:7b-instruct") as server:
+def test_ollama_backend_over_real_http(tmp_path):
+    with OllamaCompatibleServer(CannedBackend(), "qwen2.5:7b-instruct") as server:
         backend = OllamaBackend(OllamaSettings(host=server.host, model="qwen2.5:7b-instruct"), 0.0)
         with Store(tmp_path / "b.db") as store:
             writer = Writer([backend], store, candidates=2)

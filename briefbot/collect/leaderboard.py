@@ -152,7 +152,7 @@ def leaderboard_items(
     day = now.date().isoformat()
     top = rows[: source.top_n]
 
-    def item(key: str, title: str, text: str) -> Item:
+    def item(key: str, title: str, text: str, model: str = "") -> Item:
         return Item(
             url=f"{canonical_url(page)}#{day}-{key}",
             title=title,
@@ -161,7 +161,8 @@ def leaderboard_items(
             published=now,
             text=text,
             weight=source.weight,
-            metadata={"leaderboard": key.split("-")[0]},  # standing, enters or moves
+            # standing, enters or moves; and the model that entered or moved
+            metadata={"leaderboard": key.split("-")[0], **({"model": model} if model else {})},
         )
 
     listing = "\n".join(
@@ -184,6 +185,7 @@ def leaderboard_items(
                     f"{row.model}, an open-weight model by {row.creator}, is now #{row.rank} on "
                     f"{source.name} with {_points(row.score)} points; in the previous snapshot it "
                     f"was {was}.\n\n{listing}",
+                    row.model,
                 )
             )
         elif old and abs(old.rank - row.rank) >= source.min_move:
@@ -195,6 +197,7 @@ def leaderboard_items(
                     f"{row.model} ({row.creator}, {row.kind}) moved from #{old.rank} "
                     f"({_points(old.score)} points) to #{row.rank} "
                     f"({_points(row.score)} points) on {source.name}.\n\n{listing}",
+                    row.model,
                 )
             )
     return [i for i in items if i]

@@ -80,6 +80,7 @@ def brief_message(
     context = {
         "brief": brief,
         "page_url": f"{base_url.rstrip('/')}/{brief.day.isoformat()}.html",
+        "site_url": base_url.rstrip("/"),
         "unsubscribe_url": unsubscribe_url,
     }
     message = _headed(

@@ -15,7 +15,7 @@ PREFERRED_PORT = 8737
 log = logging.getLogger(__name__)
 
 
-def _handler(pages: dict[str, Page]) -> type[BaseHTTPRequestHandler]:
+def _handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
     class DemoHandler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self._answer(with_body=True)
@@ -24,6 +24,7 @@ def _handler(pages: dict[str, Page]) -> type[BaseHTTPRequestHandler]:
             self._answer(with_body=False)
 
         def _answer(self, with_body: bool) -> None:
+            pages = server.pages
             path = urlsplit(self.path).path
             page = pages.get(path) or pages.get(path + "/")
             if page is None:
@@ -49,30 +50,48 @@ def _handler(pages: dict[str, Page]) -> type[BaseHTTPRequestHandler]:
     return DemoHandler
 
 
-@contextmanager
-def serve_site(build: Callable[[str], dict[str, Page]]) -> Iterator[str]:
-    """Serve the pages that `build(base_url)` makes; yield the base URL, stop on exit.
+class DemoServer:
+    """The demo site on 127.0.0.1, serving from memory what `show(pages)` gave it last.
 
-    The preferred port keeps the demo's URLs (and so its stored items) the same from one run
-    to the next; another free port is used when it is taken.
+    `port` (default PREFERRED_PORT) keeps the demo's URLs, and so its stored items, the same
+    from one run to the next; another free port is used when it is taken, and 0 asks for any.
     """
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", PREFERRED_PORT), _handler({}))
-    except OSError:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler({}))
-        log.warning(
-            "port %d is taken (another demo running?): serving on %d; items stored by a demo "
-            "on the usual port will count as new",
-            PREFERRED_PORT,
-            server.server_address[1],
+
+    def __init__(self, port: int = PREFERRED_PORT) -> None:
+        self.pages: dict[str, Page] = {}
+        try:
+            self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        except OSError:
+            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+            log.warning(
+                "port %d is taken (another demo running?): serving on %d; items stored by a "
+                "demo on the usual port will count as new",
+                port,
+                self._server.server_address[1],
+            )
+        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="demo-site", daemon=True
         )
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    server.RequestHandlerClass = _handler(build(base))
-    thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
-    thread.start()
-    try:
-        yield base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+
+    def show(self, pages: dict[str, Page]) -> None:
+        self.pages = pages
+
+    def __enter__(self) -> DemoServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+
+@contextmanager
+def serve_site(
+    build: Callable[[str], dict[str, Page]], port: int = PREFERRED_PORT
+) -> Iterator[str]:
+    """Serve the pages that `build(base_url)` makes; yield the base URL, stop on exit."""
+    with DemoServer(port) as server:
+        server.show(build(server.base))
+        yield server.base

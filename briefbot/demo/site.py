@@ -1,7 +1,9 @@
-"""The demo day as a small web site: feeds, article pages, Reddit listings and a leaderboard.
+"""The demo days as a small web site: feeds, article pages, Reddit listings and a leaderboard.
 
 The news lives in news.yaml with times relative to now ("hours_ago"), so the demo is always
-today's news; this module turns it into the files a real site would serve.
+today's news; this module turns it into the files a real site would serve. The site can also
+be shown as it stood some days before: only the entries published by then, and the leaderboard
+without the models listed since (a row's "listed_hours_ago").
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 DEMO_DIR = Path(__file__).parent
 NEWS_FILE = DEMO_DIR / "news.yaml"
+DEMO_DAYS = 2  # news.yaml's entries go back 30 hours: two days of briefs
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,18 @@ def _environment() -> Environment:
     return environment
 
 
-def build_site(base: str, now: datetime | None = None) -> dict[str, Page]:
-    """Every path of the demo site with its content, dated relative to `now`.
+def site_hour(now: datetime | None = None) -> datetime:
+    """The start of the hour the demo's times count back from: runs within an hour see the
+    same bytes (and get 304 Not Modified for the feeds they fetched before)."""
+    return (now or datetime.now(UTC)).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
-    `now` defaults to the start of the current hour, so runs within an hour see the same
-    bytes (and get 304 Not Modified for the feeds they fetched before).
-    """
-    now = (now or datetime.now(UTC)).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+def build_site(base: str, now: datetime | None = None, days_before: int = 0) -> dict[str, Page]:
+    """Every path of the demo site with its content, dated relative to `site_hour(now)`, as it
+    stood `days_before` days before then: entries published later are not there yet."""
+    now = site_hour(now)
+    shown = now - timedelta(days=days_before)
+    cutoff = 24.0 * days_before  # hours_ago of the newest entry already published
     news = yaml.safe_load(NEWS_FILE.read_text(encoding="utf-8"))
     environment = _environment()
     pages: dict[str, Page] = {}
@@ -66,9 +74,12 @@ def build_site(base: str, now: datetime | None = None) -> dict[str, Page]:
     def at(hours_ago: float) -> datetime:
         return now - timedelta(hours=float(hours_ago))
 
+    def published(raw: dict) -> bool:
+        return float(raw["hours_ago"]) >= cutoff
+
     for outlet in news["outlets"]:
         items = []
-        for raw in outlet["items"]:
+        for raw in filter(published, outlet["items"]):
             path = f"/articles/{outlet['slug']}/{raw['slug']}.html"
             item = raw | {
                 "url": base + path,
@@ -92,7 +103,7 @@ def build_site(base: str, now: datetime | None = None) -> dict[str, Page]:
         pages[f"/feeds/{outlet['slug']}.xml"] = Page(
             content_type,
             environment.get_template(template)
-            .render(outlet=outlet, items=items, base=base, built=now)
+            .render(outlet=outlet, items=items, base=base, built=shown)
             .encode(),
         )
 
@@ -100,7 +111,7 @@ def build_site(base: str, now: datetime | None = None) -> dict[str, Page]:
         sub = subreddit["subreddit"]
         posts = [
             _reddit_post(raw, sub, base, at(raw["hours_ago"]), articles)
-            for raw in subreddit["posts"]
+            for raw in filter(published, subreddit["posts"])
         ]
         posts.sort(key=lambda post: post["score"], reverse=True)
         for post in posts:
@@ -111,14 +122,16 @@ def build_site(base: str, now: datetime | None = None) -> dict[str, Page]:
         pages[f"/r/{sub}/top/.rss"] = Page(
             "application/atom+xml; charset=UTF-8",
             environment.get_template("reddit.xml.j2")
-            .render(posts=posts, sub=sub, base=base, built=now)
+            .render(posts=posts, sub=sub, base=base, built=shown)
             .encode(),
         )
         pages[f"/r/{sub}/top/.json"] = Page(
             "application/json; charset=UTF-8", json.dumps(_reddit_listing(posts, sub)).encode()
         )
 
-    leaderboard = _benchlm_export(news["leaderboard"], base, now - timedelta(hours=2))
+    rows = [row for row in news["leaderboard"] if row.get("listed_hours_ago", cutoff) >= cutoff]
+    ranked = [row | {"rank": rank} for rank, row in enumerate(rows, start=1)]
+    leaderboard = _benchlm_export(ranked, base, shown - timedelta(hours=2))
     pages["/data/leaderboard.json"] = Page(
         "application/json; charset=utf-8", json.dumps(leaderboard, indent=1).encode()
     )
@@ -181,6 +194,7 @@ def _benchlm_export(rows: list[dict], base: str, generated: datetime) -> dict:
     """The demo ranking in BenchLM's export schema (schemaVersion 1.0)."""
     items = []
     for row in rows:
+        row = {key: value for key, value in row.items() if key != "listed_hours_ago"}
         slug = _slug(row["model"]).replace("_", "-")
         score = float(row["displayScore"])
         items.append(

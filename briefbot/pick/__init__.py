@@ -44,8 +44,15 @@ def day_window(
 
 def lead_item(items: Iterable[Item]) -> Item:
     """The item to headline a story: the one with the most text, articles before threads."""
-    return max(
-        items, key=lambda item: (item.source_type != "reddit", item.weight, len(item.best_text))
+    return min(
+        items,
+        key=lambda item: (
+            item.source_type == "reddit",
+            -item.weight,
+            -len(item.best_text),
+            item.url,
+            item.source,
+        ),
     )
 
 
@@ -84,6 +91,22 @@ def on_topic(items: list[Item], keywords: Iterable[str]) -> bool:
     return any(pattern.search(item_text(item)) for item in items)
 
 
+def latest_snapshots(items: list[Item]) -> list[Item]:
+    """The items without those of a leaderboard snapshot that a newer one of the same source
+    replaces: yesterday's standings are not today's news."""
+    newest: dict[str, datetime] = {}
+    for item in items:
+        if item.source_type == "leaderboard" and item.published:
+            newest[item.source] = max(item.published, newest.get(item.source, item.published))
+    return [
+        item
+        for item in items
+        if item.source_type != "leaderboard"
+        or item.published is None
+        or item.published >= newest[item.source]
+    ]
+
+
 def is_repeat(items: list[Item], briefed: dict[str, set[str]]) -> bool:
     """True when an earlier brief carried this story and too few new sources cover it since."""
     earlier = [briefed[item.identity] for item in items if item.identity in briefed]
@@ -101,13 +124,17 @@ def rank_stories(
     keywords: Iterable[str] = (),
     briefed: dict[str, set[str]] | None = None,
 ) -> list[Story]:
-    """Every story of the day, best first; ties broken by URL for a stable order."""
+    """Every story of the day, best first; ties broken by URL for a stable order. A story an
+    earlier brief carried is led by its new coverage."""
+    briefed = briefed or {}
+    items = latest_snapshots(items)
     stories = []
     for cluster in story_clusters(items):
-        members = [items[index] for index in cluster]
-        if not on_topic(members, keywords) or is_repeat(members, briefed or {}):
+        members = sorted((items[index] for index in cluster), key=lambda i: (i.url, i.source))
+        if not on_topic(members, keywords) or is_repeat(members, briefed):
             continue
-        lead = lead_item(members)
+        fresh = [i for i in members if i.source not in briefed.get(i.identity, ())]
+        lead = lead_item(fresh or members)
         ordered = (lead, *(item for item in members if item is not lead))
         parts = score_parts(members, reference)
         stories.append(

@@ -37,6 +37,10 @@ _STOPWORDS = frozenset(
     we were what when which who why will with would you your via vs per just today week""".split()
 )
 _NUMBERISH = re.compile(r"\d")
+# Names that many unrelated events share: a licence ("under Apache 2.0") names no event.
+_SHARED_NAMES = frozenset(
+    "apache mit gpl agpl lgpl bsd mpl cc-by cc-by-sa openrail creative commons".split()
+)
 
 
 def item_text(item: Item) -> str:
@@ -99,7 +103,7 @@ def _profile(item: Item) -> Profile:
         frozenset(word for word in with_digits if kind.match(word)) for kind in _KINDS_OF_NUMBER
     )
     text = f"{item.title} {lead}"
-    headline_names = {word for word in title_names if not _BARE_NUMBER.match(word)}
+    headline_names = {word for word in title_names if not _BARE_NUMBER.match(word)} - _SHARED_NAMES
     return Profile(words(text), names, numbers, versioned_names(text), headline_names)
 
 
@@ -190,9 +194,19 @@ def story_clusters(
 ) -> list[list[int]]:
     """Indexes of `items` grouped by event. Items known by their canonical URL are one group
     when their URL is the same, whatever their sources; entries a feed keyed by GUID because
-    they share one link (`Item.key`) are grouped by their words alone."""
+    they share one link (`Item.key`) are grouped by their words alone.
+
+    The same items in any order give the same groups: they are clustered in one canonical
+    order (URL, key, source, title), so every tie between equally strong links is broken the
+    same way; each group lists its indexes in ascending order, groups by their first index."""
+    order = sorted(range(len(items)), key=lambda i: _canonical(items[i]))
     with _collector_paused():
-        return _clusters(items, threshold)
+        clusters = _clusters([items[i] for i in order], threshold)
+    return sorted(sorted(order[i] for i in cluster) for cluster in clusters)
+
+
+def _canonical(item: Item) -> tuple[str, str, str, str, str]:
+    return (item.url, item.key, item.source, item.title, item.teaser or item.text)
 
 
 def _clusters(items: Sequence[Item], threshold: float) -> list[list[int]]:

@@ -1,28 +1,38 @@
 """The Bottom Line: a one-sentence lede and 3 to 5 takeaways that connect the day's stories.
 
-The model drafts it from the stories' titles, summaries and notes; the drafts' bullets are then
-checked one by one, and a Bottom Line is assembled from those that pass:
+Code plans the connections, the model writes them: a small model asked for "takeaways" restates
+one story per bullet, so the links are found first (stories that share a specific name, such as
+a model released yesterday and ranked today; stories of one kind; stories of kinds that belong
+together, such as a flaw and a tool to run models) and the model writes one sentence for each
+(one call; the embedded model writes each labelled part in turn). Then each bullet is checked:
 
-- each bullet is traced to the stories whose facts it uses (a name or number that only some
-  stories have), and "(from stories ...)" names exactly those;
-- every claim of a bullet is checked against those stories (names and numbers present, then
-  the claim-level verifier over their texts);
-- no bullet restates a summary's sentence, no two bullets rest on the same single story, and
-  at least two bullets draw on two or more stories.
+- it is traced to the stories whose facts it uses (a name or number that only some stories
+  have), and "(from stories ...)" names exactly those; a bullet meant to connect stories must
+  use two or more;
+- every claim of it is checked against those stories (names and numbers present, then the
+  claim-level verifier over their texts);
+- it restates no summary's sentence.
 
-When the drafts do not give that, the Bottom Line is plain facts instead: one line per kind of
-story ("Releases: Nova 2 32B (Apache 2.0), Halcyon-R2 (MIT).") and a lede that counts them.
+A planned bullet that fails is replaced by a plain line of facts about the same stories
+("Releases: Nova 2 32B (Apache 2.0), Halcyon-R2 (MIT)."), and a lede that fails by one that
+counts the day's stories; so a day with two connections always has two bullets that draw on
+two or more stories, and none is ever a model's unchecked sentence.
+
+Own code, not a library's: planning and checking a synthesis is the writing briefbot exists for.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from briefbot.models import BottomLine, BottomLinePoint, WrittenStory
+from briefbot.pick.threads import story_names, title_names
+from briefbot.sentences import split_sentences
 from briefbot.write import checks
 from briefbot.write.engine import Sampling, Section
-from briefbot.sentences import split_sentences
 from briefbot.write.evidence import Evidence, SourceSentence, story_evidence
 from briefbot.write.grounding import SourceFacts, claims
 from briefbot.write.injection import has_link, looks_like_instructions
@@ -30,9 +40,10 @@ from briefbot.write.kinds import KIND_LABELS, Kind, story_kind
 from briefbot.write.prompts import BOTTOM_LINE_SCHEMA, bottom_line_messages, parse_json
 from briefbot.write.verify import Verifier, _known_names, parse
 
-MAX_TOKENS = 260
 BULLETS = (3, 5)
+LINKS = 4  # planned connections at most; single-story bullets only to reach BULLETS[0]
 BULLET_WORDS = (6, 32)
+BULLET_TOKENS = 56
 CANDIDATES = 2
 _NUMBERS = re.compile(r"[\[(](?:stor(?:y|ies)\s*)?(\d+(?:\s*(?:,|and|&)\s*\d+)*)[\])]\s*\.?$", re.I)
 _LICENCES = re.compile(
@@ -42,9 +53,33 @@ _LICENCES = re.compile(
 _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 _AMOUNT = re.compile(r"[$€£]\s?\d[\d,.]*\s?(?:million|billion|[MBK]\b)?")
 _RANK = re.compile(r"#\d+")
+# Kinds whose stories belong together in a takeaway, and what to call them.
+FAMILIES = (
+    ("Models", frozenset({Kind.RELEASE, Kind.LEADERBOARD})),
+    ("Software that runs models", frozenset({Kind.TOOLING, Kind.SECURITY})),
+    ("Money and rules", frozenset({Kind.BUSINESS, Kind.POLICY})),
+    ("Data and models", frozenset({Kind.RESEARCH, Kind.RELEASE})),
+    ("Research and rankings", frozenset({Kind.RESEARCH, Kind.LEADERBOARD})),
+    ("Tools and research", frozenset({Kind.TOOLING, Kind.RESEARCH})),
+)
+WIDE = 2  # bullets that draw on two or more stories, when the day has two stories or more
 
 Ask = Callable[[list[dict[str, str]], list[Sampling], int, dict, tuple[Section, ...]], list[str]]
-SECTIONS = (Section("LEDE:", 1, 40), *(Section("BULLET:", 1, 40) for _ in range(BULLETS[1])))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A planned bullet: the stories (numbered from 1) it connects, what they share (told to
+    the model), and the label of its plain line of facts."""
+
+    stories: tuple[int, ...]
+    reason: str
+    label: str
+
+    @property
+    def header(self) -> str:
+        numbers = ", ".join(str(n) for n in self.stories)
+        return f"BULLET ({'story' if len(self.stories) == 1 else 'stories'} {numbers}):"
 
 
 def request(stories: list[WrittenStory]) -> dict:
@@ -57,24 +92,117 @@ def request(stories: list[WrittenStory]) -> dict:
 def write(
     stories: list[WrittenStory], ask: Ask, structured: bool, candidates: int = CANDIDATES
 ) -> BottomLine:
+    """The day's Bottom Line (see the module's docstring); `ask` drafts it `candidates` times."""
     kinds = [story_kind(written.story) for written in stories]
-    messages = bottom_line_messages(stories, kinds, structured=structured)
+    planned = plan(stories, kinds)
+    if not planned:
+        return BottomLine(factual_lede(kinds), (), True)
+    messages = bottom_line_messages(stories, kinds, planned, structured=structured)
     draws = [Sampling(0.3, 11), Sampling(0.7, 12)][: max(1, min(candidates, CANDIDATES))]
-    drafts = [
-        _parse(raw, structured) for raw in ask(messages, draws, MAX_TOKENS, BOTTOM_LINE_SCHEMA)
-    ]
+    sections = (
+        Section("LEDE:", 1, BULLET_TOKENS),
+        *(Section(link.header, 1, BULLET_TOKENS) for link in planned),
+    )
+    tokens = BULLET_TOKENS * len(sections) + 20
+    raws = ask(messages, draws, tokens, BOTTOM_LINE_SCHEMA, sections)
+    drafts = [_parse(raw, structured) for raw in raws]
+    if structured:  # a JSON string is whole: its last full stop may be left out
+        drafts = [(_sentence(lede), [_sentence(b) for b in bullets]) for lede, bullets in drafts]
     checker = _Checker(stories)
-    bullets = [point for _, lines in drafts for line in lines if (point := checker.bullet(line))]
-    chosen = assemble(bullets)
+    points: list[BottomLinePoint] = []
+    written_points = 0
+
+    def new(point: BottomLinePoint | None) -> bool:
+        return point is not None and all(
+            point.stories != other.stories and point.text != other.text for other in points
+        )
+
+    for position, link in enumerate(planned):
+        texts = [bullets[position] for _, bullets in drafts if position < len(bullets)]
+        written = [p for text in texts if new(p := checker.bullet(text, link))]
+        if written:
+            written_points += 1
+            points.append(written[0])
+        elif new(line := fact_line(stories, kinds, link)):
+            points.append(line)
     ledes = [lede for lede, _ in drafts if lede and checker.lede(lede)]
-    if chosen is None:
-        return BottomLine(factual_lede(kinds), tuple(fallback_points(stories, kinds)), True)
     lede = ledes[0] if ledes else factual_lede(kinds)
-    return BottomLine(lede, tuple(chosen))
+    return BottomLine(lede, tuple(points), fallback=not written_points and not ledes)
+
+
+def _sentence(text: str) -> str:
+    """The text ended as a sentence: a full stop where a JSON answer left it out."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def plan(stories: list[WrittenStory], kinds: list[Kind]) -> list[Link]:
+    """Up to LINKS connections, those that tie stories by a name first, then by kind, then by
+    family of kinds, no two over the same stories; then single stories, best ranked first,
+    until there are BULLETS[0] bullets."""
+    found: list[Link] = []
+    names = [story_names(w.story) | title_names(w.text.summary) for w in stories]
+    having: dict[str, set[int]] = defaultdict(set)
+    for number, story_names_ in enumerate(names, start=1):
+        for name in story_names_:
+            having[name].add(number)
+    for name, numbers in sorted(having.items(), key=lambda pair: (-len(pair[1]), pair[0])):
+        if len(numbers) > 1:
+            shown = _display(name, stories)
+            both = "both name" if len(numbers) == 2 else "they all name"
+            found.append(Link(tuple(sorted(numbers)), f"{both} {shown}", shown))
+    by_kind: dict[Kind, list[int]] = defaultdict(list)
+    for number, kind in enumerate(kinds, start=1):
+        by_kind[kind].append(number)
+    for kind, numbers in by_kind.items():
+        if len(numbers) > 1:
+            count = _COUNT_WORDS[len(numbers)] if len(numbers) < len(_COUNT_WORDS) else numbers
+            found.append(Link(tuple(numbers), f"{count} {_KIND_NOUNS[kind][1]}", KIND_LABELS[kind]))
+    for label, family in FAMILIES:  # only where names and kinds tie too few stories
+        if len({frozenset(link.stories) for link in found}) >= WIDE:
+            break
+        members = [n for n, kind in enumerate(kinds, start=1) if kind in family]
+        tied = {n for link in found for n in link.stories}
+        fresh = [n for n in members if n not in tied]
+        # the family's stories no link has yet, with one that has, of another kind
+        other = [
+            n for n in members if n in tied and kinds[n - 1] not in {kinds[f - 1] for f in fresh}
+        ]
+        numbers = sorted(fresh + other[:1]) if len(fresh) < 2 else fresh
+        if len(numbers) > 1 and len({kinds[n - 1] for n in numbers}) > 1:
+            found.append(Link(tuple(numbers), label.lower(), label))
+    # A day whose stories share nothing yet: the best-ranked pairs, told to find the link.
+    pairs = [(a, b) for a in range(1, len(stories) + 1) for b in range(a + 1, len(stories) + 1)]
+    found += [Link(pair, "what they mean together", "Also today") for pair in pairs[:WIDE]]
+    chosen: list[Link] = []
+    for link in found:
+        if len(chosen) == LINKS or (link.label == "Also today" and len(chosen) >= WIDE):
+            break
+        if all(set(link.stories) != set(c.stories) for c in chosen):
+            chosen.append(link)
+    covered = {n for link in chosen for n in link.stories}
+    numbers = range(1, len(stories) + 1)
+    for number in [n for n in numbers if n not in covered] + [n for n in numbers if n in covered]:
+        if len(chosen) >= BULLETS[0]:
+            break
+        label = KIND_LABELS[kinds[number - 1]]
+        chosen.append(Link((number,), "what it means for them", label))
+    return chosen
+
+
+def _display(name: str, stories: list[WrittenStory]) -> str:
+    """A lower-case name as the stories spell it ("halcyon-r2" -> "Halcyon-R2")."""
+    pattern = re.compile(re.escape(name).replace(r"\ ", r"\s+"), re.I)
+    for written in stories:
+        titles = [item.title for item in written.story.items]
+        for text in (*titles, written.text.summary):
+            if found := pattern.search(text):
+                return found.group(0)
+    return name
 
 
 def _parse(raw: str, structured: bool) -> tuple[str, list[str]]:
-    """(lede, bullets) of a draft: JSON, or LEDE:/BULLET: lines."""
+    """(lede, bullets in order) of a draft: JSON, or LEDE: and BULLET (...): lines."""
     if structured or raw.lstrip().startswith("{"):
         data = parse_json(raw) or {}
         bullets = data.get("bullets")
@@ -85,9 +213,10 @@ def _parse(raw: str, structured: bool) -> tuple[str, list[str]]:
     for line in raw.splitlines():
         text = line.strip().lstrip("*-• ").replace("**", "")
         label, _, rest = text.partition(":")
-        if label.strip().lower() == "lede" and not lede:
+        label = label.strip().lower()
+        if label == "lede" and not lede:
             lede = rest.strip()
-        elif label.strip().lower() == "bullet" and rest.strip():
+        elif label.startswith("bullet"):
             bullets.append(rest.strip())
     return lede, bullets
 
@@ -101,7 +230,7 @@ class _Checker:
         self.facts = [SourceFacts.of(texts) for texts in self.texts]
         self.summary_sentences = [
             sentence for w in stories for sentence in split_sentences(w.text.summary)
-        ]
+        ] + [w.story.lead.title for w in stories]
         self._evidence = [story_evidence(w.story) for w in stories]
 
     def origins(self, text: str) -> list[int]:
@@ -115,6 +244,11 @@ class _Checker:
         ]
         if not found or any(not stories for stories in having):
             return []
+        everyone = set(range(1, len(self.stories) + 1))
+        if len(everyone) > 2:  # a word every story has ("AI", "models") pins none of them
+            having = [stories for stories in having if stories != everyone]
+            if not having:
+                return []
         pinned = set().union(*(stories for stories in having if len(stories) == 1))
         origins: set[int] = set(pinned)
         for stories in having:
@@ -122,18 +256,29 @@ class _Checker:
                 origins |= stories
         return sorted(origins)
 
-    def bullet(self, line: str) -> BottomLinePoint | None:
-        text = checks.limit_sentences(_NUMBERS.sub("", line).strip(), 1)
+    def bullet(self, line: str, link: Link) -> BottomLinePoint | None:
+        """The bullet written for `link`, with the stories it draws on, or None when it fails
+        a check (or was meant to connect stories and uses only one)."""
+        text = _NUMBERS.sub("", line).strip()
+        if not text.endswith((".", "!", "?")):
+            return None  # cut off where its tokens ran out
+        text = checks.limit_sentences(text, 1)
         words = len(text.split())
         if not BULLET_WORDS[0] <= words <= BULLET_WORDS[1] or not self._clean(text):
             return None
+        if not (text[:1].isupper() or text[:1].isdigit()):
+            return None  # a fragment ("community project for ...")
         origins = self.origins(text)
-        if not origins or self._restates(text) or not self._verified(text, origins):
+        if not origins or (len(link.stories) > 1 and len(origins) < 2):
+            return None
+        if self._restates(text) or not self._verified(text, origins):
             return None
         return BottomLinePoint(text, tuple(origins))
 
     def lede(self, text: str) -> bool:
         text = text.strip()
+        if not text.endswith((".", "!", "?")):
+            return False  # cut off where its tokens ran out
         if not 6 <= len(text.split()) <= 32 or not self._clean(text) or self._restates(text):
             return False
         found = [claim for claim in claims(text) if claim.kind in ("name", "number")]
@@ -169,38 +314,41 @@ class _Checker:
         return all(verdict.ok for verdict in verdicts)
 
 
-def assemble(bullets: list[BottomLinePoint]) -> list[BottomLinePoint] | None:
-    """3 to 5 distinct bullets, those drawing on several stories first, no two resting on the
-    same single story; None unless at least two draw on two or more stories."""
-    distinct_texts = checks.distinct([point.text for point in bullets], overlap=0.5)
-    candidates = [next(p for p in bullets if p.text == text) for text in distinct_texts]
-    wide = [p for p in candidates if len(p.stories) > 1]
-    narrow = [p for p in candidates if len(p.stories) == 1]
-    chosen: list[BottomLinePoint] = []
-    seen_sets: set[tuple[int, ...]] = set()
-    for point in wide + narrow:
-        if len(chosen) == BULLETS[1]:
-            break
-        if point.stories in seen_sets:
-            continue
-        seen_sets.add(point.stories)
-        chosen.append(point)
-    if len(chosen) < BULLETS[0] or sum(len(p.stories) > 1 for p in chosen) < 2:
-        return None
-    return chosen
-
-
 def subject(written: WrittenStory) -> str:
-    """What a story is about, as its title names it: its first name with a number or version
-    ("Nova 2 32B", "TensorHarbor 1.7.3"), else its first name."""
-    title = written.story.lead.title
-    parsed = parse(title, _known_names([title, written.story.lead.best_text, written.text.summary]))
-    spans = [
-        " ".join(t.text for t in parsed.tokens[e.start : e.end]).strip(" ,:;'’")
-        for e in parsed.entities
-    ]
-    with_numbers = [span for span in spans if re.search(r"\d", span)]
-    return (with_numbers or spans or [title.split(":")[0]])[0].removesuffix("'s")
+    """What a story is about: the specific name most of its titles give ("Halcyon-R2",
+    "Nova 2 32B"; the lead title's first on a tie), else the title's first name (one with a
+    number first), else the summary's, else the title."""
+    story = written.story
+    counts: dict[str, int] = defaultdict(int)
+    for item in story.items:
+        for name in title_names(item.title, story.sources):
+            counts[name] += 1
+    lead = story.lead.title.lower()
+    if counts:
+        best = max(counts, key=lambda name: (counts[name], -_position(lead, name)))
+        return _display(best, [written])
+    title = story.lead.title
+    known = _known_names([title, story.lead.best_text, written.text.summary])
+    for text in (title, written.text.summary):
+        parsed = parse(text, known)
+        spans = [
+            " ".join(t.text for t in parsed.tokens[e.start : e.end]).strip(" ,:;'\u2019")
+            for e in parsed.entities
+        ]
+        spans = [  # not a bare size ("3B") or a licence ("Apache 2.0")
+            span
+            for span in spans
+            if re.search(r"[A-Za-z]{2}", span) and not _LICENCES.fullmatch(span)
+        ]
+        with_numbers = [span for span in spans if re.search(r"\d", span)]
+        if with_numbers or spans:
+            return (with_numbers or spans)[0].removesuffix("'s")
+    return title.split(":")[0]
+
+
+def _position(text: str, name: str) -> int:
+    found = text.find(name)
+    return found if found >= 0 else len(text)
 
 
 def _detail(written: WrittenStory, kind: Kind) -> str:
@@ -220,24 +368,36 @@ def _detail(written: WrittenStory, kind: Kind) -> str:
     found = pattern.search(text)
     value = found.group(0).strip() if found else ""
     if kind is Kind.SECURITY and value:
-        return f"fixed in {value}" if re.search(r"\bfix", text, re.I) else value
+        fixed = re.search(r"\bfix|\bpatch", text, re.I)
+        if value in subject(written):
+            return "the fix" if fixed else ""
+        return f"fixed in {value}" if fixed else value
     return value if value and value not in subject(written) else ""
 
 
-def fallback_points(stories: list[WrittenStory], kinds: list[Kind]) -> list[BottomLinePoint]:
-    """One factual line per kind of story, in the order the kinds first appear."""
-    by_kind: dict[Kind, list[int]] = {}
-    for number, kind in enumerate(kinds, start=1):
-        by_kind.setdefault(kind, []).append(number)
-    points = []
-    for kind, numbers in by_kind.items():
-        parts = []
-        for number in numbers:
-            written = stories[number - 1]
-            detail = _detail(written, kind)
-            parts.append(f"{subject(written)} ({detail})" if detail else subject(written))
-        points.append(BottomLinePoint(f"{KIND_LABELS[kind]}: {', '.join(parts)}.", tuple(numbers)))
-    return points[: BULLETS[1]]
+def fact_line(stories: list[WrittenStory], kinds: list[Kind], link: Link) -> BottomLinePoint:
+    """A link's plain line of facts. For stories of a kind or family: its label, then each
+    story's subject with one fact of its kind ("Releases: Nova 2 32B (Apache 2.0) and
+    Halcyon-R2 (MIT)."). For stories tied by a name: the name and the kinds of story it is in
+    ("Halcyon-R2: in a leaderboard story and a release."), no fact that might be another's."""
+    if link.reason.startswith(("both name", "they all name")):
+        nouns = []
+        for number in link.stories:
+            noun = _KIND_NOUNS[kinds[number - 1]][0]
+            nouns.append(("an " if noun[0] in "aeiou" else "a ") + noun)
+        return BottomLinePoint(f"{link.label}: in {_listed(nouns)}.", link.stories)
+    parts: list[str] = []
+    for number in link.stories:
+        written, kind = stories[number - 1], kinds[number - 1]
+        name, detail = subject(written), _detail(written, kind)
+        part = f"{name} ({detail})" if detail else name
+        if part not in parts:
+            parts.append(part)
+    return BottomLinePoint(f"{link.label}: {_listed(parts)}.", link.stories)
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 _COUNT_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]

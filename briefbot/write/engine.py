@@ -340,6 +340,14 @@ def _quiet(llama_cpp) -> None:
 _SENTENCE_END = re.compile(rb"[.!?][\"')\]]?$")
 
 
+def _finish(part: bytearray) -> None:
+    """End a part the model ended (a line's end, the answer's end) as a sentence: a model that
+    stops a line without a full stop has not been cut off."""
+    text = bytes(part).rstrip()
+    if text and not _SENTENCE_END.search(text) and not text.endswith((b",", b":", b";")):
+        part[:] = text + b"."
+
+
 class _Answer:
     """One candidate being written, part by part (see Section); without sections, one part
     that ends only at the end of the model's answer."""
@@ -366,13 +374,19 @@ class _Answer:
             return False
         part, rule = self.parts[-1], self.sections[self.section]
         over = end
+        if end:
+            _finish(part)
         if piece is not None:
             new_sentence = piece[:1].isspace() and bool(
                 _SENTENCE_END.search(bytes(part).rstrip(b" "))
             )
-            line_ended = b"\n" in piece and bool(bytes(part).strip())
-            if line_ended or (new_sentence and self.sentences + 1 >= rule.sentences):
-                over = True  # the piece that would start the next line or sentence is dropped
+            line_ended = b"\n" in piece and bool(bytes(part + piece.split(b"\n")[0]).strip())
+            if line_ended:  # the line's last words stay ("card.\n"); what follows is dropped
+                part += piece.split(b"\n")[0]
+                _finish(part)
+                over = True
+            elif new_sentence and self.sentences + 1 >= rule.sentences:
+                over = True  # the piece that would start the next sentence is dropped
             else:
                 self.sentences += new_sentence
                 part += piece.replace(b"\n", b" ")

@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -24,6 +25,9 @@ from briefbot.models import Story, WrittenStory
 from briefbot.render import templates_dir
 from briefbot.write.evidence import SourceSentence
 from briefbot.write.kinds import Kind
+
+if TYPE_CHECKING:
+    from briefbot.write.bottom_line import Link
 
 PROMPT_LABEL = "v5"
 TITLE_CHARS = 200  # a title longer than this is cut for the prompt (the rendered one is not)
@@ -61,7 +65,7 @@ BOTTOM_LINE_SCHEMA = {
         "bullets": {
             "type": "array",
             "items": {"type": "string", "minLength": 20, "maxLength": 220},
-            "minItems": 3,
+            "minItems": 1,
             "maxItems": 5,
         },
     },
@@ -98,7 +102,21 @@ def examples() -> dict[str, dict]:
 
 
 def prompt_title(story: Story) -> str:
-    title = " ".join(story.lead.title.split())
+    return prompt_title_text(story.lead.title)
+
+
+def earlier_line(story: Story) -> str:
+    """The earlier story this one continues, as the prompt states it ("" when none)."""
+    earlier = story.continues
+    if earlier is None or story.lead.published is None:
+        return ""
+    days = (story.lead.published.date() - earlier.day).days
+    ago = "the day before" if days <= 1 else f"{days} days before"
+    return f"{prompt_title_text(earlier.title)} (an earlier brief, {ago}, on {earlier.day})"
+
+
+def prompt_title_text(title: str) -> str:
+    title = " ".join(title.split())
     return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
@@ -128,6 +146,7 @@ def story_messages(
                 "story.txt.j2",
                 title=example["title"],
                 facts=example["facts"],
+                earlier="",
                 problems=[],
                 **common,
             ),
@@ -144,6 +163,7 @@ def story_messages(
                 "story.txt.j2",
                 title=prompt_title(story),
                 facts=[fact.text for fact in facts],
+                earlier=earlier_line(story),
                 problems=problems or [],
                 **common,
             ),
@@ -170,6 +190,7 @@ def note_messages(
                 "why.txt.j2",
                 title=prompt_title(story),
                 facts=[fact.text for fact in facts],
+                earlier=earlier_line(story),
                 summary=summary,
                 problems=problems,
                 why_instruction=example["why"],
@@ -201,8 +222,11 @@ def parse_draft(raw: str, structured: bool) -> Draft:
 
 
 def bottom_line_messages(
-    stories: list[WrittenStory], kinds: list[Kind], *, structured: bool
+    stories: list[WrittenStory], kinds: list[Kind], links: list[Link], *, structured: bool
 ) -> Messages:
+    """The worked example (bottom_line_example.yaml), then the day's stories and the planned
+    bullets (`bottom_line.plan`) to write."""
+    example = yaml.safe_load((_PROMPTS / "bottom_line_example.yaml").read_text(encoding="utf-8"))
     listing = [
         {
             "number": number,
@@ -213,13 +237,52 @@ def bottom_line_messages(
         }
         for number, (written, kind) in enumerate(zip(stories, kinds, strict=True), start=1)
     ]
+    shown = [
+        {"number": n, "kind": s["kind"], "title": s["title"], "summary": s["summary"], "why": ""}
+        for n, s in enumerate(example["stories"], start=1)
+    ]
+    example_links = [
+        _Connection(tuple(link["stories"]), link["reason"]) for link in example["links"]
+    ]
+    if structured:
+        answer = json.dumps({"lede": example["lede"], "bullets": example["bullets"]})
+    else:
+        answer = "\n".join(
+            [f"LEDE: {example['lede']}"]
+            + [
+                f"{link.header} {text}"
+                for link, text in zip(example_links, example["bullets"], strict=True)
+            ]
+        )
     return [
         {"role": "system", "content": _render("system.txt.j2", structured=structured)},
         {
             "role": "user",
-            "content": _render("bottom_line.txt.j2", stories=listing, structured=structured),
+            "content": _render(
+                "bottom_line.txt.j2", stories=shown, links=example_links, structured=structured
+            ),
+        },
+        {"role": "assistant", "content": answer},
+        {
+            "role": "user",
+            "content": _render(
+                "bottom_line.txt.j2", stories=listing, links=links, structured=structured
+            ),
         },
     ]
+
+
+@dataclass(frozen=True)
+class _Connection:
+    """A planned bullet of the worked example, shaped like `bottom_line.Link`."""
+
+    stories: tuple[int, ...]
+    reason: str
+
+    @property
+    def header(self) -> str:
+        numbers = ", ".join(str(n) for n in self.stories)
+        return f"BULLET ({'story' if len(self.stories) == 1 else 'stories'} {numbers}):"
 
 
 def parse_json(raw: str) -> dict | None:

@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from briefbot.write import checks
 from briefbot.sentences import split_sentences
+from briefbot.write import checks
 from briefbot.write.evidence import SourceSentence
 from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import Kind
@@ -18,6 +18,8 @@ from briefbot.write.verify import STOPWORDS, Verdict, Verifier, stem
 # Share of a summary's words in 8-word runs copied from the article: past it, the summary is the
 # article's words, not the model's (a news summary reuses some long noun phrases of its source).
 COPIED_SHARE_LIMIT = 0.5
+# A note may quote a fact of the article (a licence's terms), not be the article's sentence.
+NOTE_COPIED_LIMIT = 0.8
 SUMMARY_SENTENCES = 2
 SUMMARY_WORDS = (12, 70)
 NOTE_WORDS = (8, 40)
@@ -45,7 +47,7 @@ _KIND_WORDS = {
         r"\b(choos|pick|option|choice|rank|table|lead|behind|gap|"
         r"top|score|compar|select)",
         re.I,
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -119,19 +121,22 @@ def check_note(
     text: str,
     verifier: Verifier,
     summary: str,
-    title: str,
+    names: set[str],
     article: str,
     kind: Kind,
     example_words: set[str],
 ) -> Checked:
     """A draft "Why It Matters": one or two sentences that are true to the sources, name the
-    story's subject, say what changes for the reader, and do not just restate the summary."""
+    story's subject (one of `names`, lower case), say what changes for the reader, do not
+    copy the article and do not just restate the summary."""
     text = checks.limit_sentences(text, 2) if text.strip() else ""
     words = len(text.split())
     problems = _hygiene(text)
     if not NOTE_WORDS[0] <= words <= NOTE_WORDS[1]:
         problems.append("the note is missing, too short or too long")
-    if checks.is_generic(text, title, article):
+    if checks.is_generic(text, " ".join(names), article) or (
+        names and not set(checks.words(text)) & names
+    ):
         problems.append("the note is generic: it names nothing of this story")
     elif not _IMPACT.search(text):
         problems.append("the note does not say what changes for anyone")
@@ -139,6 +144,8 @@ def check_note(
         problems.append(f"the note does not say what a {kind.value} story means for its reader")
     if _restates(text, summary):
         problems.append("the note only restates the summary")
+    if checks.copied_share(text, article) > NOTE_COPIED_LIMIT:
+        problems.append("the note copies whole sentences from the article")
     if leaked := echoed(text, example_words, verifier):
         problems.append(f"it echoes the worked example ({', '.join(sorted(leaked))})")
     verdicts = tuple(verifier.check_text(text, summary=False)) if text else ()
@@ -207,6 +214,30 @@ def _summary_score(draft: Checked) -> tuple[float, float]:
         whole + min(numbers, 4) + 0.5 * min(names, 6) + 0.2 * length - 10 * draft.copied,
         -len(draft.text),
     )
+
+
+# Where a sentence adds one more thing rather than qualifying what came before: a note cut
+# here still says only what it said ("..., with up to 472 GB of weights" -> "..."). Never at
+# "but", "though", "unless", "only", "if": cutting those would drop a qualification.
+_ADDITIONS = re.compile(
+    r"(?:,| -| \u2013| \u2014)\s+(?:and |with |which |making |helping |using |including |"
+    r"so |as well as |plus |while also )|;\s+"
+)
+_QUALIFIERS = re.compile(
+    r"\b(but|though|although|unless|only|if|except|provided|yet|however|still)\b", re.I
+)
+
+
+def shortened(text: str) -> list[str]:
+    """The sentence's whole-clause beginnings, longest first, each ended with a full stop:
+    what is left of a failing note when an added clause is what failed. None is cut where a
+    qualification follows the cut: what is kept must not lose its "but only ..."."""
+    cuts = [match.start() for match in _ADDITIONS.finditer(text)]
+    return [
+        text[:cut].rstrip(" ,;") + "."
+        for cut in reversed(cuts)
+        if not _QUALIFIERS.search(text[cut:])
+    ]
 
 
 def best_note(drafts: list[Checked]) -> Checked | None:

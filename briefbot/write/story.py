@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from briefbot.models import SentenceSource, Story, StoryText, TextOrigin
+from briefbot.models import Item, SentenceSource, Story, StoryText, TextOrigin
+from briefbot.sentences import split_sentences
 from briefbot.write.engine import Sampling, Section
 from briefbot.write.evidence import Evidence, SourceSentence, prompt_sentences, story_evidence
 from briefbot.write.grounding import GENERAL_TERMS
@@ -36,6 +37,7 @@ from briefbot.write.select import (
     check_note,
     check_summary,
     content_stems,
+    shortened,
 )
 from briefbot.write.verify import Verifier
 
@@ -78,10 +80,31 @@ class StoryPlan:
         return " ".join(fact.text for fact in self.facts) or self.story.lead.best_text
 
     @cached_property
+    def subject_names(self) -> set[str]:
+        """What the story is about, as the texts must name it: the names of its title and of
+        its lead's opening sentence ("Bastion Collective"), its sources' own names left out."""
+        sources = {part.lower() for name in self.story.sources for part in name.split()}
+        opening = next((f.text for f in self.evidence.sentences if f.index == 0), "")
+        return (title_names(self.story.lead.title) | title_names(opening)) - sources
+
+    def check_note(self, text: str, summary: str) -> Checked:
+        return check_note(
+            text,
+            self.verifier,
+            summary,
+            self.subject_names,
+            self.article,
+            self.kind,
+            self.example_words,
+        )
+
+    @cached_property
     def example_words(self) -> set[str]:
-        """The content words of this kind's worked example."""
+        """The content words of this kind's worked example that are its news (its title, facts
+        and summary): copied into another story, they carry the example's facts. The words its
+        note adds are the frame a note of this kind may reuse ("anyone choosing a model")."""
         example = examples()[self.kind.value]
-        texts = [example["title"], *example["facts"], example["summary"], example["why_it_matters"]]
+        texts = [example["title"], *example["facts"], example["summary"]]
         return set().union(*(content_stems(text) for text in texts))
 
 
@@ -118,8 +141,8 @@ def write(
         for raw in ask(messages, draws, STORY_MAX_TOKENS, STORY_SCHEMA, STORY_SECTIONS)
     ]
     work.drafts += len(drafts)
-    names = title_names(story.lead.title)
-    if kind is Kind.LEADERBOARD and story.lead.source_type == "leaderboard":
+    names = work_plan.subject_names
+    if kind is Kind.LEADERBOARD and _snapshot_items(story):
         summary = _from_data(story)
     else:
 
@@ -133,20 +156,9 @@ def write(
         work.problems += [problem for draft in checked for problem in draft.problems][:6]
         chosen = best_summary(checked, recheck)
         summary = _from_model(chosen) if chosen else _extract(work_plan)
-    notes = [
-        check_note(
-            draft.why_it_matters,
-            work_plan.verifier,
-            summary.summary,
-            story.lead.title,
-            work_plan.article,
-            kind,
-            work_plan.example_words,
-        )
-        for draft in drafts
-    ]
+    notes = [work_plan.check_note(draft.why_it_matters, summary.summary) for draft in drafts]
     work.notes_passed += sum(note.ok for note in notes)
-    note = best_note(notes)
+    note = best_note(notes) or _salvaged(notes, work_plan, summary.summary)
     if note is None:
         note = _retry_note(work_plan, ask, summary.summary, notes, draws[0], structured, work)
     return StoryText(summary.summary, note.text if note else "", summary.origin, summary.sources)
@@ -172,18 +184,29 @@ def _retry_note(
     raws = ask(messages, [draw], NOTE_MAX_TOKENS, NOTE_SCHEMA, NOTE_SECTIONS)
     drafts = [parse_draft(raw, structured) for raw in raws]
     checked = [
-        check_note(
-            draft.why_it_matters or draft.summary,
-            work_plan.verifier,
-            summary,
-            work_plan.story.lead.title,
-            work_plan.article,
-            work_plan.kind,
-            work_plan.example_words,
-        )
-        for draft in drafts
+        work_plan.check_note(draft.why_it_matters or draft.summary, summary) for draft in drafts
     ]
-    return best_note(checked)
+    return best_note(checked) or _salvaged(checked, work_plan, summary)
+
+
+def _salvaged(failed: list[Checked], work_plan: StoryPlan, summary: str) -> Checked | None:
+    """The best of the failed notes' whole-clause beginnings that pass every check."""
+    return best_note(
+        [
+            work_plan.check_note(text, summary)
+            for note in failed
+            if note.text and not _fatal_note(note)
+            for text in shortened(note.text)
+        ]
+    )
+
+
+def _fatal_note(note: Checked) -> bool:
+    """A note no cut can save: a link, instructions, the summary again."""
+    return any(
+        problem.startswith(("it carries a link", "it reads as instructions", "the note only"))
+        for problem in note.problems
+    )
 
 
 def title_names(title: str) -> set[str]:
@@ -235,7 +258,34 @@ def _extract(work_plan: StoryPlan) -> _Summary:
     return _Summary(text, TextOrigin.EXTRACT, tuple(_source(s) for s in kept))
 
 
+def _snapshot_items(story: Story) -> list[Item]:
+    return [item for item in story.items if item.source_type == "leaderboard"]
+
+
+def _first_paragraph(item: Item) -> str:
+    return " ".join(re.split(r"\n\s*\n", item.text.strip(), maxsplit=1)[0].split())
+
+
 def _from_data(story: Story) -> _Summary:
-    """A leaderboard item's own text (made from the snapshot), its first paragraph."""
-    text = re.split(r"\n\s*\n", story.lead.text.strip(), maxsplit=1)[0]
-    return _Summary(" ".join(text.split()), TextOrigin.DATA, ())
+    """The story's facts as the leaderboard snapshot states them (collect/leaderboard.py): the
+    move or entry the story is about (the one its title names, else the first), with the
+    standing's gap and count beside it; the standing alone when nothing moved."""
+    items = _snapshot_items(story)
+    changes = [item for item in items if item.metadata.get("leaderboard") in ("enters", "moves")]
+    standing = next((i for i in items if i.metadata.get("leaderboard") == "standing"), None)
+    title = story.lead.title.lower()
+    named = [
+        item
+        for item in changes
+        if (model := str(item.metadata.get("model", ""))) and model.lower() in title
+    ]
+    chosen = (named or changes or [standing or items[0]])[0]
+    text = _first_paragraph(chosen)
+    if standing is not None and chosen is not standing:
+        model = str(chosen.metadata.get("model", ""))
+        text += " " + " ".join(
+            sentence
+            for sentence in split_sentences(_first_paragraph(standing))
+            if not model or model not in sentence
+        )
+    return _Summary(text.strip(), TextOrigin.DATA, ())

@@ -30,6 +30,7 @@ is measured on a labelled set of (sentence, verdict) pairs (`tests/data/claims_s
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -74,12 +75,14 @@ _UNITS = {
 _CHANGE_UP = set(
     """rose rise rises risen increase increased increases gain gained gains climb climbed climbs
     raise raised raises boost boosted boosts grew grow grows doubled tripled jump jumped jumps
-    improve improved improves widen widened widens""".split()
+    improve improved improves widen widened widens lift lifted lifts lifting speeds doubles
+    triples double triple doubling boosting raising increasing improving""".split()
 )
 _CHANGE_DOWN = set(
     """fell fall falls fallen decrease decreased decreases drop dropped drops decline declined
     declines cut cuts reduce reduced reduces lowered shrink shrank shrinks lost lose loses
-    slipped slips slid narrow narrowed narrows halved""".split()
+    slipped slips slid narrow narrowed narrows halved halves cutting reducing lowering
+    shrinking""".split()
 )
 _COMPARE_UP = set(
     """ahead lead leads leading led above higher more beat beats outperform outperforms
@@ -116,7 +119,8 @@ _HEDGING_MODALS = set(
 )
 _MODALS = _HEDGING_MODALS | {"will", "set", "due", "soon"}
 _ATTRIBUTION = re.compile(
-    r"\b(says?|said|reports? [$#]?\d|reported [$#]?\d|claims?|claimed|according to|estimates?|estimated|"
+    r"\b(says?|said|reports? [$#]?\d|reported [$#]?\d|claims?|claimed|according to|"
+    r"estimates?|estimated|"
     r"believes?|argues?|warns?|thinks?|own (tests?|benchmarks?|evaluations?|figures|numbers|"
     r"results|measurements)|self-reported|internal (tests?|benchmarks?)|reportedly|"
     r"the (company|lab|team|authors|maintainers|developers|researchers)'s (tests?|figures|"
@@ -144,6 +148,16 @@ _OWNER_VERBS = re.compile(
     r"debuted|makes|made|built|builds|adds|added|from|by|maker|makers)\b|['’]s?$"
 )
 _PRONOUNS = set("it its they their them this these the".split())
+# Who makes things: "Intel's community", "Acme's researchers".
+_MAKERS = set(
+    """community team teams project lab labs researchers engineers developers group company
+    startup maintainers staff scientists""".split()
+)
+# What a party does to what is then its own: "Lumora has", "Acme today published".
+_OWNING = set(
+    """has have had owns own runs run develops developed trains trained offers offered
+    sells sold bought buys acquired acquires raised raises said says reports reported""".split()
+)
 _MONTHS = set(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
@@ -423,12 +437,16 @@ _COMMON = set(
 )
 
 
+# A leaderboard's kinds of model ("Halcyon-R2 (Halcyon Labs, Open Weight)"): words, not names.
+_KIND_WORDS = frozenset({"proprietary", "open", "weight", "weights", "open-weight", "closed"})
+
+
 def _is_name(raw: str, sentence_start: bool, key: str, known: frozenset[str]) -> bool:
     """A capitalised word where no sentence starts, a word mixing cases or letters and digits
     (TensorHarbor, vLLM, Qwen3.8, b7421), an acronym (AIME), or at a sentence start a word the
     sources use as a name."""
-    if key in GENERAL_TERMS:
-        return False  # GPUs, AI, LLM: general terms, not parties
+    if key in GENERAL_TERMS or key in _KIND_WORDS:
+        return False  # GPUs, AI, LLM: general terms, not parties; "Open Weight": a kind
     if any(char.isdigit() for char in raw) or raw[1:] != raw[1:].lower():
         return len(raw) > 1
     if not raw[0].isupper() or key in _MONTHS:
@@ -590,6 +608,13 @@ def _delta_role(parsed: _Parsed, position: int) -> tuple[str | None, bool]:
     return role, approximate
 
 
+def _is_factor(parsed: _Parsed, position: int) -> bool:
+    """The number is a multiple: "2.2 times", "1.6x", "sixfold"."""
+    token = parsed.tokens[position]
+    after = parsed.tokens[position + 1].key if position + 1 < len(parsed.tokens) else ""
+    return after in ("times", "fold", "x") or token.text.lower().endswith(("x", "-fold"))
+
+
 def _is_delta(parsed: _Parsed, position: int) -> bool:
     start, end = parsed.segment(position)
     words = {t.key for t in parsed.tokens[start:end]}
@@ -724,7 +749,7 @@ class Verifier:
         for parsed in self._parsed.values():
             entities = parsed.entities
             everyone += entities
-            for left, right in zip(entities, entities[1:], strict=False):
+            for left, right in itertools.pairwise(entities):
                 between = " ".join(t.text for t in parsed.tokens[left.end - 1 : right.start])
                 if right.start - left.end <= 4 and _OWNER_VERBS.search(between):
                     pairs.append((left, right))
@@ -738,9 +763,12 @@ class Verifier:
         for entity in everyone:
             stem = re.split(r"[-.]", entity.head)[0]
             for other in everyone:
-                if other.head != entity.head and len(stem) > 3:
-                    if re.split(r"[-.]", other.head)[0] == stem:
-                        pairs.append((entity, other))
+                if (
+                    other.head != entity.head
+                    and len(stem) > 3
+                    and re.split(r"[-.]", other.head)[0] == stem
+                ):
+                    pairs.append((entity, other))
         return pairs
 
     def _same_party(self, entity: _Entity, others: list[_Entity]) -> bool:
@@ -774,7 +802,7 @@ class Verifier:
         August 2025" gives the date to Nova 1), else a party it is "for"/"of"/"by", else those
         of an earlier clause of the sentence, else `resolve` (the subject of the sentence
         before). A pronoun adds `resolve`."""
-        start, end = parsed.segment(position)
+        start, _end = parsed.segment(position)
         before = self._parties(
             [e for e in parsed.entities if e.start >= start and e.end <= position]
         )
@@ -885,6 +913,8 @@ class Verifier:
             and _ATTRIBUTION.search(best.text)
         ):
             attributed.append(best)
+        if problem := self._openness(parsed) or self._possessive(parsed):
+            return Verdict(False, problem), subject
         for check in (self._comparisons, self._superlatives, self._quantifiers, self._hedges):
             verdict = check(parsed, subject, attributed, grounds)
             if not verdict.ok:
@@ -894,6 +924,53 @@ class Verifier:
             if not verdict.ok:
                 return verdict, subject
         return Verdict(True, evidence=anchors[0] if anchors else best), subject
+
+    def _openness(self, parsed: _Parsed) -> str | None:
+        """A model called open-weight or proprietary must not be the other in the sources
+        ("the proprietary Nova 2 32B" where the snapshot lists it as Open Weight)."""
+        for entity, side in _open_or_closed(parsed):
+            given = {
+                found_side
+                for source in self._parsed.values()
+                for found, found_side in _open_or_closed(source)
+                if found.matches(entity)
+            }
+            if given and side not in given:
+                word = "open-weight" if side == "closed" else "proprietary"
+                return f"the sources call it {word}"
+        return None
+
+    def _possessive(self, parsed: _Parsed) -> str | None:
+        """"Intel's community released ...": a name given a maker ("X's team", "X's lab") must
+        own or make something in the sources ("Intel's", "by Intel", "Intel released")."""
+        for index, token in enumerate(parsed.tokens):
+            if not (token.name and token.text.endswith(("'s", "\u2019s"))):
+                continue
+            following = parsed.tokens[index + 1].key if index + 1 < len(parsed.tokens) else ""
+            if following not in _MAKERS:
+                continue  # "SkipDepth's quality drop": an attribute, not who made it
+            owner = parsed.entity_at(index)
+            if owner is None or self._owns(owner):
+                continue
+            return f"the sources do not say it is {token.text} {following}"
+        return None
+
+    def _owns(self, owner: _Entity) -> bool:
+        for source in self._parsed.values():
+            for entity in source.entities:
+                if not entity.matches(owner):
+                    continue
+                last = source.tokens[entity.end - 1].text
+                before = source.tokens[entity.start - 1].key if entity.start else ""
+                after = [t.key for t in source.tokens[entity.end : entity.end + 3]]
+                if (
+                    last.endswith(("'s", "\u2019s", "'", "\u2019"))
+                    or before in ("by", "from", "of")
+                    or any(_OWNER_VERBS.fullmatch(word) for word in after)
+                    or any(word in _OWNING for word in after)
+                ):
+                    return True
+        return False
 
     # facts -----------------------------------------------------------------
 
@@ -939,7 +1016,7 @@ class Verifier:
         a version (versions are checked by their own role)."""
         if not subject:
             return None
-        start, end = parsed.segment(subject[-1].end - 1) if subject[-1].end else (0, 0)
+        _start, end = parsed.segment(subject[-1].end - 1) if subject[-1].end else (0, 0)
         for token in parsed.tokens[subject[-1].end : end]:
             if token.kind == "number" or token.name:
                 return None
@@ -1003,15 +1080,17 @@ class Verifier:
         if fact.unit and (unit := _unit(parsed, position)) and unit != fact.unit:
             return f"the sources give it in {unit}, not {fact.unit}"
         role, approximate = _delta_role(parsed, position)
-        if (role in _STRICT_ROLES or fact.role in _STRICT_ROLES) and role != fact.role:
-            if not self._derivable(fact, claim, role):
-                return f"the sources say '{role or 'at'}', not '{fact.role or 'at'}'"
+        strict = role in _STRICT_ROLES or fact.role in _STRICT_ROLES
+        # a factor reads the same with or without "by": "2.2 times faster", "faster by 2.2 times"
+        factor = {role, fact.role} <= {None, "by"} and _is_factor(parsed, position)
+        if strict and role != fact.role and not factor and not self._derivable(fact, claim, role):
+            return f"the sources say '{role or 'at'}', not '{fact.role or 'at'}'"
         if approximate and not fact.approximate:
             return "the sources hedge it (about, nearly, roughly)"
         found = _direction(parsed, position, subjects)
         if fact.direction is None:
             return None
-        sense, word, side = fact.direction
+        _sense, word, _side = fact.direction
         if found is None:
             if word in _FIRST_PLACE and (
                 parsed.keys & {"first", "top"}
@@ -1023,9 +1102,9 @@ class Verifier:
             if word in _CHANGE_UP | _CHANGE_DOWN:
                 return f"the sources give no change ('{word}') for it"
             return f"the sources do not say '{word}'"
-        if not self._same_direction(fact.direction, found):
-            if not (word in _FIRST_PLACE and found[1] in _FIRST_PLACE):
-                return f"the sources say '{found[1]}', not '{word}'"
+        both_first = word in _FIRST_PLACE and found[1] in _FIRST_PLACE
+        if not self._same_direction(fact.direction, found) and not both_first:
+            return f"the sources say '{found[1]}', not '{word}'"
         return None
 
     def _holder_problem(self, fact: _Fact, holders: list[_Entity], parsed: _Parsed) -> str | None:
@@ -1289,6 +1368,72 @@ class Verifier:
             where = grounds[0] if grounds else None
             return Verdict(False, f"the sources do not say this ({missing})", where)
         return Verdict(True)
+
+
+_SIDES = {
+    "open-weight": "open",
+    "open-weights": "open",
+    "open-source": "open",
+    "proprietary": "closed",
+    "closed": "closed",
+    "closed-weight": "closed",
+    "closed-source": "closed",
+}
+_SIDE_SECOND_WORDS = {"weight", "weights", "source"}  # "Open Weight", "closed source"
+
+
+def _side(tokens: list[_Token], index: int) -> str | None:
+    key = tokens[index].key
+    if key in ("open", "closed") and index + 1 < len(tokens):
+        return (
+            ("open" if key == "open" else "closed")
+            if tokens[index + 1].key in _SIDE_SECOND_WORDS
+            else None
+        )
+    return _SIDES.get(key)
+
+
+def _open_or_closed(parsed: _Parsed) -> list[tuple[_Entity, str]]:
+    """The names a sentence calls open-weight or proprietary: "the proprietary X", "X, an
+    open-weight model", "X is proprietary", and a listing's "X (Lab, Open Weight)"."""
+    found = []
+    tokens = parsed.tokens
+    for index in range(len(tokens)):
+        side = _side(tokens, index)
+        if side is None:
+            continue
+        opening = next(
+            (
+                back
+                for back in range(index - 1, max(index - 6, -1), -1)
+                if tokens[back].text in "()"
+            ),
+            None,
+        )
+        if opening is not None and tokens[opening].text == "(":  # "X (Lab, Open Weight)"
+            holder = parsed.entity_at(opening - 1) if opening else None
+            if holder is not None:
+                found.append((holder, side))
+            continue
+        after = next(
+            (
+                e
+                for e in parsed.entities
+                if index < e.start <= index + 2
+                and all(t.key in {"model", "llm"} for t in tokens[index + 1 : e.start])
+            ),
+            None,
+        )
+        if after is not None:  # "the proprietary Nova 2 32B", "open-weight model Kite"
+            found.append((after, side))
+            continue
+        back = index - 1
+        while back >= 0 and tokens[back].key in {",", "a", "an", "the", "is", "are", "was"}:
+            back -= 1
+        holder = parsed.entity_at(back) if back >= 0 and back < index - 1 else None
+        if holder is not None:  # "Halcyon-R2, an open-weight model", "Kite 7B is proprietary"
+            found.append((holder, side))
+    return found
 
 
 def _superlative(word: str) -> str | None:

@@ -23,7 +23,8 @@ from briefbot.models import (
     WrittenStory,
 )
 from briefbot.store import Store
-from briefbot.write import bottom_line, story as story_writing
+from briefbot.write import bottom_line
+from briefbot.write import story as story_writing
 from briefbot.write.backends import Backend, BackendUnavailable, Messages
 from briefbot.write.engine import Sampling, Section
 from briefbot.write.kinds import story_kind

@@ -1,0 +1,150 @@
+"""The Bottom Line (issue 16) on the labelled days of tests/data/bottom_line_days.yaml: what
+code plans, what the checks refuse, and what every Bottom Line keeps whatever a model drafts.
+The default model's figures on the same days come from `make bench` (benchmarks/bottom_line.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import cache
+
+import pytest
+
+from briefbot.models import Item, Story, StoryText, WrittenStory
+from briefbot.write import bottom_line
+from briefbot.write.kinds import story_kind
+from tests.test_data_sets import load
+
+
+@cache
+def days() -> list[dict]:
+    return load("bottom_line_days.yaml")["days"]
+
+
+def written_day(day: dict) -> list[WrittenStory]:
+    stories = []
+    for number, entry in enumerate(day["stories"]):
+        items = tuple(
+            Item(
+                f"https://news.example/{day['day']}/{number}/{n}",
+                entry["title"],
+                source,
+                "rss",
+                datetime(2026, 9, 1, 9, tzinfo=UTC),
+                text=entry["text"],
+            )
+            for n, source in enumerate(entry["sources"])
+        )
+        stories.append(WrittenStory(Story(items[0], items, 1.0), StoryText(entry["summary"], "")))
+    return stories
+
+
+def asking(answer):
+    """An `ask` that answers every draw with `answer(messages)`, recording the prompts."""
+    prompts = []
+
+    def ask(messages, draws, max_tokens, schema, sections=()):
+        prompts.append(messages[-1]["content"])
+        return [answer(messages, sections) for _ in draws]
+
+    ask.prompts = prompts
+    return ask
+
+
+def restating(messages, sections) -> str:
+    """A small model's usual answer: each bullet a story's summary again."""
+    summaries = re.findall(r"^\[\d+\] \([a-z]+\) [^:]+: (.+?)(?: Why it matters:|$)",
+                           messages[-1]["content"], re.M)  # fmt: skip
+    lines = ["LEDE: " + summaries[0]]
+    for n, section in enumerate(sections[1:]):
+        lines.append(f"{section.label} {summaries[n % len(summaries)]}")
+    return "\n".join(lines)
+
+
+def facts_of(day: dict, number: int) -> list[str]:
+    return day["stories"][number - 1]["facts"]
+
+
+def assert_keeps_the_rules(day: dict, line: bottom_line.BottomLine) -> None:
+    stories = written_day(day)
+    assert line.lede
+    assert bottom_line.BULLETS[0] <= len(line.points) <= bottom_line.BULLETS[1], line
+    assert sum(len(point.stories) > 1 for point in line.points) >= bottom_line.WIDE, line
+    singles = [point.stories for point in line.points if len(point.stories) == 1]
+    assert len(singles) == len(set(singles))
+    summaries = [s.text.summary for s in stories]
+    for point in line.points:
+        assert set(point.stories) <= set(range(1, len(stories) + 1))
+        assert not any(point.text.rstrip(".") in summary for summary in summaries), point
+        # attribution: a fact of a story outside the point's stories is never in the point
+        for number in set(range(1, len(stories) + 1)) - set(point.stories):
+            for fact in facts_of(day, number):
+                assert fact not in point.text, (point, fact)
+
+
+@pytest.mark.parametrize("day", days(), ids=lambda day: day["day"])
+def test_a_bottom_line_keeps_its_rules_whatever_the_model_drafts(day):
+    stories = written_day(day)
+    for answer in (restating, lambda messages, sections: "", lambda m, s: "{not json"):
+        line = bottom_line.write(stories, asking(answer), structured=False)
+        assert_keeps_the_rules(day, line)
+        assert line.fallback  # nothing the model wrote passed
+
+
+def test_the_plan_connects_stories_by_name_first_then_by_kind():
+    by_day = {str(day["day"]): day for day in days()}
+    # 09-11: a model and the runner that pairs it, tied by the model's name
+    day = by_day["2026-09-11"]
+    stories = written_day(day)
+    links = bottom_line.plan(stories, [story_kind(s.story) for s in stories])
+    assert links[0].stories == (1, 2) and links[0].label == "Vesper 3 32B", links
+    # 09-07: two security fixes
+    day = by_day["2026-09-07"]
+    stories = written_day(day)
+    links = bottom_line.plan(stories, [story_kind(s.story) for s in stories])
+    assert (1, 2) in [link.stories for link in links]
+    assert "two security stories" in [link.reason for link in links]
+    for day in days():
+        stories = written_day(day)
+        links = bottom_line.plan(stories, [story_kind(s.story) for s in stories])
+        sets = [frozenset(link.stories) for link in links]
+        assert len(sets) == len(set(sets)), (day["day"], links)
+        assert sum(len(s) > 1 for s in sets) >= bottom_line.WIDE, (day["day"], links)
+
+
+def test_a_bullet_that_connects_two_stories_is_shown_with_exactly_their_numbers():
+    day = next(d for d in days() if str(d["day"]) == "2026-09-07")
+    stories = written_day(day)
+    first, second = day["stories"][0]["facts"][0], day["stories"][1]["facts"][0]
+    good = f"Anyone serving models should update {first} and {second} this week."
+
+    def answer(messages, sections):
+        lines = ["LEDE: Two fixes and a release make this a week to update and try."]
+        lines += [f"{section.label} {good}" for section in sections[1:]]
+        return "\n".join(lines)
+
+    ask = asking(answer)
+    line = bottom_line.write(stories, ask, structured=False)
+    assert line.lede == "Two fixes and a release make this a week to update and try."
+    shown = [point for point in line.points if point.text == good]
+    assert len(shown) == 1 and shown[0].stories == (1, 2), line.points
+    assert not line.fallback
+    assert "1. stories 1, 2: two security stories" in ask.prompts[0]
+    assert_keeps_the_rules(day, line)
+
+
+def test_a_bullet_with_a_number_of_no_story_is_refused():
+    day = next(d for d in days() if str(d["day"]) == "2026-09-02")
+    stories = written_day(day)
+    invented = "Both releases score 91.3 on KnowBench, a first for open models."
+
+    def answer(messages, sections):
+        return "\n".join(
+            ["LEDE: Open releases lead the day."]
+            + [f"{section.label} {invented}" for section in sections[1:]]
+        )
+
+    line = bottom_line.write(stories, asking(answer), structured=False)
+    assert all(point.text != invented for point in line.points)
+    assert_keeps_the_rules(day, line)
