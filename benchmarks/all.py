@@ -12,7 +12,7 @@ import multiprocessing
 import platform
 from collections.abc import Callable
 
-from benchmarks import brief, collect, pick, quality, write
+from benchmarks import bottom_line, brief, collect, pick, quality, write
 from benchmarks.figures import Figure, table
 
 BENCHMARKS: dict[str, Callable[[list[str]], list[Figure]]] = {
@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], list[Figure]]] = {
     "write": write.main,
     "brief": brief.main,
     "quality": quality.main,
+    "bottom_line": bottom_line.main,
 }
 
 

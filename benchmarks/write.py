@@ -1,149 +1,312 @@
-"""Writing: briefbot's writer against the same model called directly with the same prompt.
+"""Writing speed: the new writing path against today's, both measured in this run on one model file.
 
-For the first demo stories of a few outlets: generated tokens per second through the writer
-(its checks, grounding gate, retries, cache and audit rows included) and through a bare
-llama.cpp call with the writer's first prompt; the writer's overhead is the shortfall (goal
-under 5%), and its time outside the model. Also the prompt tokens a story costs, against the
-tokens of the article's HTML page (the writer should send the story's useful text, not the page).
+- Today's path, emulated: one `Llama.create_chat_completion` per story with the JSON schema as
+  the grammar (`response_format`, masking the whole vocabulary at every token) on a prompt that
+  carries the whole article (every sentence of the lead's text), STORY_MAX_TOKENS at most.
+- The new path: the embedded engine as the writer asks it (`EmbeddedBackend.candidates`): the
+  lead's most informative sentences (`prompt_sentences`), the labelled STORY_SECTIONS, no
+  grammar, one candidate; then the same prompts with 3 candidates in one call.
 
-    .venv/bin/python -m benchmarks.write [--stories 4] [--model qwen2.5-coder-1.5b]
+Each pass starts from the same prompt cache (an untimed call on one more demo story), and
+both reuse the longest cached prompt prefix, as they do in a brief. Figures: seconds per story
+and generated tokens/s (prompt evaluation included), new against today's (goal: >= 2x faster
+at one candidate); 3 candidates against one; the prompt tokens of a story's own part.
+
+Then the whole brief: the demo day through the real pipeline (`benchmarks.demo.demo_day`, the
+demo configuration, ModelSettings defaults: 3 candidates, every check, the planned Bottom
+Line) against today's unverified path on the same 5 stories: one call per story and one JSON
+Bottom Line call (goal: the write stage's wall time <= the sum of today's calls).
+
+    .venv/bin/python -m benchmarks.write [--stories 4] [--model qwen2.5-coder-1.5b] [--threads N]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import gc
 import os
 import tempfile
 import time
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
+from statistics import fmean
 
-import yaml
-from llama_cpp import Llama
-
+from benchmarks.demo import demo_day, demo_stories
 from benchmarks.figures import Figure
-from briefbot.config import EmbeddedSettings
-from briefbot.demo.site import NEWS_FILE, build_site
-from briefbot.models import Item, Story
-from briefbot.store import Store
-from briefbot.write import Writer
+from benchmarks.options import add_model_options, embedded_settings
+from briefbot.config import EmbeddedSettings, ModelSettings
+from briefbot.models import Story, StoryText, WrittenStory
+from briefbot.write import bottom_line
+from briefbot.write import story as story_writing
 from briefbot.write.backends import EmbeddedBackend
+from briefbot.write.engine import Sampling
+from briefbot.write.evidence import story_evidence
+from briefbot.write.kinds import story_kind
 from briefbot.write.model_files import MODEL_FILES, model_path
-from briefbot.write.prompts import STORY_SCHEMA, story_messages
-from briefbot.write.writer import STORY_MAX_TOKENS
+from briefbot.write.prompts import (
+    BOTTOM_LINE_SCHEMA,
+    STORY_SCHEMA,
+    Messages,
+    bottom_line_messages,
+    parse_draft,
+    story_messages,
+)
+
+OLD_BOTTOM_LINE_TOKENS = 260  # today's Bottom Line call (MAX_TOKENS before the planned one)
+BATCH = 3  # candidates in one call, against one
 
 
-def demo_stories(count: int) -> list[tuple[Story, bytes]]:
-    """The first story of `count` demo outlets, each with its article page's HTML."""
-    news = yaml.safe_load(NEWS_FILE.read_text(encoding="utf-8"))
-    site = build_site("http://127.0.0.1:8737")
-    stories = []
-    for outlet in news["outlets"][:count]:
-        raw = outlet["items"][0]
-        item = Item(
-            url=f"http://127.0.0.1:8737/articles/{outlet['slug']}/{raw['slug']}.html",
-            title=raw["title"],
-            source=outlet["name"],
-            source_type="rss",
-            published=datetime.now(UTC),
-            text=raw["body"],
-        )
-        page = site[f"/articles/{outlet['slug']}/{raw['slug']}.html"].body
-        stories.append((Story(item, (item,), 1.0), page))
-    return stories
+@dataclass(frozen=True)
+class Timed:
+    """One model call: its wall time (s), the tokens it generated (all candidates), its
+    answers."""
+
+    seconds: float
+    tokens: int
+    texts: list[str]
 
 
-def _article_tokens(llama: Llama, story: Story) -> int:
-    """Tokens the story's own text adds to a prompt."""
-    article = story_messages(story)[-1]["content"]
-    return len(llama.tokenize(article.encode())) - len(
-        llama.tokenize(story_messages(_without_text(story))[-1]["content"].encode())
+def new_messages(story: Story) -> Messages:
+    """The writer's prompt for a story: its chosen sentences, the labelled format."""
+    work = story_writing.plan(story)
+    return story_messages(story, work.facts, work.kind, structured=False)
+
+
+def old_messages(story: Story) -> Messages:
+    """Today's prompt: the same instructions and worked example, JSON answers, and every
+    sentence of the lead article."""
+    whole = [s for s in story_evidence(story).sentences if s.item == 0 and s.index >= 0]
+    return story_messages(story, whole, story_kind(story), structured=True)
+
+
+def new_call(backend: EmbeddedBackend, story: Story, candidates: int) -> Timed:
+    draws = story_writing.samplings(story, candidates, ModelSettings().temperature)
+    started = time.perf_counter()
+    completions = backend.candidates(
+        new_messages(story),
+        draws,
+        story_writing.STORY_MAX_TOKENS,
+        STORY_SCHEMA,
+        story_writing.STORY_SECTIONS,
     )
+    seconds = time.perf_counter() - started
+    tokens = sum(completion.completion_tokens for completion in completions)
+    return Timed(seconds, tokens, [completion.text for completion in completions])
 
 
-def _without_text(story: Story) -> Story:
-    lead = dataclasses.replace(story.lead, text=" ", title="")
-    return dataclasses.replace(story, lead=lead, items=(lead,))
+def old_call(llama, messages: Messages, schema: dict, max_tokens: int) -> Timed:
+    started = time.perf_counter()
+    result = llama.create_chat_completion(
+        messages=messages,
+        response_format={"type": "json_object", "schema": schema},
+        temperature=ModelSettings().temperature,
+        max_tokens=max_tokens,
+    )
+    seconds = time.perf_counter() - started
+    text = result["choices"][0]["message"]["content"] or ""
+    return Timed(seconds, result["usage"]["completion_tokens"], [text])
 
 
-def main(argv: list[str] | None = None) -> list[Figure]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stories", type=int, default=4)
-    parser.add_argument("--model", default="qwen2.5-coder-1.5b")
-    arguments = parser.parse_args(argv)
-    stories = demo_stories(arguments.stories)
-    settings = EmbeddedSettings(model=arguments.model)
+@dataclass(frozen=True)
+class Pass:
+    """The calls of one path over the stories."""
 
-    backend = EmbeddedBackend(settings, temperature=0.2)
-    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "write.db") as store:
-        writer = Writer([backend], store)
-        writer.write_story(stories[0][0])  # loads the model; not timed
-        writer.stats = type(writer.stats)()
-        started = time.perf_counter()
-        for story, _ in stories[1:] or stories:
-            writer.write_story(story)
-        wall = time.perf_counter() - started
-    stats = writer.stats
-    through = stats.completion_tokens / wall
-    outside_model = (wall - stats.model_seconds) / wall
+    calls: list[Timed]
+
+    @property
+    def seconds(self) -> float:
+        return sum(call.seconds for call in self.calls)
+
+    @property
+    def per_story(self) -> float:
+        return self.seconds / len(self.calls)
+
+    @property
+    def tokens_per_second(self) -> float:
+        return sum(call.tokens for call in self.calls) / self.seconds
+
+
+def new_pass(backend: EmbeddedBackend, stories: list[Story], warm: Story, count: int) -> Pass:
+    """The new path over the stories with `count` candidates, after an untimed call on `warm`
+    (which loads the model on first use and leaves the same prompt in the cache each time)."""
+    backend.candidates(new_messages(warm), [Sampling(0.0, 0)], 1, STORY_SCHEMA)
+    return Pass([new_call(backend, story, count) for story in stories])
+
+
+def old_pass(llama, stories: list[Story], warm: Story) -> Pass:
+    llama.create_chat_completion(messages=old_messages(warm), max_tokens=1)
+    max_tokens = story_writing.STORY_MAX_TOKENS
+    return Pass([old_call(llama, old_messages(s), STORY_SCHEMA, max_tokens) for s in stories])
+
+
+def old_brief(llama, stories: list[Story]) -> Pass:
+    """Today's unverified brief on the stories: one call each, then one JSON Bottom Line call
+    over what they wrote (planned connections, as the Bottom Line prompt now takes them)."""
+    max_tokens = story_writing.STORY_MAX_TOKENS
+    calls = [old_call(llama, old_messages(story), STORY_SCHEMA, max_tokens) for story in stories]
+    drafts = [parse_draft(call.texts[0], structured=True) for call in calls]
+    written = [
+        WrittenStory(story, StoryText(draft.summary, draft.why_it_matters))
+        for story, draft in zip(stories, drafts, strict=True)
+    ]
+    kinds = [story_kind(story) for story in stories]
+    links = bottom_line.plan(written, kinds)
+    messages = bottom_line_messages(written, kinds, links, structured=True)
+    calls.append(old_call(llama, messages, BOTTOM_LINE_SCHEMA, OLD_BOTTOM_LINE_TOKENS))
+    return Pass(calls)
+
+
+def story_part_tokens(llama, messages: Messages) -> int:
+    """Tokens of the prompt's last message: the story's own part (title and facts)."""
+    return len(llama.tokenize(messages[-1]["content"].encode(), add_bos=False))
+
+
+@dataclass(frozen=True)
+class BriefRun:
+    """The whole brief both ways: the new write stage's wall time and model time (s), its
+    model calls, today's calls, and how many stories."""
+
+    write_seconds: float
+    model_seconds: float
+    model_calls: int
+    old: Pass
+    stories: int
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Everything measured: the three passes, the whole brief, and per story the prompt
+    tokens of its own part (new, today's) and of its article's HTML page."""
+
+    model: str
+    titles: list[str]
+    one: Pass
+    batched: Pass
+    old: Pass
+    brief: BriefRun
+    new_part: list[int]
+    old_part: list[int]
+    pages: list[int]
+
+
+def measure(settings: EmbeddedSettings, count: int) -> Runs:
+    """The new path's passes and brief, then today's (loaded only once the new path is done,
+    so the two never run side by side)."""
+    *shown, warm_up = demo_stories(count + 1)
+    stories = [demo.story for demo in shown]
+    warm = warm_up.story
+    backend = EmbeddedBackend(settings, ModelSettings().temperature)
+    one = new_pass(backend, stories, warm, 1)
+    batched = new_pass(backend, stories, warm, BATCH)
+    with tempfile.TemporaryDirectory() as folder:
+        outcome = demo_day(Path(folder) / "out", Path(folder) / "demo.db", [backend])
+    report = outcome.report
+    brief_stories = [written.story for written in outcome.brief.stories]
+
+    from llama_cpp import Llama  # imported late, like the engine's native library
 
     llama = Llama(
-        model_path=str(model_path(MODEL_FILES[arguments.model])),
+        model_path=str(settings.path or model_path(MODEL_FILES[settings.model])),
         n_ctx=settings.context_tokens,
         n_threads=settings.threads or os.cpu_count() or 2,
         seed=0,
         verbose=False,
     )
-    tokens, seconds = 0, 0.0
-    for story, _ in stories[1:] or stories:
-        started = time.perf_counter()
-        result = llama.create_chat_completion(
-            messages=story_messages(story),
-            response_format={"type": "json_object", "schema": STORY_SCHEMA},
-            temperature=0.2,
-            max_tokens=STORY_MAX_TOKENS,
-        )
-        seconds += time.perf_counter() - started
-        tokens += result["usage"]["completion_tokens"]
-    direct = tokens / seconds
-    shortfall = 1 - through / direct
-    prompt_per_call = stats.prompt_tokens / max(stats.model_calls, 1)
-    article_tokens = sum(_article_tokens(llama, story) for story, _ in stories) / len(stories)
-    page_tokens = sum(len(llama.tokenize(page)) for _, page in stories) / len(stories)
-    instructions = prompt_per_call - article_tokens
+    old = old_pass(llama, stories, warm)
+    old_whole = old_brief(llama, brief_stories)
+    runs = Runs(
+        settings.label,
+        [story.lead.title for story in stories],
+        one,
+        batched,
+        old,
+        BriefRun(
+            report.stage_seconds["write"],
+            report.model_seconds,
+            report.model_calls,
+            old_whole,
+            len(brief_stories),
+        ),
+        [story_part_tokens(llama, new_messages(story)) for story in stories],
+        [story_part_tokens(llama, old_messages(story)) for story in stories],
+        [len(llama.tokenize(demo.page, add_bos=False)) for demo in shown],
+    )
+    del llama
+    gc.collect()
+    return runs
 
-    print(f"writer vs a direct llama.cpp call, {arguments.model}, {len(stories)} demo stories")
+
+def figures(runs: Runs) -> list[Figure]:
+    """Print the runs and return their figures."""
+    one, batched, old, brief = runs.one, runs.batched, runs.old, runs.brief
+    speedup = old.per_story / one.per_story
+    print(f"writing, {runs.model}, {len(runs.titles)} demo stories, {os.cpu_count()} cores")
+    for number, title in enumerate(runs.titles):
+        print(
+            f"  {title[:60]:<60} new {one.calls[number].seconds:5.1f} s, "
+            f"{BATCH} candidates {batched.calls[number].seconds:5.1f} s, "
+            f"today's {old.calls[number].seconds:5.1f} s"
+        )
     print(
-        f"  through the writer: {stats.completion_tokens} tokens in {wall:.1f} s = "
-        f"{through:.1f} tok/s ({stats.model_calls} calls, {stats.retries} retries)"
+        f"  per story: new {one.per_story:.1f} s ({one.tokens_per_second:.1f} tok/s), today's "
+        f"{old.per_story:.1f} s ({old.tokens_per_second:.1f} tok/s): {speedup:.2f}x (goal >= 2x)"
     )
-    print(f"  direct: {tokens} tokens in {seconds:.1f} s = {direct:.1f} tok/s")
+    batch_ratio = batched.per_story / one.per_story
     print(
-        f"  writer's shortfall in tokens/s: {shortfall:.1%}; its time outside the model: "
-        f"{outside_model:.2%} (goal for both < 5%; retries reuse the cached prompt prefix, "
-        "so the writer can come out faster)"
+        f"  {BATCH} candidates in one call: {batched.per_story:.1f} s a story, {batch_ratio:.2f}x "
+        f"one candidate ({batched.tokens_per_second:.1f} tok/s over all sequences)"
+    )
+    new_part, old_part, page = fmean(runs.new_part), fmean(runs.old_part), fmean(runs.pages)
+    print(
+        f"  prompt tokens of the story's part: new {new_part:.0f}, today's {old_part:.0f} "
+        f"(whole article); the article's HTML page {page:.0f}"
     )
     print(
-        f"  prompt tokens per call: {prompt_per_call:.0f}: the story's text {article_tokens:.0f}, "
-        f"instructions and the worked example {instructions:.0f}; the article's HTML page "
-        f"would be {page_tokens:.0f}"
+        f"  whole brief ({brief.stories} stories and the Bottom Line): new write stage "
+        f"{brief.write_seconds:.1f} s ({brief.model_seconds:.1f} s in {brief.model_calls} model "
+        f"calls), today's {brief.old.seconds:.1f} s in {len(brief.old.calls)} calls "
+        "(goal: new <= today's)"
     )
     return [
         Figure(
-            "write: the writer's time outside the model (tokens/s: writer vs a direct call)",
-            f"{outside_model:.2%} ({through:.1f} vs {direct:.1f} tok/s)",
-            "overhead < 5%",
-            outside_model < 0.05 and shortfall < 0.05,
+            "write: seconds per story, new path (1 candidate) vs today's (JSON grammar, "
+            "whole article)",
+            f"{speedup:.2f}x faster ({one.per_story:.1f} s vs {old.per_story:.1f} s)",
+            ">= 2x",
+            speedup >= 2,
         ),
         Figure(
-            "write: prompt tokens per call: the story's text (its HTML page)",
-            f"{prompt_per_call:.0f}: {article_tokens:.0f} ({page_tokens:.0f}) + "
-            f"{instructions:.0f} instructions and example",
-            "the text, not the page",
-            article_tokens < page_tokens,
+            "write: generated tokens/s, new path vs today's",
+            f"{one.tokens_per_second:.1f} vs {old.tokens_per_second:.1f} tok/s "
+            f"({one.tokens_per_second / old.tokens_per_second:.2f}x)",
+        ),
+        Figure(
+            f"write: {BATCH} candidates in one call vs 1 (seconds per story)",
+            f"{batch_ratio:.2f}x ({batched.per_story:.1f} s vs {one.per_story:.1f} s)",
+        ),
+        Figure(
+            "write: prompt tokens of a story's part: chosen sentences vs whole article (HTML page)",
+            f"{new_part:.0f} vs {old_part:.0f} ({page:.0f})",
+            "fewer than the whole article",
+            new_part < old_part,
+        ),
+        Figure(
+            f"whole brief: writing {brief.stories} stories and the Bottom Line, verified with "
+            "the defaults vs today's unverified calls",
+            f"{brief.write_seconds:.0f} s ({brief.model_seconds:.0f} s in the model) vs "
+            f"{brief.old.seconds:.0f} s",
+            "new <= today's",
+            brief.write_seconds <= brief.old.seconds,
         ),
     ]
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=4)
+    add_model_options(parser)
+    arguments = parser.parse_args(argv)
+    return figures(measure(embedded_settings(arguments), arguments.stories))
 
 
 if __name__ == "__main__":

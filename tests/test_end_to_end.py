@@ -136,6 +136,7 @@ def misstated(story: dict, text: str) -> list[str]:
     titles = [title for entry in entries for title in entry["titles"]]
     if any("/leaderboard.html" in link for link in story["links"]):
         facts += leaderboard_facts()
+        names += [row["model"] for row in demo_news()["leaderboard"]]
     return misstatements(text, facts, names, title_subjects(titles, facts))
 
 

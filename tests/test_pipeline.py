@@ -14,10 +14,9 @@ import httpx
 from briefbot.cli import EXIT_NOTHING, explain_ranking, main, run_summary, sources_table
 from briefbot.config import Settings, parse_settings
 from briefbot.demo import demo_settings
-from briefbot.demo.server import DemoServer
-from briefbot.demo.site import build_site, site_hour
 from briefbot.pipeline import run_brief
 from tests.canned_backend import CannedBackend
+from tests.demo_days import brief_two_demo_days
 from tests.test_cluster import demo_event_labels, event_of
 from tests.unattended import EVENTS, event_feed, query
 
@@ -224,27 +223,8 @@ def test_two_briefs_share_one_collection_and_the_cache(feed_server, tiny_model_c
 def test_two_demo_days_on_one_database_continue_a_story_and_chart_the_gap(tmp_path):
     """The demo as it stood yesterday, then today: today's Halcyon-R2 leaderboard story says
     it continues yesterday's release story, and nothing is briefed twice without new sources."""
-    now = datetime.now(UTC)
-    hour = site_hour(now)
-    out, db = tmp_path / "out", tmp_path / "b.db"
-    outcomes = []
-    with DemoServer(0) as site:
-        settings = demo_settings(site.base)
-        for days_before in (1, 0):
-            site.show(build_site(site.base, hour, days_before))
-            moment = now - timedelta(days=days_before)
-            outcomes.append(
-                run_brief(
-                    settings,
-                    db_path=db,
-                    out_dir=out,
-                    day=moment.date(),
-                    now=moment,
-                    backends=[CannedBackend()],
-                )
-            )
-        events = demo_event_labels(site.base)
-    yesterday, today = outcomes
+    days = brief_two_demo_days(tmp_path)
+    yesterday, today, out, events, now = days.yesterday, days.today, days.out, days.events, days.now
     assert all(
         item.published <= now - timedelta(days=1)
         for written in yesterday.brief.stories

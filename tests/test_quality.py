@@ -24,7 +24,7 @@ def test_no_misstated_fact_reaches_what_the_brief_shows(tiny_backend, tmp_path):
     with Store(tmp_path / "quality.db") as store:
         report = measure(Writer([tiny_backend], store, candidates=2, temperature=0.2), cases)
     print("\n" + "\n".join(report.lines()))
-    assert report.misstating == []
+    assert report.misstating == [], [w.text.summary for w in report.written]
     for written in report.written:
         if written.text.origin == TextOrigin.MODEL:
             assert copied_share(written.text.summary, written.story.lead.text) <= COPIED_SHARE_LIMIT

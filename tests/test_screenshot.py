@@ -1,5 +1,6 @@
-"""The brief's page in headless Chromium: its layout holds on a desktop and a phone (height, no
-sideways scrolling, Top Stories in the DOM), and one screenshot is kept in tests/artifacts/."""
+"""The demo brief's page in headless Chromium, at a desktop's and a phone's width: its layout
+holds (no sideways scrolling, Top Stories in the DOM), its sources read as named links and the
+leaderboard story draws the gap chart; both screenshots are kept in tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mailbox import publish_fixed_brief
+from tests.demo_days import DemoDays, brief_two_demo_days
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = [
@@ -38,6 +39,9 @@ MEASURE = """<script>
     viewport: window.innerWidth,
     topStories: heading ? heading.getBoundingClientRect().top : null,
     stories: document.querySelectorAll("li.story h3").length,
+    sourceLinks: [...document.querySelectorAll("li.story p.meta a")].map(a => a.textContent),
+    chart: [...document.querySelectorAll("li.story svg polyline")].map(
+      p => p.getBoundingClientRect().width),
     widest: Math.max(...rights),
     font: getComputedStyle(document.body).fontSize,
   }) + "</pre>");
@@ -77,31 +81,44 @@ def _measure(page: Path, width: int, height: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory) -> Path:
-    out_dir = tmp_path_factory.mktemp("site")
-    publish_fixed_brief(out_dir, "https://brief.example.org/")
-    return out_dir / "2026-07-03.html"
+def demo_days(tmp_path_factory) -> DemoDays:
+    return brief_two_demo_days(tmp_path_factory.mktemp("demo"))
 
 
 # Headless Chromium's window is at least 500 px wide: the narrowest it can show.
-@pytest.mark.parametrize(("width", "height", "font"), [(1280, 900, "17px"), (500, 844, "16px")])
-def test_the_layout_holds_on_a_desktop_and_a_phone(page, width, height, font):
+@pytest.mark.parametrize(
+    ("device", "width", "height", "font"),
+    [("desktop", 1280, 900, "17px"), ("phone", 500, 844, "16px")],
+)
+def test_the_demo_page_on_a_desktop_and_a_phone(demo_days, device, width, height, font):
+    brief = demo_days.today.brief
+    page = demo_days.out / f"{brief.day.isoformat()}.html"
     metrics = _measure(page, width, height)
     assert metrics["viewport"] == width and metrics["font"] == font  # the small-screen rules
-    assert metrics["stories"] == 2
+    assert metrics["stories"] == len(brief.stories) >= 3
     assert metrics["topStories"] is not None and 50 < metrics["topStories"] < 400
     assert metrics["scrollWidth"] <= metrics["viewport"], "the page scrolls sideways"
     assert metrics["widest"] <= metrics["viewport"] + 1
-    assert 700 < metrics["height"] < 4000, metrics
+    # sources read as named links, never as raw URLs
+    names = metrics["sourceLinks"]
+    assert len(names) >= len(brief.stories), names
+    assert not [name for name in names if "://" in name or name.startswith("www.")], names
+    assert "The Inference" in " ".join(names)
+    # the leaderboard story's gap chart is drawn, within the page
+    assert metrics["chart"] and all(0 < drawn <= width for drawn in metrics["chart"]), metrics
 
-
-def test_a_screenshot_is_kept_as_an_artefact(page):
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "brief-2026-07-03.png"
+    shot = ARTIFACTS / f"demo-brief-{device}.png"
     shot.unlink(missing_ok=True)
-    _run("--window-size=1280,1400", "--hide-scrollbars", f"--screenshot={shot}", page.as_uri())
+    shot_height = min(metrics["height"], 6000)
+    _run(
+        f"--window-size={width},{shot_height}",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        page.as_uri(),
+    )
     header = shot.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", header[16:24]) == (1280, 1400)
+    assert struct.unpack(">II", header[16:24]) == (width, shot_height)
     assert shot.stat().st_size > 20_000  # not a blank page
     print(f"screenshot: {shot}")

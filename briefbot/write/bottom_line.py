@@ -78,8 +78,10 @@ class Link:
 
     @property
     def header(self) -> str:
+        """The label the bullet is written after: its stories and what they share."""
         numbers = ", ".join(str(n) for n in self.stories)
-        return f"BULLET ({'story' if len(self.stories) == 1 else 'stories'} {numbers}):"
+        which = "story" if len(self.stories) == 1 else "stories"
+        return f"BULLET ({which} {numbers}; {self.reason}):"
 
 
 def request(stories: list[WrittenStory]) -> dict:

@@ -282,7 +282,8 @@ class _Connection:
     @property
     def header(self) -> str:
         numbers = ", ".join(str(n) for n in self.stories)
-        return f"BULLET ({'story' if len(self.stories) == 1 else 'stories'} {numbers}):"
+        which = "story" if len(self.stories) == 1 else "stories"
+        return f"BULLET ({which} {numbers}; {self.reason}):"
 
 
 def parse_json(raw: str) -> dict | None:

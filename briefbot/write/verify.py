@@ -941,7 +941,7 @@ class Verifier:
         return None
 
     def _possessive(self, parsed: _Parsed) -> str | None:
-        """"Intel's community released ...": a name given a maker ("X's team", "X's lab") must
+        """ "Intel's community released ...": a name given a maker ("X's team", "X's lab") must
         own or make something in the sources ("Intel's", "by Intel", "Intel released")."""
         for index, token in enumerate(parsed.tokens):
             if not (token.name and token.text.endswith(("'s", "\u2019s"))):
