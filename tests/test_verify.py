@@ -104,6 +104,18 @@ Q3 = (
             "The kernels lift prompt processing 2.2 times on a 16 GB card.",
             "The kernels make prompt processing 2.2 times slower on a 16 GB card.",
         ),
+        (  # a factor given to another quantity: speed made length
+            "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",
+            "Users can now process longer prompts by about 2.2 times.",
+        ),
+        (
+            "The kernels lift prompt processing 2.2 times on a 16 GB card.",
+            "The kernels make prompts 2.2 times longer on a 16 GB card.",
+        ),
+        (
+            "The new format makes files three times smaller than FP16.",
+            "The new format makes loading three times faster than FP16.",
+        ),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -135,6 +147,10 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (  # a factor with or without "by"
             "The kernels lift prompt processing 2.2 times on a 16 GB card.",
             "Prompt processing on a 16 GB card is faster by 2.2 times with the kernels.",
+        ),
+        (  # the same comparative, another word for it
+            "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",
+            "The kernels make processing a 32,000-token prompt 2.2 times quicker.",
         ),
     ],
 )

@@ -37,7 +37,12 @@ from briefbot.write.evidence import Evidence, SourceSentence, story_evidence
 from briefbot.write.grounding import SourceFacts, claims
 from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import KIND_LABELS, Kind, story_kind
-from briefbot.write.prompts import BOTTOM_LINE_SCHEMA, bottom_line_messages, parse_json
+from briefbot.write.prompts import (
+    BOTTOM_LINE_SCHEMA,
+    bottom_line_messages,
+    bullet_header,
+    parse_json,
+)
 from briefbot.write.verify import Verifier, _known_names, parse
 
 BULLETS = (3, 5)
@@ -79,9 +84,7 @@ class Link:
     @property
     def header(self) -> str:
         """The label the bullet is written after: its stories and what they share."""
-        numbers = ", ".join(str(n) for n in self.stories)
-        which = "story" if len(self.stories) == 1 else "stories"
-        return f"BULLET ({which} {numbers}; {self.reason}):"
+        return bullet_header(self.stories, self.reason)
 
 
 def request(stories: list[WrittenStory]) -> dict:

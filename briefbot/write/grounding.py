@@ -1,10 +1,11 @@
-"""The grounding gate: every number, name and quoted phrase in model text must be in the sources.
+"""Token presence: every number, name and quoted phrase of a text, looked up in the sources.
 
-A small model asked to summarise will still now and then add a parameter count, a rank, a
-company or a quote that the article never gave. The gate finds those claims by their shape
-(a number, a capitalised or CamelCase name, a model id with digits, a phrase in quotation marks)
-and looks each one up in what was collected for the story. What it cannot find is reported by
-the writer, retried once with the claims named, and otherwise not printed.
+A small model asked to summarise will now and then add a parameter count, a rank, a company or
+a quote that the article never gave. This finds those claims by their shape (a number, a
+capitalised or CamelCase name, a model id with digits, a phrase in quotation marks) and looks
+each one up in what was collected for the story. It is the first, coarse check: the claim-level
+verifier (`verify.py`) and the Bottom Line's checks (`bottom_line.py`) build on it, since a
+number present somewhere can still be given to the wrong subject or role.
 """
 
 from __future__ import annotations

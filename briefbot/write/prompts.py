@@ -272,6 +272,13 @@ def bottom_line_messages(
     ]
 
 
+def bullet_header(stories: tuple[int, ...], reason: str) -> str:
+    """The label a Bottom Line bullet is written after: "BULLET (stories 1, 5; both name X):"."""
+    numbers = ", ".join(str(n) for n in stories)
+    which = "story" if len(stories) == 1 else "stories"
+    return f"BULLET ({which} {numbers}; {reason}):"
+
+
 @dataclass(frozen=True)
 class _Connection:
     """A planned bullet of the worked example, shaped like `bottom_line.Link`."""
@@ -281,9 +288,7 @@ class _Connection:
 
     @property
     def header(self) -> str:
-        numbers = ", ".join(str(n) for n in self.stories)
-        which = "story" if len(self.stories) == 1 else "stories"
-        return f"BULLET ({which} {numbers}; {self.reason}):"
+        return bullet_header(self.stories, self.reason)
 
 
 def parse_json(raw: str) -> dict | None:

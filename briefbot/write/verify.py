@@ -108,6 +108,28 @@ _ROLE_WORDS = {
 }  # fmt: skip
 _STRICT_ROLES = {"from", "by", "at most", "at least"}
 _DELTA_UNITS = {"points", "percent", "times"}
+# What a factor multiplies ("2.2 times faster" is speed, "2.2 times longer" is length): a claim's
+# comparative must be the source's, or an upward one where the source only says it went up.
+_COMPARATIVES = tuple(
+    frozenset(group.split())
+    for group in (
+        "faster quicker speedier",
+        "slower",
+        "longer",
+        "shorter",
+        "larger bigger",
+        "smaller",
+        "cheaper",
+        "costlier pricier dearer",
+        "higher",
+        "lower",
+        "more",
+        "fewer less",
+        "better",
+        "worse",
+    )
+)
+_GENERIC_UP = frozenset({"faster", "quicker", "higher", "more", "better"})
 _APPROXIMATE = set(
     "about around roughly approximately nearly almost some estimated circa close".split()
 )
@@ -615,6 +637,32 @@ def _is_factor(parsed: _Parsed, position: int) -> bool:
     return after in ("times", "fold", "x") or token.text.lower().endswith(("x", "-fold"))
 
 
+def _comparatives(parsed: _Parsed, position: int) -> set[frozenset[str]]:
+    """The comparative words ("faster", "longer") in the clause around a token, by group."""
+    start, end = parsed.segment(position)
+    keys = {token.key for token in parsed.tokens[start:end]}
+    return {group for group in _COMPARATIVES if group & keys}
+
+
+def _factor_problem(claim: _Parsed, at: int, source: _Parsed, position: int) -> str | None:
+    """A factor must multiply what the source's does: "processes prompts 2.2 times longer" is
+    not "2.2 times faster". A source clause with no comparative ("lifting it 2.2 times") lets
+    only an upward one through, and only when it says the thing went up."""
+    wanted = _comparatives(claim, at)
+    if not wanted:
+        return None
+    given = _comparatives(source, position)
+    if wanted & given:
+        return None
+    if not given:
+        start, end = source.segment(position)
+        went_up = any(token.key in _CHANGE_UP for token in source.tokens[start:end])
+        if went_up and all(group & _GENERIC_UP for group in wanted):
+            return None
+    words = "/".join(sorted(word for group in wanted for word in group & claim.keys))
+    return f"the sources do not say '{words}' of this factor"
+
+
 def _is_delta(parsed: _Parsed, position: int) -> bool:
     start, end = parsed.segment(position)
     words = {t.key for t in parsed.tokens[start:end]}
@@ -1085,6 +1133,8 @@ class Verifier:
         factor = {role, fact.role} <= {None, "by"} and _is_factor(parsed, position)
         if strict and role != fact.role and not factor and not self._derivable(fact, claim, role):
             return f"the sources say '{role or 'at'}', not '{fact.role or 'at'}'"
+        if factor and (problem := _factor_problem(claim, fact.token.position, parsed, position)):
+            return problem
         if approximate and not fact.approximate:
             return "the sources hedge it (about, nearly, roughly)"
         found = _direction(parsed, position, subjects)
