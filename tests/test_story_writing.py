@@ -100,6 +100,23 @@ def test_a_draft_that_copies_the_article_is_never_shown_as_the_models_words(tmp_
     assert copied_share(good.summary, WREN["text"]) <= COPIED_SHARE_LIMIT
 
 
+def test_a_copied_sentence_is_not_shown_as_the_models_words_when_its_draft_is_cut(tmp_path):
+    """A draft whose second sentence fails is cut to its first; that sentence alone, copied
+    from the article, copies far more than the whole draft did."""
+    opening = WREN["text"].split(". ")[0] + "."  # the article's first sentence, word for word
+    own = (
+        "Birch 8B, Maplestone's model, is behind Wren 9B by a wide margin on CodeTrail and on "
+        "every other test the company ran this month against its larger rivals."
+    )
+    cut = draft(f"{opening} {own}", "Developers can now download and run Wren 9B under MIT.")
+    assert copied_share(f"{opening} {own}", WREN["text"]) <= COPIED_SHARE_LIMIT
+    text, _, _ = write(tmp_path, story_of(WREN), by_prompt([cut, cut]))
+    if text.origin == TextOrigin.MODEL:
+        assert copied_share(text.summary, WREN["text"]) <= COPIED_SHARE_LIMIT, text.summary
+    else:
+        assert text.origin == TextOrigin.EXTRACT
+
+
 def test_a_failed_note_is_asked_for_once_more_then_left_out(tmp_path):
     bad_notes = [draft(GOOD.split("\n")[0].removeprefix("SUMMARY: "), "This matters a lot.")] * 3
     text, writer, backend = write(

@@ -185,15 +185,10 @@ def best_summary(drafts: list[Checked], recheck: Callable[[str], Checked]) -> Ch
     salvaged = []
     for draft in drafts:
         first = split_sentences(draft.text)[:1]
-        verdicts = draft.verdicts[:1]
-        if (
-            first
-            and verdicts
-            and verdicts[0].ok
-            and len(first[0].split()) >= SUMMARY_WORDS[0]
-            and not _fatal(draft)
-        ):
-            salvaged.append(Checked(first[0], verdicts, (), draft.copied))
+        usable = first and draft.verdicts[:1] and draft.verdicts[0].ok and not _fatal(draft)
+        # checked again alone: a sentence can copy more of the article than its draft did
+        if usable and (checked := recheck(first[0])).ok:
+            salvaged.append(checked)
     return max(salvaged, key=_summary_score) if salvaged else None
 
 

@@ -77,7 +77,10 @@ class StoryPlan:
 
     @property
     def article(self) -> str:
-        return " ".join(fact.text for fact in self.facts) or self.story.lead.best_text
+        """What a draft may not copy: the sentences shown to the model and everything the lead
+        item gives (its teaser and its text)."""
+        lead = self.story.lead
+        return "\n".join([*(fact.text for fact in self.facts), lead.teaser, lead.text])
 
     @cached_property
     def subject_names(self) -> set[str]:
