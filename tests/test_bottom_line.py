@@ -148,3 +148,35 @@ def test_a_bullet_with_a_number_of_no_story_is_refused():
     line = bottom_line.write(stories, asking(answer), structured=False)
     assert all(point.text != invented for point in line.points)
     assert_keeps_the_rules(day, line)
+
+
+def _written(title: str, text: str) -> WrittenStory:
+    item = Item(f"https://news.example/{title.split()[0].lower()}", title, "News", "rss",
+                datetime(2026, 9, 1, 9, tzinfo=UTC), text=text)  # fmt: skip
+    return WrittenStory(Story(item, (item,), 1.0), StoryText(text.split(". ")[0] + ".", ""))
+
+
+CARRIED = [
+    _written("Halcyon Labs open-sources Halcyon-R2", "Halcyon Labs released Halcyon-R2 under MIT."),
+    _written("Kairos ships Kairos-3 Large", "Kairos released Kairos-3 Large under Apache 2.0."),
+    _written("Kernels speed up Intel Arc GPUs", "A project released kernels for Intel Arc GPUs."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bullet", "refused"),
+    [
+        ("Models like Halcyon-R2 and Kairos-3 Large can be run on Intel Arc GPUs.", True),
+        ("Halcyon-R2 now runs on Intel Arc GPUs.", True),
+        ("Halcyon-R2 and Kairos-3 Large both arrive under permissive licences.", False),
+        ("Halcyon-R2 ships under MIT while Kairos-3 Large uses Apache 2.0.", False),
+        ("Halcyon-R2 (MIT) and Kairos-3 Large (Apache 2.0) are both open.", False),
+    ],
+)
+def test_a_bullet_that_carries_one_storys_fact_to_anothers_subject_is_refused(bullet, refused):
+    """Each story's sources hold its own facts, so "X runs on Y" with X of one story and Y of
+    another passes every per-story check: only a source sentence naming both may tie them."""
+    checker = bottom_line._Checker(CARRIED)
+    assert checker._binds_apart(bullet) is refused
+    if refused:  # and so the bullet is never shown
+        assert checker.bullet(bullet, bottom_line.Link((1, 2, 3), "three", "Models")) is None

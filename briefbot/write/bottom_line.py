@@ -23,6 +23,7 @@ Own code, not a library's: planning and checking a synthesis is the writing brie
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from briefbot.sentences import split_sentences
 from briefbot.write import checks
 from briefbot.write.engine import Sampling, Section
 from briefbot.write.evidence import Evidence, SourceSentence, story_evidence
-from briefbot.write.grounding import SourceFacts, claims
+from briefbot.write.grounding import Claim, SourceFacts, claims, name_spans
 from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import KIND_LABELS, Kind, story_kind
 from briefbot.write.prompts import (
@@ -67,6 +68,11 @@ FAMILIES = (
     ("Research and rankings", frozenset({Kind.RESEARCH, Kind.LEADERBOARD})),
     ("Tools and research", frozenset({Kind.TOOLING, Kind.RESEARCH})),
 )
+# Where a bullet's clauses end, for `_Checker._binds_apart`; and what may stand between two
+# names that are only listed together ("X and Y", "X, Y or Z", "models like X and Y").
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:while|whereas|but|as|and then)\b")
+_LISTED = re.compile(r"\s*(?:(?:and|or|&|as well as|plus)\s*)?", re.I)
+_WORDS_OF_NAMES = re.compile(r"\b(?:[A-Z][\w.+'-]*|\d[\w.]*)")  # "Kairos-3 Large", "Nova 2 32B"
 WIDE = 2  # bullets that draw on two or more stories, when the day has two stories or more
 
 Ask = Callable[[list[dict[str, str]], list[Sampling], int, dict, tuple[Section, ...]], list[str]]
@@ -276,7 +282,7 @@ class _Checker:
         origins = self.origins(text)
         if not origins or (len(link.stories) > 1 and len(origins) < 2):
             return None
-        if self._restates(text) or not self._verified(text, origins):
+        if self._restates(text) or self._binds_apart(text) or not self._verified(text, origins):
             return None
         return BottomLinePoint(text, tuple(origins))
 
@@ -289,6 +295,39 @@ class _Checker:
         found = [claim for claim in claims(text) if claim.kind in ("name", "number")]
         origins = self.origins(text) if found else list(range(1, len(self.stories) + 1))
         return bool(origins) and self._verified(text, origins)
+
+    def _binds_apart(self, text: str) -> bool:
+        """True when one clause ties a name of one story to a name of another that no source
+        sentence names together, other than as a list ("X and Y ..."): "Halcyon-R2 and Kairos-3
+        can be run on Intel Arc GPUs" gives story 3's hardware to the models of stories 1 and 2.
+        Each story's sources check its own claims, so only this sees a fact carried across.
+        """
+        everyone = set(range(1, len(self.stories) + 1))
+        breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
+        clauses: dict[int, list[tuple[int, int, str, set[int]]]] = defaultdict(list)
+        for start, end, name in name_spans(text):
+            having = {
+                n
+                for n, facts in enumerate(self.facts, start=1)
+                if facts.supports(Claim("name", name))
+            }
+            if having and having != everyone:
+                clause = next(i for i, stop in enumerate(breaks) if stop > start)
+                clauses[clause].append((start, end, name, having))
+        for named in clauses.values():
+            for first, second in itertools.combinations(named, 2):
+                (_, end, one, mine), (start, _, other, theirs) = first, second
+                listed = _LISTED.fullmatch(_WORDS_OF_NAMES.sub(" ", text[end:start]))
+                if mine & theirs or listed:
+                    continue
+                pair = (one.lower(), other.lower())
+                if not any(
+                    all(name in sentence.text.lower() for name in pair)
+                    for evidence in self._evidence
+                    for sentence in evidence.sentences
+                ):
+                    return True
+        return False
 
     def _clean(self, text: str) -> bool:
         return not has_link(text) and not looks_like_instructions(text)

@@ -103,6 +103,18 @@ def claims(text: str) -> list[Claim]:
     return list(dict.fromkeys(found))
 
 
+def name_spans(text: str) -> list[tuple[int, int, str]]:
+    """The names of `text`, as `claims` finds them, each with where it stands: (start, end,
+    name), in order."""
+    blanked = _QUOTED.sub(lambda match: " " * len(match.group()), text)
+    spans = []
+    for match in _NAME.finditer(blanked):
+        name = match.group(0).rstrip(".,'")
+        if _is_name(name, blanked[: match.start()]):
+            spans.append((match.start(), match.start() + len(name), name))
+    return spans
+
+
 def _is_name(word: str, before: str) -> bool:
     """A capitalised word where no sentence starts, or anywhere a word mixing cases or
     letters and digits (TensorHarbor, vLLM, Qwen3.8)."""
