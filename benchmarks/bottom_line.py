@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, table
 from benchmarks.options import add_model_options, embedded_settings
 from benchmarks.recording import RecordingBackend
 from briefbot.config import ModelSettings
@@ -239,4 +239,4 @@ def figures(notes: Notes, bullets: Bullets) -> list[Figure]:
 
 
 if __name__ == "__main__":
-    main()
+    print(table(main()))

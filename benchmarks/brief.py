@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, table
 
 
 @dataclass(frozen=True)
@@ -127,4 +127,4 @@ def main(argv: list[str] | None = None) -> list[Figure]:
 
 
 if __name__ == "__main__":
-    main()
+    print(table(main()))

@@ -15,7 +15,7 @@ import random
 import time
 from datetime import UTC, datetime
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, table
 from briefbot.models import Item
 from briefbot.pick.cluster import story_clusters
 
@@ -102,4 +102,4 @@ def main(argv: list[str] | None = None) -> list[Figure]:
 
 
 if __name__ == "__main__":
-    main()
+    print(table(main()))

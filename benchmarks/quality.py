@@ -17,7 +17,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, table
 from benchmarks.options import add_model_options, embedded_settings
 from briefbot.config import ModelSettings
 from briefbot.store import Store
@@ -103,4 +103,4 @@ def figures(report: Report, drafts: int, summaries_passed: int, notes_passed: in
 
 
 if __name__ == "__main__":
-    main()
+    print(table(main()))

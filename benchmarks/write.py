@@ -32,7 +32,7 @@ from pathlib import Path
 from statistics import fmean
 
 from benchmarks.demo import demo_day, demo_stories
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, table
 from benchmarks.options import add_model_options, embedded_settings
 from briefbot.config import EmbeddedSettings, ModelSettings
 from briefbot.models import Story, StoryText, WrittenStory
@@ -310,4 +310,4 @@ def main(argv: list[str] | None = None) -> list[Figure]:
 
 
 if __name__ == "__main__":
-    main()
+    print(table(main()))
