@@ -33,6 +33,7 @@ class Route:
     etag: str = ""  # when set, sent, and a matching If-None-Match gets 304
     last_modified: str = ""  # likewise with If-Modified-Since
     headers: dict[str, str] = field(default_factory=dict)
+    bare_304: bool = False  # a 304 without the validators again (RFC 9110 says SHOULD, not MUST)
 
 
 class FeedServer(LoopbackServer):
@@ -76,7 +77,8 @@ class FeedServer(LoopbackServer):
                     with server._lock:
                         server.not_modified += 1
                     self.send_response(304)
-                    self._validators(route)
+                    if not route.bare_304:
+                        self._validators(route)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return

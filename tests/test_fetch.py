@@ -112,6 +112,16 @@ def test_unchanged_feeds_answer_304_and_cost_no_parsing(feed_server):
     assert second[1].state.last_modified == "Fri, 03 Jul 2026 10:00:00 GMT"
 
 
+def test_a_304_without_validators_keeps_the_stored_ones(feed_server):
+    url = feed_server.serve("/bare.xml", ATOM, etag='"v1"', bare_304=True)
+    first = collect(rss("bare", url))
+    second = collect(rss("bare", url), memory=remembered(first), now=NOW + timedelta(hours=1))
+    assert second[0].status == "not modified" and second[0].state.etag == '"v1"'
+    third = collect(rss("bare", url), memory=remembered(second), now=NOW + timedelta(hours=2))
+    assert third[0].status == "not modified" and feed_server.bodies_sent == 1
+    assert feed_server.request_headers["/bare.xml"][-1].get("If-None-Match") == '"v1"'
+
+
 def test_fresh_feed_is_not_asked_again_before_max_age(feed_server):
     url = feed_server.serve("/fresh.xml", ATOM, headers={"Cache-Control": "public, max-age=3600"})
     first = collect(rss("fresh", url))
@@ -122,15 +132,26 @@ def test_fresh_feed_is_not_asked_again_before_max_age(feed_server):
     assert later[0].status == "ok" and feed_server.hits["/fresh.xml"] == 2
 
 
-def test_retry_after_on_429_is_honoured(feed_server):
-    url = feed_server.serve("/busy.xml", "slow down", status=429, headers={"Retry-After": "120"})
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_on_429_is_honoured(feed_server, status):
+    url = feed_server.serve("/busy.xml", "slow down", status=status, headers={"Retry-After": "120"})
     first = collect(rss("busy", url))
-    assert not first[0].ok and "HTTP 429" in first[0].error
+    assert not first[0].ok and f"HTTP {status}" in first[0].error
     retry_at_ = first[0].state.retry_after
     assert retry_at_ is not None and abs((retry_at_ - datetime.now(UTC)).total_seconds() - 120) < 10
     waiting = collect(rss("busy", url), memory=remembered(first), now=datetime.now(UTC))
     assert "waiting" in waiting[0].error and feed_server.hits["/busy.xml"] == 1
     assert waiting[0].state.consecutive_failures == 1
+
+
+def test_a_success_after_failures_sets_the_count_back_to_zero(feed_server):
+    url = feed_server.serve("/back.xml", "down", status=500, content_type="text/plain")
+    first = collect(rss("back", url))
+    second = collect(rss("back", url), memory=remembered(first), now=NOW + timedelta(days=1))
+    assert second[0].state.consecutive_failures == 2
+    feed_server.serve("/back.xml", ATOM)
+    third = collect(rss("back", url), memory=remembered(second), now=NOW + timedelta(days=2))
+    assert third[0].ok and third[0].state.consecutive_failures == 0
 
 
 def test_requests_per_host_are_capped(feed_server):
