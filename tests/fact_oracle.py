@@ -171,6 +171,9 @@ def misread(fact: dict, token: str, at: int, sentence: str, masked: str, spellin
     word = found and MEANS.get(found.group(1).lower(), found.group(1).lower())
     if word == "by" and (DATED.fullmatch(token) or re.search(r"\d\s*by\s*$", masked[:at])):
         word = None  # a deadline ("by 2027") or a size ("1,344 by 1,344"), not a change
+    factor = re.match(r"\s*(?:times\b|x\b|-?fold\b)", masked[at + len(token) :], re.I)
+    if word == "by" and factor and relation is None:
+        word = None  # "lifts it by 2.2 times" is "lifts it 2.2 times": the same factor
     if word and contradicts(word, relation):
         return f"'{token}' with '{found.group(1)}' but the facts say '{relation or 'at'}'"
     for table, key in ((GAP, relation), (VERSION, relation), (DIRECTION, fact.get("direction"))):

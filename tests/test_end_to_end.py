@@ -140,43 +140,56 @@ def misstated(story: dict, text: str) -> list[str]:
     return misstatements(text, facts, names, title_subjects(titles, facts))
 
 
-def check_brief(markdown: str, notes: list[str]) -> list[dict]:
-    """The guarantees every demo brief keeps, whatever the model wrote; the stories."""
+def check_brief(markdown: str, notes: list[str], problems: list[str]) -> list[dict]:
+    """The guarantees every demo brief keeps, whatever the model wrote: each one broken is
+    added to `problems` (all of them, not only the first, so one run shows every fault);
+    stories without a note are added to `notes`. Returns the stories."""
     bodies = article_bodies()
     stories = stories_of(markdown)
     assert 3 <= len(stories) <= 5, markdown
+
+    def expect(holds: object, what: str, story: dict) -> None:
+        if not holds:
+            problems.append(f"{story.get('title', '')[:60]}: {what}")
+
     for story in stories:
         label = next(name for name in story if name.startswith("Summary"))
         summary = story[label]
-        assert 8 <= len(summary.split()) <= 90, story
+        expect(8 <= len(summary.split()) <= 90, f"summary of {len(summary.split())} words", story)
         lead = story["URL"].strip("<>").split("/", 3)[3]
         if label == "Summary (extract from the article)":
             extract = summary.removesuffix(" …")
-            assert extract in bodies[lead] or extract in story["title"], story
+            in_source = extract in bodies.get(lead, "") or extract in story["title"]
+            expect(in_source, f"extract not in its article: {extract!r}", story)
         elif label == "Summary (from the leaderboard data)":
-            assert any("/leaderboard.html" in link for link in story["links"]), story
-            assert all(values(n) for n in re.findall(r"\d+(?:\.\d+)?", summary)), story
+            expect(any("/leaderboard.html" in link for link in story["links"]), "no data", story)
+            unknown = [n for n in re.findall(r"\d+(?:\.\d+)?", summary) if not values(n)]
+            expect(not unknown, f"numbers in no snapshot: {unknown}", story)
         else:
-            assert label == "Summary", story
+            expect(label == "Summary", f"unknown label {label!r}", story)
             if lead in bodies:  # written, not copied through
-                assert copied_share(summary, bodies[lead]) <= COPIED_SHARE_LIMIT, story
-            assert misstated(story, summary) == [], story
+                share = copied_share(summary, bodies[lead])
+                expect(share <= COPIED_SHARE_LIMIT, f"copies {share:.0%}: {summary!r}", story)
+            wrong = misstated(story, summary)
+            expect(not wrong, f"summary misstates {wrong}: {summary!r}", story)
         if "Why It Matters" in story:
-            assert misstated(story, story["Why It Matters"]) == [], story
+            wrong = misstated(story, story["Why It Matters"])
+            expect(not wrong, f"note misstates {wrong}: {story['Why It Matters']!r}", story)
         else:
             notes.append(story["title"])
         # one event per story: each article and thread it links is of the lead's event
         events = {event_of_link(link) for link in story["links"]} - {None}
-        assert len(events) <= 1 or events == {"benchlm-may-update"}, story
+        expect(len(events) <= 1 or events == {"benchlm-may-update"}, f"events {events}", story)
     lede, bullets = bottom_line_of(markdown)
-    assert lede and 3 <= len(bullets) <= 5, markdown.split("## Bottom Line")[1]
-    assert sum(len(numbers) > 1 for _, numbers in bullets) >= 2, bullets
+    line = {"title": "Bottom Line"}
+    expect(lede and 3 <= len(bullets) <= 5, f"lede {lede!r}, {len(bullets)} bullets", line)
+    expect(sum(len(numbers) > 1 for _, numbers in bullets) >= 2, f"few wide: {bullets}", line)
     singles = [tuple(numbers) for _, numbers in bullets if len(numbers) == 1]
-    assert len(singles) == len(set(singles)), bullets  # no two rest on the same story
+    expect(len(singles) == len(set(singles)), f"two bullets on one story: {bullets}", line)
     summaries = [s[next(n for n in s if n.startswith("Summary"))] for s in stories]
     for text, numbers in bullets:
-        assert all(1 <= n <= len(stories) for n in numbers), (text, numbers)
-        assert all(text.rstrip(".") not in summary for summary in summaries), text
+        expect(all(1 <= n <= len(stories) for n in numbers), f"cites {numbers}: {text}", line)
+        expect(all(text.rstrip(".") not in sm for sm in summaries), f"restates: {text}", line)
     return stories
 
 
@@ -189,17 +202,19 @@ def test_two_demo_days_with_the_default_model_then_a_rerun_that_makes_no_model_c
     assert len(days) == 2, days
     yesterday, today = days
     notes_left_out: list[str] = []
+    problems: list[str] = []
     briefs = {}
     for day in days:
         markdown = (tmp_path / "out" / f"{day}.md").read_text()
         assert f"# Open Source LLM Brief — {day}" in markdown
         assert "Written by qwen2.5-coder-1.5b (embedded)" in markdown
         assert "Failed: Retired Feed (a source that fails) (HTTP 404)" in markdown
-        briefs[day] = check_brief(markdown, notes_left_out)
+        briefs[day] = check_brief(markdown, notes_left_out, problems)
     print(
         f"\nstories without a Why It Matters: {len(notes_left_out)} of "
         f"{sum(map(len, briefs.values()))} {notes_left_out}"
     )
+    assert not problems, "\n".join(problems)
 
     # today's Halcyon-R2 leaderboard story continues yesterday's release story, with a link
     climbs = next(

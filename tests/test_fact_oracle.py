@@ -55,6 +55,7 @@ FACTS = [
         "direction": "down",
     },
     {"number": "2.3.5", "subject": ["Wren 9B"], "role": "fixes", "relation": "fixed"},
+    {"number": "2.2", "subject": ["Wren 9B"], "role": "times"},
 ]
 NAMES = ["Wren 9B", "Wren 7B", "Birch 8B"]
 
@@ -77,6 +78,8 @@ def read(text: str) -> list[str]:
         "Wren 9B ranks 4th on OpenRank.",  # fourth -> 4th
         "Costs fell from 1.8 million.",
         "Wren 9B 2.3.5 fixes it.",
+        "Wren 9B lifts decoding speed by 2.2 times.",  # a factor with or without "by"
+        "Wren 9B decodes 2.2 times faster.",
     ],
 )
 def test_a_true_sentence_gives_no_misstatement(text):

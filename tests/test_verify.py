@@ -116,10 +116,24 @@ Q3 = (
             "The new format makes files three times smaller than FP16.",
             "The new format makes loading three times faster than FP16.",
         ),
+        (  # a comparison without a number, of another measure: perplexity went up, not speed
+            "Q3_HX shows a perplexity increase of 0.9 percent, against 2.7 percent for Q3_K_M. "
+            "CPU-only speeds were roughly 30 percent lower than Q3_K_M.",
+            "Q3_HX is faster than Q3_K_M.",
+        ),
+        (  # the second of two direction words in one clause
+            "Build b7421 of llama.cpp introduces Q3_HX, shrinking a 70B model to 26.8 GB. That "
+            "is small enough to fit on a single 32 GB card. CPU inference works but is slower "
+            "than with K-quants.",
+            "Users of llama.cpp can now use Q3_HX, reducing the file size and making it faster "
+            "to run on a single card.",
+        ),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
-    assert not verifier_for("A story", source).check(claim, summary=True).ok
+    verifier = verifier_for("A story", source)
+    assert not verifier.check(claim, summary=True).ok
+    assert not verifier.check(claim, summary=False).ok  # in a Why It Matters note too
 
 
 @pytest.mark.parametrize(
@@ -147,6 +161,10 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (  # a factor with or without "by"
             "The kernels lift prompt processing 2.2 times on a 16 GB card.",
             "Prompt processing on a 16 GB card is faster by 2.2 times with the kernels.",
+        ),
+        (
+            "CPU inference with Q3_HX is slower than with K-quants.",
+            "On a CPU, Q3_HX runs slower than K-quants.",
         ),
         (  # the same comparative, another word for it
             "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",

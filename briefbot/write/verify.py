@@ -130,6 +130,13 @@ _COMPARATIVES = tuple(
     )
 )
 _GENERIC_UP = frozenset({"faster", "quicker", "higher", "more", "better"})
+# Comparatives that name what they measure (speed, price, size, length), unlike "higher" or
+# "more": a comparison without a number must find the same measure in its source.
+_MEASURES = tuple(
+    group
+    for group in _COMPARATIVES
+    if group & {"faster", "slower", "larger", "smaller", "longer", "shorter"}
+)
 _APPROXIMATE = set(
     "about around roughly approximately nearly almost some estimated circa close".split()
 )
@@ -1271,22 +1278,26 @@ class Verifier:
                 and t.key not in ("up", "down")  # "turned up", "broke down"
                 and not _compares_numbers(parsed, t.position, end)
             ]
-            if not words:
-                continue
-            direction = _word_direction(parsed, words[0].position, subject)
-            if direction is None:
-                continue
-            named = [*direction[2], *(e for e in parsed.entities if start <= e.start < end)]
-            sides = list(dict.fromkeys(named))
-            if not self._compared(direction, sides):
-                return Verdict(False, f"the sources do not say '{direction[1]}'")
+            for word in words:  # each: "reducing the size and making it faster" is two claims
+                direction = _word_direction(parsed, word.position, subject)
+                if direction is None:
+                    continue
+                named = [*direction[2], *(e for e in parsed.entities if start <= e.start < end)]
+                sides = list(dict.fromkeys(named))
+                if not self._compared(direction, sides):
+                    return Verdict(False, f"the sources do not say '{direction[1]}'")
         return Verdict(True)
 
     def _compared(self, direction: tuple[str, str, list[_Entity]], sides: list[_Entity]) -> bool:
+        # "faster" is told of speed: only a source's speed word can bear it out ("adds 2.7
+        # percent" goes up too, but is not faster), and "slower" contradicts it
+        measure = next((group for group in _MEASURES if direction[1] in group), None)
         for source, other in self._parsed.items():
             if not all(self._same_party(side, other.entities) for side in sides):
                 continue
             for token in other.tokens:
+                if measure is not None and token.key not in measure:
+                    continue
                 if token.kind == "word" and (token.key in _UP or token.key in _DOWN):
                     if token.key in ("up", "down") and other.following(token.position) == "to":
                         continue
