@@ -128,6 +128,19 @@ Q3 = (
             "Users of llama.cpp can now use Q3_HX, reducing the file size and making it faster "
             "to run on a single card.",
         ),
+        (  # a negation dropped
+            "The endpoint is enabled by default and, in many deployments, requires no API key. "
+            "Version 1.7.3 requires an API key for all management endpoints.",
+            "The endpoint is enabled by default and, in many deployments, requires an API key.",
+        ),
+        (  # a negation added
+            "Version 1.7.3 requires an API key for all management endpoints.",
+            "Version 1.7.3 requires no API key for its management endpoints.",
+        ),
+        (
+            "The suite runs entirely offline and never sends prompts to a remote service.",
+            "The suite sends prompts to a remote service.",
+        ),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -165,6 +178,10 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (
             "CPU inference with Q3_HX is slower than with K-quants.",
             "On a CPU, Q3_HX runs slower than K-quants.",
+        ),
+        (  # a negation kept, in other words
+            "The endpoint is enabled by default and, in many deployments, requires no API key.",
+            "In many deployments the endpoint, enabled by default, needs no API key.",
         ),
         (  # the same comparative, another word for it
             "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",

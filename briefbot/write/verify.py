@@ -19,6 +19,8 @@ AlignScore check a summary: claim by claim, against the best-aligned source sent
 - a **specific word** (a verb or noun few sentences use: "exempts", "makes") must stand in a
   source sentence that gives it to the same subject; several subjects ("X and Y", "both") must
   each have it;
+- a **negation** must not be dropped or added: "requires an API key" against the source
+  sentence nearest to it, "requires no API key";
 - **superlatives** (best, first, only, fastest...) must be in the source;
 - a Summary sentence as a whole must be covered by the source sentences it rests on (most of its
   content words), so a fact without numbers cannot be made up either.
@@ -644,6 +646,58 @@ def _is_factor(parsed: _Parsed, position: int) -> bool:
     return after in ("times", "fold", "x") or token.text.lower().endswith(("x", "-fold"))
 
 
+_NEGATIONS = {"no", "not", "never", "without", "none", "cannot", "nor", "neither", "nothing"}
+
+
+def _negates(token: _Token) -> bool:
+    return token.key in _NEGATIONS or token.key.endswith("n't")
+
+
+def _content_words(parsed: _Parsed, start: int, count: int) -> tuple[str, ...]:
+    """Up to `count` content words from token `start` on, within the clause."""
+    words: list[str] = []
+    _, end = parsed.segment(start)
+    for token in parsed.tokens[start:end]:
+        if token.kind != "word" or _negates(token):
+            break
+        if token.key not in _STOPWORDS and len(token.key) > 2:
+            words.append(token.key)
+            if len(words) == count:
+                break
+    return tuple(words)
+
+
+def _negated_phrases(parsed: _Parsed) -> list[tuple[str, ...]]:
+    """The two content words each negation governs: "requires no API key" -> ("api", "key")."""
+    return [
+        phrase
+        for index, token in enumerate(parsed.tokens)
+        if _negates(token) and len(phrase := _content_words(parsed, index + 1, 2)) == 2
+    ]
+
+
+def _phrase_at(parsed: _Parsed, phrase: tuple[str, ...]) -> list[int]:
+    keys = [token.key for token in parsed.tokens]
+    return [
+        index
+        for index in range(len(keys))
+        if _content_words(parsed, index, len(phrase)) == phrase and keys[index] == phrase[0]
+    ]
+
+
+def _has_phrase(parsed: _Parsed, phrase: tuple[str, ...]) -> bool:
+    return bool(_phrase_at(parsed, phrase))
+
+
+def _negated(parsed: _Parsed, phrase: tuple[str, ...]) -> bool:
+    """Whether a negation stands before the phrase in its clause, within three tokens."""
+    for index in _phrase_at(parsed, phrase):
+        start, _ = parsed.segment(index)
+        if any(_negates(token) for token in parsed.tokens[max(start, index - 3) : index]):
+            return True
+    return False
+
+
 def _comparatives(parsed: _Parsed, position: int) -> set[frozenset[str]]:
     """The comparative words ("faster", "longer") in the clause around a token, by group."""
     start, end = parsed.segment(position)
@@ -772,6 +826,7 @@ class Verifier:
         # Body sentences before titles: a claim's evidence is the fuller sentence where it can be.
         ordered = sorted(evidence.sentences, key=lambda sentence: sentence.index < 0)
         self._parsed = {s: parse(s.text, self._known) for s in ordered}
+        self._sides: dict[tuple[str, ...], dict[bool, list[set[str]]]] = {}
         self._objects = self._object_like()
         self._partners = self._co_parties()
         self._resolved: dict[SourceSentence, list[_Entity]] = {}
@@ -968,7 +1023,7 @@ class Verifier:
             and _ATTRIBUTION.search(best.text)
         ):
             attributed.append(best)
-        if problem := self._openness(parsed) or self._possessive(parsed):
+        if problem := self._openness(parsed) or self._possessive(parsed) or self._polarity(parsed):
             return Verdict(False, problem), subject
         for check in (self._comparisons, self._superlatives, self._quantifiers, self._hedges):
             verdict = check(parsed, subject, attributed, grounds)
@@ -979,6 +1034,38 @@ class Verifier:
             if not verdict.ok:
                 return verdict, subject
         return Verdict(True, evidence=anchors[0] if anchors else best), subject
+
+    def _polarity(self, parsed: _Parsed) -> str | None:
+        """A negation must not be dropped or added: "requires an API key" where the source
+        sentence it most resembles says "requires no API key". Each phrase a negation governs
+        (its next content words) that the sentence also has is looked up both ways; the
+        sentence must side with the source sentence nearest to it in words."""
+        for phrase in dict.fromkeys(self._source_negations + _negated_phrases(parsed)):
+            if _has_phrase(parsed, phrase):
+                claimed = _negated(parsed, phrase)
+                overlap = {
+                    side: max((len(parsed.content & words) for words in found), default=0)
+                    for side, found in self._phrase_sides(phrase).items()
+                }
+                if overlap[not claimed] > overlap[claimed]:
+                    said = "no " if not claimed else ""
+                    return f"the sources say {said}'{' '.join(phrase)}' here"
+        return None
+
+    @cached_property
+    def _source_negations(self) -> list[tuple[str, ...]]:
+        return [p for source in self._parsed.values() for p in _negated_phrases(source)]
+
+    def _phrase_sides(self, phrase: tuple[str, ...]) -> dict[bool, list[set[str]]]:
+        """The content words of the source sentences with `phrase`, by whether it is negated
+        there (True) or not; computed once per phrase."""
+        if phrase not in self._sides:
+            sides: dict[bool, list[set[str]]] = {True: [], False: []}
+            for other in self._parsed.values():
+                if _has_phrase(other, phrase):
+                    sides[_negated(other, phrase)].append(other.content)
+            self._sides[phrase] = sides
+        return self._sides[phrase]
 
     def _openness(self, parsed: _Parsed) -> str | None:
         """A model called open-weight or proprietary must not be the other in the sources
