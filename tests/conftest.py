@@ -135,7 +135,7 @@ def tiny_backend():
     from briefbot.config import EmbeddedSettings
     from briefbot.write.backends import EmbeddedBackend
 
-    return EmbeddedBackend(EmbeddedSettings(model="smollm2-135m", threads=1), temperature=0.0)
+    return EmbeddedBackend(EmbeddedSettings(model="smollm2-135m", threads=2), temperature=0.0)
 
 
 @pytest.fixture(scope="session")

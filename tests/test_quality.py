@@ -22,7 +22,7 @@ def test_the_labelled_set_is_big_enough_for_the_measure():
 def test_no_misstated_fact_reaches_what_the_brief_shows(tiny_backend, tmp_path):
     cases = load_cases()[::30]  # two stories of different kinds
     with Store(tmp_path / "quality.db") as store:
-        report = measure(Writer([tiny_backend], store, candidates=2, temperature=0.2), cases)
+        report = measure(Writer([tiny_backend], store, candidates=1, temperature=0.2), cases)
     print("\n" + "\n".join(report.lines()))
     assert report.misstating == [], [w.text.summary for w in report.written]
     for written in report.written:
