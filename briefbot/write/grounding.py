@@ -96,10 +96,7 @@ def claims(text: str) -> list[Claim]:
     found = [Claim("quote", f'"{quote}"') for quote in _QUOTED.findall(text)]
     unquoted = _QUOTED.sub(" ", text)
     found += [Claim("number", raw.rstrip(",.")) for raw in _NUMBER.findall(unquoted)]
-    for match in _NAME.finditer(unquoted):
-        name = match.group(0).rstrip(".,'")
-        if _is_name(name, unquoted[: match.start()]):
-            found.append(Claim("name", name))
+    found += [Claim("name", name) for _, _, name in name_spans(text)]
     return list(dict.fromkeys(found))
 
 

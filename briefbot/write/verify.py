@@ -681,7 +681,7 @@ def _phrase_at(parsed: _Parsed, phrase: tuple[str, ...]) -> list[int]:
     return [
         index
         for index in range(len(keys))
-        if _content_words(parsed, index, len(phrase)) == phrase and keys[index] == phrase[0]
+        if keys[index] == phrase[0] and _content_words(parsed, index, len(phrase)) == phrase
     ]
 
 
