@@ -28,6 +28,11 @@ NUMBER = re.compile(
 DATED = re.compile(rf"(?:19|20)\d\d|.*{MONTH}.*")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(#$€])")
 CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-\u2013\u2014]\s")
+# A clause that starts a relative clause, and a clause that is only a name (an appositive).
+RELATIVE = re.compile(r"\s*(?:which|who|whose)\b", re.I)
+APPOSITIVE = re.compile(
+    r"[,(]\s*(?:(?:called|named|dubbed)\s+)?(?P<name>[^,;:()]+?)\s*(?:[,;:.)]|$)"
+)
 # After a number, words that bring in its rival or baseline: "3.4 points ahead of Lens 8B".
 COMPARED = re.compile(
     r"\b(?:ahead|behind|than|against|over|versus|vs|below|above|compared"
@@ -205,12 +210,22 @@ def owners(
 ) -> list[str]:
     """Whom the number at `at`..`end` may belong to: the entities its clause names; where it
     names none, those of its sentence and the sentence before (`before`); where the sentence
-    names none, those of the sentence before and `story_subjects`. A gap ("2.1 points behind
+    names none, those of the sentence before and `story_subjects`. A relative clause ("which
+    scores 77.1") also belongs to the entities of the clause before it, and a clause to the name
+    set after it alone ("adds a 3-bit type, Q3_HX"). A gap ("2.1 points behind
     X") may be told of either side, so it is read in the whole sentence, rival included."""
     if not gap:
         starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence) if m.end() <= at]
-        stops = [m.start() for m in CLAUSE_END.finditer(sentence) if m.start() > at]
-        if own := named(sentence, entities, starts[-1], (stops or [len(sentence)])[0], end):
+        stops = [m.start() for m in CLAUSE_END.finditer(sentence) if m.start() > at] or [
+            len(sentence)
+        ]
+        start, stop = starts[-1], stops[0]
+        own = named(sentence, entities, start, stop, end)
+        if RELATIVE.match(sentence, start):  # "Kairos-3 Large, which scores 77.1"
+            own += named(sentence, entities, starts[-2] if len(starts) > 1 else 0, start)
+        if apposed := APPOSITIVE.match(sentence, stop):  # "adds a 3-bit type, Q3_HX."
+            own += [e for e in entities if spot(e).fullmatch(apposed.group("name"))]
+        if own:
             return own
     in_sentence = named(sentence, entities, after=None if gap else end)
     return in_sentence + before if in_sentence else before + story_subjects

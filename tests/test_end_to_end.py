@@ -106,24 +106,26 @@ def article_bodies() -> dict[str, str]:
 
 
 def leaderboard_facts() -> list[dict]:
-    """Each snapshot row's rank and score, the gaps between the best open-weight and the best
+    """Each snapshot row's rank and score (the best of either side's also told of its side:
+    "open-weight", "proprietary"), the gaps between the best open-weight and the best
     proprietary model on either day, and how many open-weight models are in the top ten."""
-    facts = []
-    for row in demo_facts()["leaderboard"]:
-        subject = [row["model"]]
-        facts += [
-            {"number": f"#{row['rank']}", "subject": subject, "role": "rank"},
-            {"number": f"{row['score']}", "subject": subject, "role": "points"},
-        ]
+    facts, best = [], {}
     rows = demo_news()["leaderboard"]
     for day_rows in (rows, [r for r in rows if "listed_hours_ago" not in r]):
         best_open = next(r for r in day_rows if r["sourceType"] == "Open Weight")
         best_closed = next(r for r in day_rows if r["sourceType"] == "Proprietary")
+        best |= {best_open["model"]: "open-weight", best_closed["model"]: "proprietary"}
         gap = f"{best_closed['displayScore'] - best_open['displayScore']:.2f}"
         both = [best_open["model"], best_closed["model"], "open-weight", "proprietary"]
         facts.append({"number": gap, "subject": both, "role": "points"})
         open_in_top = sum(r["sourceType"] == "Open Weight" for r in day_rows[:10])
         facts.append({"number": str(open_in_top), "subject": ["open-weight"], "role": "top"})
+    for row in demo_facts()["leaderboard"]:
+        subject = [row["model"], *([best[row["model"]]] if row["model"] in best else [])]
+        facts += [  # "the best open-weight model scores 77.1" names the row by its side
+            {"number": f"#{row['rank']}", "subject": subject, "role": "rank"},
+            {"number": f"{row['score']}", "subject": subject, "role": "points"},
+        ]
     return [*facts, {"number": "10", "subject": ["open-weight", "top"], "role": "top"}]
 
 

@@ -80,6 +80,8 @@ def read(text: str) -> list[str]:
         "Wren 9B 2.3.5 fixes it.",
         "Wren 9B lifts decoding speed by 2.2 times.",  # a factor with or without "by"
         "Wren 9B decodes 2.2 times faster.",
+        "The lead goes to Wren 9B, which tops Birch 8B with 68.4 on KnowBench.",  # relative
+        "Birch 8B now faces a rival with 68.4 on KnowBench, Wren 9B.",  # an appositive
     ],
 )
 def test_a_true_sentence_gives_no_misstatement(text):
@@ -104,6 +106,10 @@ def test_a_true_sentence_gives_no_misstatement(text):
         ("Wren 9B 2.3.5 is affected.", "'2.3.5' with 'affected' but the facts say 'fixed'"),
         ("Wren 9B was trained on 12 trillion tokens.", "'12' is in no fact"),
         ("Wren 9B ranks fifth.", "'fifth' is in no fact"),
+        ("Wren 9B leads, and Wren 7B, which scores 68.4, trails.",
+         "'68.4' given to Wren 7B, but it is Wren 9B's"),
+        ("Wren 7B scores 68.4 on KnowBench, Wren 9B says.",
+         "'68.4' given to Wren 7B, but it is Wren 9B's"),
         ("Wren 9B uses three experts.", "'three' is in no fact"),
     ],
 )  # fmt: skip
