@@ -27,7 +27,10 @@ class LoopbackServer:
         self._server = ThreadingHTTPServer((host, 0), handler)
         self._server.daemon_threads = True
         self.base = f"http://{host}:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits up to one poll interval: 0.5 s by default, a tenth of the suite
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self) -> Self:
         self._thread.start()
