@@ -193,3 +193,23 @@ def test_faithful_sentences_pass(source, claim):
     verdict = verifier_for("A story", source).check(claim, summary=True)
     assert verdict.ok, verdict.reason
     assert verdict.evidence is not None  # the source sentence a reader can check it against
+
+
+def test_a_source_pronoun_points_to_the_nearest_sentence_not_to_the_title():
+    """ "Nova 2 32B enters at ninth. BenchLM noted that it is the highest-ranked model under 40
+    billion parameters": the 40 is Nova 2 32B's, though the title and an earlier sentence are
+    about Halcyon-R2 (a claim the default model wrote on the demo day, and the verifier let
+    through while a pronoun stood for every subject of three sentences and the title)."""
+    verifier = verifier_for(
+        "Halcyon-R2 climbs to fourth on BenchLM, the highest rank yet for open weights",
+        "Halcyon Labs' Halcyon-R2, released yesterday under the MIT licence, scored 79.6 points. "
+        "Lumora AI's Nova 2 32B enters the table at ninth with 73.8. BenchLM noted that it is "
+        "the highest-ranked model under 40 billion parameters.",
+    )
+    climbed = "Halcyon-R2 climbed to fourth with 79.6 points"
+    assert verifier.check(f"{climbed}.", summary=True).ok  # the control
+    claim = (
+        f"{climbed}, making it the highest-ranked open-weight model under 40 billion parameters."
+    )
+    verdict = verifier.check(claim, summary=True)
+    assert not verdict.ok and verdict.reason.startswith("40:"), verdict

@@ -905,13 +905,19 @@ class Verifier:
     # subjects ----------------------------------------------------------------
 
     def _subjects(
-        self, parsed: _Parsed, position: int, resolve: list[_Entity], nearest: bool = False
+        self,
+        parsed: _Parsed,
+        position: int,
+        resolve: list[_Entity],
+        nearest: bool = False,
+        referent: list[_Entity] | None = None,
     ) -> list[_Entity]:
         """Whose fact the token at `position` is: the parties before it in its clause (with
         `nearest`, the last of them: a source's "the successor to its Nova 1 34B model from
         August 2025" gives the date to Nova 1), else a party it is "for"/"of"/"by", else those
         of an earlier clause of the sentence, else `resolve` (the subject of the sentence
-        before). A pronoun adds `resolve`."""
+        before). A pronoun adds `resolve`, or `referent` where given: what the pronoun itself
+        points back to."""
         start, _end = parsed.segment(position)
         before = self._parties(
             [e for e in parsed.entities if e.start >= start and e.end <= position]
@@ -919,6 +925,13 @@ class Verifier:
         if nearest and before:
             before = before[-1:]
         pronoun = any(t.key in _PRONOUNS for t in parsed.tokens[start:position])
+        if (
+            referent is not None
+            and any(  # a pronoun proper, not "the model"
+                t.key in _PRONOUNS - {"the"} for t in parsed.tokens[start:position]
+            )
+        ):
+            resolve = referent
         if before:
             return before + (resolve if pronoun else [])
         stop = min(position + 10, len(parsed.tokens))
@@ -936,8 +949,8 @@ class Verifier:
         return resolve + earlier
 
     def _source_resolution(self, source: SourceSentence) -> list[_Entity]:
-        """The subject a source sentence's pronouns point back to: the first parties of the
-        nearest sentence before it (or the title) that has any."""
+        """Whom a source sentence that names no one is about: the first parties of the two
+        nearest sentences before it that have any, and of its title (the item's topic)."""
         if source not in self._resolved:
             found: list[_Entity] = []
             earlier = self.evidence.before(source, 3)
@@ -946,6 +959,16 @@ class Verifier:
                 found += self._parties(self._parsed[sentence].entities)[:2]
             self._resolved[source] = found
         return self._resolved[source]
+
+    def _referent(self, source: SourceSentence) -> list[_Entity]:
+        """Whom a source sentence's pronoun points back to: the first parties of the nearest
+        sentence before it that has any, else of its title. "Nova 2 32B enters at ninth.
+        BenchLM noted that it is the highest-ranked model under 40 billion parameters" gives
+        the 40 to Nova 2 32B, not to the Halcyon-R2 of the title."""
+        earlier = self.evidence.before(source, 3)
+        with_parties = [e for e in earlier if self._parties(self._parsed[e].entities)]
+        nearest = with_parties[:1] or [e for e in earlier if e.index < 0]
+        return [p for e in nearest for p in self._parties(self._parsed[e].entities)[:2]]
 
     def _sentence_subject(
         self, parsed: _Parsed, previous: list[_Entity]
@@ -1203,7 +1226,8 @@ class Verifier:
                 return f"the sources say this version is {'/'.join(sorted(found))}"
             return None
         resolve = self._source_resolution(source)
-        subjects = self._subjects(parsed, position, resolve, nearest=True)
+        referent = self._referent(source)
+        subjects = self._subjects(parsed, position, resolve, nearest=True, referent=referent)
         if subjects and all(e.head == "model" for e in subjects):
             subjects = subjects + resolve  # "for a 70B model": which one, the sentence before says
         if fact.token.date:
