@@ -120,25 +120,55 @@ def write(
     if structured:  # a JSON string is whole: its last full stop may be left out
         drafts = [(_sentence(lede), [_sentence(b) for b in bullets]) for lede, bullets in drafts]
     checker = _Checker(stories)
-    points: list[BottomLinePoint] = []
-    written_points = 0
-
-    def new(point: BottomLinePoint | None) -> bool:
-        return point is not None and all(
-            point.stories != other.stories and point.text != other.text for other in points
-        )
-
-    for position, link in enumerate(planned):
-        texts = [bullets[position] for _, bullets in drafts if position < len(bullets)]
-        written = [p for text in texts if new(p := checker.bullet(text, link))]
-        if written:
-            written_points += 1
-            points.append(written[0])
-        elif new(line := fact_line(stories, kinds, link)):
-            points.append(line)
+    points, written_points = _points(stories, kinds, planned, drafts, checker)
     ledes = [lede for lede, _ in drafts if lede and checker.lede(lede)]
     lede = ledes[0] if ledes else factual_lede(kinds)
     return BottomLine(lede, tuple(points), fallback=not written_points and not ledes)
+
+
+def _points(
+    stories: list[WrittenStory],
+    kinds: list[Kind],
+    planned: list[Link],
+    drafts: list[tuple[str, list[str]]],
+    checker: _Checker,
+) -> tuple[list[BottomLinePoint], int]:
+    """The bullets, and how many of them the model wrote. One bullet per planned link: the
+    first of its drafted bullets that passes, else its fact line. A bullet is shown with the
+    stories it draws on; where those are another link's, it is that link's bullet (if that
+    link has none of its own), so no fact line is crowded out and each link over two stories
+    or more keeps a bullet over them. Single stories' fact lines then make up BULLETS[0]."""
+    sets = [link.stories for link in planned]
+    chosen: dict[int, BottomLinePoint] = {}
+
+    def new(point: BottomLinePoint) -> bool:
+        return all(point.stories != o.stories and point.text != o.text for o in chosen.values())
+
+    for position, link in enumerate(planned):
+        texts = [bullets[position] for _, bullets in drafts if position < len(bullets)]
+        for text in texts:
+            if position in chosen:
+                break
+            if (point := checker.bullet(text, link)) is None:
+                continue
+            owner = sets.index(point.stories) if point.stories in sets else position
+            if owner not in chosen and new(point):
+                chosen[owner] = point
+    written = len(chosen)
+    for position, link in enumerate(planned):
+        if position not in chosen and new(line := fact_line(stories, kinds, link)):
+            chosen[position] = line
+    points = [chosen[position] for position in sorted(chosen)]
+    covered = {n for point in points for n in point.stories}
+    numbers = range(1, len(stories) + 1)
+    for number in [n for n in numbers if n not in covered] + [n for n in numbers if n in covered]:
+        if len(points) >= BULLETS[0]:
+            break
+        link = Link((number,), "what it means for them", KIND_LABELS[kinds[number - 1]])
+        line = fact_line(stories, kinds, link)
+        if all(line.stories != o.stories and line.text != o.text for o in points):
+            points.append(line)
+    return points, written
 
 
 def _sentence(text: str) -> str:
