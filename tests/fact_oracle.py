@@ -81,12 +81,15 @@ OPPOSITE = {a: b for pair in PAIRS for a, b in (pair, pair[::-1])}
 
 def value(token: str) -> str:
     """One spelling per value: "4th", "fourth", "#4" -> "#4"; "three" -> "3"; "1,212" -> "1212";
-    "30%" -> "30"; "$0.35", "70B", "14 October" keep their sign, suffix or month."""
+    "30%" -> "30"; "256K" -> "256000"; "$0.35", "70B", "14 October" keep their sign, suffix or
+    month."""
     word = token.lower().rstrip(",")
     if word in WORDS:
         return str(WORDS[word])
     if word in ORDINALS or re.fullmatch(r"\d+(?:st|nd|rd|th)", word):
         return f"#{ORDINALS.get(word) or word[:-2]}"
+    if thousands := re.fullmatch(r"(\d+)k", word):  # "256K" is "256,000"
+        return str(int(thousands.group(1)) * 1000)
     return word.replace(",", "").rstrip("%")
 
 

@@ -14,7 +14,7 @@ from functools import cache
 
 import pytest
 
-from tests.fact_oracle import misstatements, numbers, title_subjects, values
+from tests.fact_oracle import mask, misstatements, numbers, title_subjects, values
 from tests.test_data_sets import claim_facts, claim_stories, demo_facts, demo_items, paragraphs
 
 NUMBER_KINDS = ("wrong_subject", "direction", "role", "hedge", "invented")
@@ -199,3 +199,17 @@ def test_the_demo_misstatements_of_issue_13_are_flagged():
     quant = "Q3_HX matches 4-bit quality and improves decoding on RTX 5090 by 41 tokens per second."
     got = misstatements(quant, q3hx["facts"], q3hx["names"], demo_subjects(q3hx))
     assert got == ["'4' without its hedge 'nearly'", "'41' with 'by' but the facts say 'at'"]
+
+
+def test_a_hedged_demo_fact_is_hedged_in_every_title_that_gives_it():
+    """A title states its numbers flat, and the writer is shown it, so a fact a title gives
+    flat carries no hedge ("trained with a 40 percent Japanese data mix")."""
+    flat = []
+    for event, entry in demo_facts()["events"].items():
+        for fact in entry["facts"]:
+            hedge = fact.get("hedge")
+            for title in entry["titles"]:
+                in_title = values(fact["number"]) & values(mask(title, entry.get("names", [])))
+                if hedge and in_title and hedge.lower() not in title.lower():
+                    flat.append((event, fact["number"], title))
+    assert flat == []
