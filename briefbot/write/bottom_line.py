@@ -158,17 +158,15 @@ def _points(
     for position, link in enumerate(planned):
         if position not in chosen and new(line := fact_line(stories, kinds, link)):
             chosen[position] = line
-    points = [chosen[position] for position in sorted(chosen)]
-    covered = {n for point in points for n in point.stories}
+    covered = {n for point in chosen.values() for n in point.stories}
     numbers = range(1, len(stories) + 1)
     for number in [n for n in numbers if n not in covered] + [n for n in numbers if n in covered]:
-        if len(points) >= BULLETS[0]:
+        if len(chosen) >= BULLETS[0]:
             break
         link = Link((number,), "what it means for them", KIND_LABELS[kinds[number - 1]])
-        line = fact_line(stories, kinds, link)
-        if all(line.stories != o.stories and line.text != o.text for o in points):
-            points.append(line)
-    return points, written
+        if new(line := fact_line(stories, kinds, link)):
+            chosen[len(planned) + len(chosen)] = line  # after the planned links, in turn
+    return [chosen[key] for key in sorted(chosen)], written
 
 
 def _sentence(text: str) -> str:

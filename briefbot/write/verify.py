@@ -829,7 +829,7 @@ class Verifier:
         self._sides: dict[tuple[str, ...], dict[bool, list[set[str]]]] = {}
         self._objects = self._object_like()
         self._partners = self._co_parties()
-        self._resolved: dict[SourceSentence, list[_Entity]] = {}
+        self._resolved: dict[SourceSentence, tuple[list[_Entity], list[_Entity]]] = {}
         frequency: dict[str, int] = {}
         for parsed in self._parsed.values():
             for stem in parsed.content:
@@ -924,13 +924,9 @@ class Verifier:
         )
         if nearest and before:
             before = before[-1:]
-        pronoun = any(t.key in _PRONOUNS for t in parsed.tokens[start:position])
-        if (
-            referent is not None
-            and any(  # a pronoun proper, not "the model"
-                t.key in _PRONOUNS - {"the"} for t in parsed.tokens[start:position]
-            )
-        ):
+        pronouns = {t.key for t in parsed.tokens[start:position]} & _PRONOUNS
+        pronoun = bool(pronouns)
+        if referent is not None and pronouns - {"the"}:  # a pronoun proper, not "the model"
             resolve = referent
         if before:
             return before + (resolve if pronoun else [])
@@ -951,24 +947,30 @@ class Verifier:
     def _source_resolution(self, source: SourceSentence) -> list[_Entity]:
         """Whom a source sentence that names no one is about: the first parties of the two
         nearest sentences before it that have any, and of its title (the item's topic)."""
-        if source not in self._resolved:
-            found: list[_Entity] = []
-            earlier = self.evidence.before(source, 3)
-            with_parties = [e for e in earlier if self._parties(self._parsed[e].entities)]
-            for sentence in with_parties[:2] + [e for e in earlier if e.index < 0]:
-                found += self._parties(self._parsed[sentence].entities)[:2]
-            self._resolved[source] = found
-        return self._resolved[source]
+        return self._resolutions(source)[0]
 
     def _referent(self, source: SourceSentence) -> list[_Entity]:
         """Whom a source sentence's pronoun points back to: the first parties of the nearest
         sentence before it that has any, else of its title. "Nova 2 32B enters at ninth.
         BenchLM noted that it is the highest-ranked model under 40 billion parameters" gives
         the 40 to Nova 2 32B, not to the Halcyon-R2 of the title."""
-        earlier = self.evidence.before(source, 3)
-        with_parties = [e for e in earlier if self._parties(self._parsed[e].entities)]
-        nearest = with_parties[:1] or [e for e in earlier if e.index < 0]
-        return [p for e in nearest for p in self._parties(self._parsed[e].entities)[:2]]
+        return self._resolutions(source)[1]
+
+    def _resolutions(self, source: SourceSentence) -> tuple[list[_Entity], list[_Entity]]:
+        """(topic, referent) of a source sentence, read once per sentence."""
+        if source not in self._resolved:
+            earlier = self.evidence.before(source, 3)
+            with_parties = [e for e in earlier if self._parties(self._parsed[e].entities)]
+            titles = [e for e in earlier if e.index < 0]
+
+            def firsts(sentences: list[SourceSentence]) -> list[_Entity]:
+                return [p for e in sentences for p in self._parties(self._parsed[e].entities)[:2]]
+
+            self._resolved[source] = (
+                firsts(with_parties[:2] + titles),
+                firsts(with_parties[:1] or titles),
+            )
+        return self._resolved[source]
 
     def _sentence_subject(
         self, parsed: _Parsed, previous: list[_Entity]
