@@ -30,6 +30,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(#$€])")
 CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-\u2013\u2014]\s")
 # A clause that starts a relative clause, and a clause that is only a name (an appositive).
 RELATIVE = re.compile(r"\s*(?:which|who|whose)\b", re.I)
+# A name that owns the noun after it ("the Yamabiko Consortium's 70B model").
+POSSESSIVE = re.compile(r"['\u2019]s?(?!\w)")
 APPOSITIVE = re.compile(
     r"[,(]\s*(?:(?:called|named|dubbed)\s+)?(?P<name>[^,;:()]+?)\s*(?:[,;:.)]|$)"
 )
@@ -215,7 +217,9 @@ def owners(
     names none, those of its sentence and the sentence before (`before`); where the sentence
     names none, those of the sentence before and `story_subjects`. A relative clause ("which
     scores 77.1") also belongs to the entities of the clause before it, and a clause to the name
-    set after it alone ("adds a 3-bit type, Q3_HX"). A gap ("2.1 points behind
+    set after it alone ("adds a 3-bit type, Q3_HX"). A name that owns the noun after it ("the
+    Yamabiko Consortium's 70B model") may stand for one of `story_subjects`, which the noun
+    may be. A gap ("2.1 points behind
     X") may be told of either side, so it is read in the whole sentence, rival included."""
     if not gap:
         starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence) if m.end() <= at]
@@ -229,9 +233,26 @@ def owners(
         if apposed := APPOSITIVE.match(sentence, stop):  # "adds a 3-bit type, Q3_HX."
             own += [e for e in entities if spot(e).fullmatch(apposed.group("name"))]
         if own:
-            return own
+            return own + owned(sentence, entities, start, stop, story_subjects)
     in_sentence = named(sentence, entities, after=None if gap else end)
-    return in_sentence + before if in_sentence else before + story_subjects
+    if in_sentence:
+        return in_sentence + before + owned(sentence, entities, 0, len(sentence), story_subjects)
+    return before + story_subjects
+
+
+def owned(
+    sentence: str, entities: set[str], start: int, stop: int, story_subjects: list[str]
+) -> list[str]:
+    """`story_subjects` where `sentence[start:stop]` names an entity as the owner of a noun
+    it does not name ("the Yamabiko Consortium's 70B model": the noun may be the story's
+    subject; "llama.cpp's Q3_HX" names it), else []."""
+    for entity in entities:
+        for match in spot(entity).finditer(sentence, start, stop):
+            if (mark := POSSESSIVE.match(sentence, match.end())) and not any(
+                spot(other).match(sentence, mark.end() + 1) for other in entities
+            ):
+                return story_subjects
+    return []
 
 
 def title_subjects(titles: list[str], facts: list[dict]) -> list[str]:

@@ -3,13 +3,17 @@ site as it stood yesterday, then today, briefed on one database; then today agai
 no model call.
 
 What a model writes differs between CPUs and thread counts, so this test asserts what the
-pipeline guarantees whatever the model writes: each Summary is the model's own words (copying
-no more than the writer's limit), a labelled extract of the article, or the leaderboard's own
-data; no shown sentence misstates the demo's facts (tests/data/demo_facts.yaml, read by the fact
-oracle, which never sees the writer's verifier); no story lists an item of another event; the
-Bottom Line has a lede and 3 to 5 bullets, two of them drawing on two stories or more, each
-traced to the stories it names; today's Halcyon-R2 leaderboard story links yesterday's release
-story. How many notes were left out is printed (run with -s), and counted on the page.
+pipeline guarantees whatever the model writes (issue 12): each Summary is the model's own words
+(copying no more than the writer's limit), a labelled extract of the article, or the
+leaderboard's own data, whose numbers are the snapshots'; no story lists an item of another
+event; the Bottom Line has a lede and 3 to 5 bullets, two of them drawing on two stories or
+more, none restating a summary; today's Halcyon-R2 leaderboard story links yesterday's release
+story. Whether a sentence misstates the demo's facts is measured, not asserted: the writer's
+verifier catches most misstatements, not all (README, "Quality"), so on another CPU a true
+sentence the fact oracle misreads, or a false one the verifier misses, would fail a run by
+luck. The oracle's findings (tests/data/demo_facts.yaml) are printed with the notes left out
+(run with -s); benchmarks/quality counts them over 49 stories. The oracle's readings of the
+shapes of sentence the default model writes are asserted below.
 """
 
 from __future__ import annotations
@@ -184,6 +188,8 @@ LEADERBOARD = {"links": ["http://127.0.0.1:1/leaderboard.html"]}
          ["'42.5' given to llama.cpp, but it is Q4_K_M's"]),
         (story_of("lumora-nova-2-release"), "Lumora AI released the 32.4-billion-parameter "
          "model, dropping the licence it used for Nova 1 34B.", []),  # its maker
+        (story_of("yamabiko-70b-release"), "The Yamabiko Consortium's 70B model, trained on a "
+         "40% Japanese data mix, is open.", []),  # its maker's model
         (story_of("benchmark-contamination-study"), "It found 12 copies.", ["'12' is in no fact"]),
     ],
 )  # fmt: skip
@@ -194,17 +200,20 @@ def test_the_oracle_reads_the_shapes_of_sentence_the_default_model_writes(story,
     assert misstated(story, text) == wrong
 
 
-def check_brief(markdown: str, notes: list[str], problems: list[str]) -> list[dict]:
+def check_brief(
+    markdown: str, notes: list[str], problems: list[str], findings: list[str]
+) -> list[dict]:
     """The guarantees every demo brief keeps, whatever the model wrote: each one broken is
     added to `problems` (all of them, not only the first, so one run shows every fault);
-    stories without a note are added to `notes`. Returns the stories."""
+    stories without a note are added to `notes`, and the fact oracle's findings on the model's
+    text to `findings`. Returns the stories."""
     bodies = article_bodies()
     stories = stories_of(markdown)
     assert 3 <= len(stories) <= 5, markdown
 
-    def expect(holds: object, what: str, story: dict) -> None:
+    def expect(holds: object, what: str, story: dict, into: list[str] = problems) -> None:
         if not holds:
-            problems.append(f"{story.get('title', '')[:60]}: {what}")
+            into.append(f"{story.get('title', '')[:60]}: {what}")
 
     for story in stories:
         label = next(name for name in story if name.startswith("Summary"))
@@ -225,10 +234,11 @@ def check_brief(markdown: str, notes: list[str], problems: list[str]) -> list[di
                 share = copied_share(summary, bodies[lead])
                 expect(share <= COPIED_SHARE_LIMIT, f"copies {share:.0%}: {summary!r}", story)
             wrong = misstated(story, summary)
-            expect(not wrong, f"summary misstates {wrong}: {summary!r}", story)
+            expect(not wrong, f"summary misstates {wrong}: {summary!r}", story, findings)
         if "Why It Matters" in story:
             wrong = misstated(story, story["Why It Matters"])
-            expect(not wrong, f"note misstates {wrong}: {story['Why It Matters']!r}", story)
+            note = story["Why It Matters"]
+            expect(not wrong, f"note misstates {wrong}: {note!r}", story, findings)
         else:
             notes.append(story["title"])
         # one event per story: each article and thread it links is of the lead's event
@@ -257,16 +267,20 @@ def test_two_demo_days_with_the_default_model_then_a_rerun_that_makes_no_model_c
     yesterday, today = days
     notes_left_out: list[str] = []
     problems: list[str] = []
+    findings: list[str] = []
     briefs = {}
     for day in days:
         markdown = (tmp_path / "out" / f"{day}.md").read_text()
         assert f"# Open Source LLM Brief — {day}" in markdown
         assert "Written by qwen2.5-coder-1.5b (embedded)" in markdown
         assert "Failed: Retired Feed (a source that fails) (HTTP 404)" in markdown
-        briefs[day] = check_brief(markdown, notes_left_out, problems)
+        briefs[day] = check_brief(markdown, notes_left_out, problems, findings)
     print(
         f"\nstories without a Why It Matters: {len(notes_left_out)} of "
-        f"{sum(map(len, briefs.values()))} {notes_left_out}"
+        f"{sum(map(len, briefs.values()))} {notes_left_out}",
+        f"\nthe fact oracle's findings: {len(findings)}",
+        *findings,
+        sep="\n",
     )
     assert not problems, "\n".join(problems)
 
