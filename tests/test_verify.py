@@ -59,6 +59,17 @@ Q3 = (
     "request reports decoding at 41 tokens per second for a 70B model."
 )
 
+RANKED = (  # a pair told apart, for "respectively"
+    "Kite 7B scores 71.0 on GSM8K. Heron 8B scores 74.5 on GSM8K. Kite 7B is fourth on the "
+    "board, and Heron 8B is second."
+)
+
+VERSIONS = (  # two versions of one product: a figure of one is not the other's
+    "Lantern, a local model runner, has released version 3.0. It runs a 13B model at 15 tokens "
+    "per second on a 12 GB card. Version 2.4 managed 9 tokens per second on the same card and "
+    "took 40 seconds to load the model."
+)
+
 
 @pytest.mark.parametrize(
     ("source", "claim"),
@@ -141,6 +152,11 @@ Q3 = (
             "The suite runs entirely offline and never sends prompts to a remote service.",
             "The suite sends prompts to a remote service.",
         ),
+        (RANKED, "Kite 7B and Heron 8B score 74.5 and 71.0 on GSM8K, respectively."),  # swapped
+        (RANKED, "Kite 7B and Heron 8B are second and fourth, respectively."),
+        (RANKED, "Kite 7B and Heron 8B score 71.0 and 74.5 on GSM8K."),  # not each one's
+        (VERSIONS, "Lantern 3.0 reached 9 tokens per second on the same card."),  # 2.4's
+        (VERSIONS, "Lantern 3.0 loads a 13B model in 40 seconds."),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -183,6 +199,11 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
             "The endpoint is enabled by default and, in many deployments, requires no API key.",
             "In many deployments the endpoint, enabled by default, needs no API key.",
         ),
+        (RANKED, "Kite 7B and Heron 8B score 71.0 and 74.5 on GSM8K, respectively."),
+        (RANKED, "Kite 7B and Heron 8B are fourth and second, respectively."),
+        (VERSIONS, "Lantern 2.4 reached 9 tokens per second on the same card."),
+        (VERSIONS, "Version 2.4 managed 9 tokens per second."),
+        (VERSIONS, "Lantern 3.0 runs at 15 tokens per second, against 9 for Lantern 2.4."),
         (  # the same comparative, another word for it
             "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",
             "The kernels make processing a 32,000-token prompt 2.2 times quicker.",

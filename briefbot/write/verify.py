@@ -197,6 +197,7 @@ _MONTHS = set(
 # Prepositions that govern things rather than parties ("on KnowBench", "under Apache 2.0");
 # "for", "from", "by", "of" often introduce a party ("a round for Pellucid").
 _PREPOSITIONS = set("on in at under with into via per".split())
+_RIVAL_WORDS = set("of than over against versus vs from".split())
 _TIME_AFTER_ORDINAL = set("half quarter year month week day time place committee round".split())
 STOPWORDS = _STOPWORDS = set(
     """a an the and or but of in on at to for from by with as is are was were be been being it
@@ -573,6 +574,14 @@ def _governed(parsed: _Parsed, entity: _Entity) -> bool:
     return before.key in _PREPOSITIONS or (before.kind == "number" and not before.date)
 
 
+def _compared_to(parsed: _Parsed, entity: _Entity) -> bool:
+    """A name a measure is told against or of ("the throughput of Corral 4.6", "than 4.6")."""
+    index = entity.start - 1
+    while index >= 0 and parsed.tokens[index].key in ("the", "a", "an", "its", "their"):
+        index -= 1
+    return index >= 0 and parsed.tokens[index].key in _RIVAL_WORDS
+
+
 def _attributive(parsed: _Parsed, position: int) -> bool:
     """A number that only describes a thing ("8 GB cards", "a 70B model", "80 GB
     accelerators")."""
@@ -581,6 +590,30 @@ def _attributive(parsed: _Parsed, position: int) -> bool:
     if _SIZE.fullmatch(tokens[position].text):
         return bool(after) and after[0] in _ATTRIBUTIVE_NOUNS
     return len(after) == 2 and _UNITS.get(after[0]) == "bytes" and after[1] in _ATTRIBUTIVE_NOUNS
+
+
+def _respective(parsed: _Parsed, subject: list[_Entity]) -> dict[int, _Entity]:
+    """Which of a group subject's members each number belongs to where the sentence pairs them
+    with "respectively": "Kite 7B and Heron 8B score 71.0 and 74.5 on GSM8K and 60 and 62 on
+    MATH, respectively" gives 71.0 and 60 to Kite 7B, 74.5 and 62 to Heron 8B (the n-th number
+    to the member n modulo the group's size). {} where the numbers between the subject and
+    "respectively" do not come in whole rounds of the group: then each member must hold each
+    number, as for any group."""
+    at = next((t.position for t in parsed.tokens if t.key == "respectively"), None)
+    if at is None or len(subject) < 2:
+        return {}
+    numbers = [
+        t.position
+        for t in parsed.tokens[subject[-1].end : at]
+        if t.kind == "number"
+        and t.value is not None
+        and not (t.date or t.version)
+        and parsed.entity_at(t.position) is None
+        and not _attributive(parsed, t.position)
+    ]
+    if not numbers or len(numbers) % len(subject):
+        return {}
+    return {position: subject[n % len(subject)] for n, position in enumerate(numbers)}
 
 
 def _versionish(token: _Token) -> bool:
@@ -1143,6 +1176,7 @@ class Verifier:
 
     def _facts_of(self, parsed: _Parsed, subject: list[_Entity], group: bool) -> list[_Fact]:
         facts = []
+        respective = _respective(parsed, subject) if group else {}
         for token in parsed.tokens:
             entity = parsed.entity_at(token.position)
             if token.version:
@@ -1156,6 +1190,13 @@ class Verifier:
                 if token.date:  # whose date it is counts, not a role or a direction
                     holders = self._subjects(parsed, token.position, subject)
                     facts.append(_Fact(token, holders, False))
+                    continue
+                if token.position in respective:  # "A and B score 71.0 and 74.5, respectively"
+                    owner = [respective[token.position]]
+                    role, approximate = _delta_role(parsed, token.position)
+                    direction = _direction(parsed, token.position, owner)
+                    unit = _unit(parsed, token.position)
+                    facts.append(_Fact(token, owner, False, role, approximate, unit, direction))
                     continue
                 subjects = self._subjects(parsed, token.position, subject)
                 if subject and parsed.segment(token.position)[1] <= subject[0].start:
@@ -1173,7 +1214,9 @@ class Verifier:
                     )
                 )
         verb = self._main_verb(parsed, subject)
-        if verb is not None:
+        if verb is not None and respective:  # each member's own sentence may say it
+            facts += [_Fact(verb, [member], False) for member in subject]
+        elif verb is not None:
             facts.append(_Fact(verb, subject, group))
         return facts
 
@@ -1230,6 +1273,10 @@ class Verifier:
         resolve = self._source_resolution(source)
         referent = self._referent(source)
         subjects = self._subjects(parsed, position, resolve, nearest=True, referent=referent)
+        named = self._subjects(parsed, position, [], nearest=True, referent=[])
+        versioned = named if any(e.version for e in named) else subjects
+        if problem := self._other_version(fact, claim, versioned):
+            return problem
         if subjects and all(e.head == "model" for e in subjects):
             subjects = subjects + resolve  # "for a 70B model": which one, the sentence before says
         if fact.token.date:
@@ -1275,6 +1322,26 @@ class Verifier:
         both_first = word in _FIRST_PLACE and found[1] in _FIRST_PLACE
         if not self._same_direction(fact.direction, found) and not both_first:
             return f"the sources say '{found[1]}', not '{word}'"
+        return None
+
+    def _other_version(self, fact: _Fact, claim: _Parsed, holders: list[_Entity]) -> str | None:
+        """Why a fact the source gives to one version of a product ("Version 1.9 managed 7
+        tokens per second", of Hearth) cannot be said of another version of it ("Hearth 2.0
+        ran at 7 tokens per second"), or None. `holders` are those the source sentence itself
+        names where one has a version, else whom it is about, before a maker stands in (which
+        would join the two versions as one party). A version the
+        claim names as a rival or a setting ("the throughput of Corral 4.6") is not its
+        holder, and a word the claim denies ("4.0.0 was not affected") is the opposite of a
+        fact given to it."""
+        if fact.token.kind == "word" and any(_negates(t) for t in claim.tokens):
+            return None
+        versions = {h.version: h for h in holders if h.version}
+        for entity in self._parties(fact.subjects, claim):
+            if not entity.version or entity.version in versions or _compared_to(claim, entity):
+                continue
+            for version, holder in versions.items():
+                if holder.head in ("model", entity.head):
+                    return f"the sources give it to version {version}, not {entity.version}"
         return None
 
     def _holder_problem(self, fact: _Fact, holders: list[_Entity], parsed: _Parsed) -> str | None:
