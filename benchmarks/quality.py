@@ -14,7 +14,9 @@ tiny-model version of this check runs in the test suite (tests/test_quality.py).
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from benchmarks.figures import Figure, table
@@ -24,6 +26,8 @@ from briefbot.store import Store
 from briefbot.write import Writer
 from briefbot.write.backends import EmbeddedBackend
 from tests.quality import Report, load_cases, measure
+
+MOST_COMMON = 25
 
 
 def main(argv: list[str] | None = None) -> list[Figure]:
@@ -56,9 +60,27 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     )
     for problem in report.misstating:
         print(f"    misstates: {problem}")
+    print("  why drafts were refused (each check failed, by kind):")
+    for kind, count in refusal_kinds(stats.refusals).most_common(MOST_COMMON):
+        print(f"    {count:4d}  {kind}")
     if arguments.show:
         show(report)
     return figures(report, stats.drafts, stats.drafts_passed, stats.notes_passed)
+
+
+def refusal_kinds(refusals: list[str]) -> Counter[str]:
+    """The writer's refusal reasons counted by kind: a verdict's claim word ("71.0: the
+    sources give it to kite, not heron") and quoted or listed words dropped, names and numbers
+    masked ("summary: the sources give it to _, not _")."""
+    kinds: Counter[str] = Counter()
+    for refusal in refusals:
+        part, _, reason = refusal.partition(": ")
+        reason = re.sub(r"^[^ ]+: (?=the |not |it |no )", "", reason)
+        reason = re.sub(r"\(.*?\)|'.*?'|: .*$", "…", reason)
+        reason = re.sub(r"\b(to|not|of|from|than|in) (?!the\b|in\b|an?\b)[\w.%-]+", r"\1 _", reason)
+        reason = re.sub(r"[0-9][\w.%]*", "N", reason)
+        kinds[f"{part}: {reason}"] += 1
+    return kinds
 
 
 def show(report: Report) -> None:

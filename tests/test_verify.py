@@ -234,3 +234,29 @@ def test_a_source_pronoun_points_to_the_nearest_sentence_not_to_the_title():
     )
     verdict = verifier.check(claim, summary=True)
     assert not verdict.ok and verdict.reason.startswith("40:"), verdict
+
+
+SIBLINGS = (
+    "Sundial Labs has released Wisp 300M and Wisp 2B, two small models for phones. The company "
+    "says Wisp 300M uses about 200 MB of memory at 4 bits. Both models are under Apache 2.0."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wisp 300M and Wisp 2B use about 200 MB of memory, the company says.",
+        "Wisp 300M and Wisp 2B are small. They use about 200 MB of memory, the company says.",
+        "Sundial Labs released Wisp 300M and Wisp 2B. They use about 200 MB, the company says.",
+    ],
+)
+def test_one_models_figure_is_not_given_to_its_sibling(text):
+    """A group ("X and Y", or "they" after a sentence that lists them) must each hold a figure;
+    the source's "The company says Wisp 300M uses ..." names one of the two, so the figure is
+    not the other's (the default model gave "they use about 250 MB" to both of two models)."""
+    verifier = verifier_for("Sundial Labs releases Wisp 300M and Wisp 2B", SIBLINGS)
+    verdicts = verifier.check_text(text, summary=False)
+    assert not verdicts[-1].ok, verdicts
+    assert "wisp 2b" in verdicts[-1].reason
+    single = text.replace("Wisp 300M and Wisp 2B", "Wisp 300M").replace("They use", "It uses")
+    assert all(v.ok for v in verifier.check_text(single.replace(" are ", " is "), summary=False))

@@ -62,7 +62,7 @@ class StoryWork:
     summaries_passed: int = 0  # drafts whose Summary passed every check
     notes_passed: int = 0
     note_retries: int = 0
-    problems: list[str] = field(default_factory=list)  # of the drafts' summaries, first few
+    refusals: list[str] = field(default_factory=list)  # "summary: why", "note: why", each draft
 
 
 @dataclass
@@ -156,11 +156,12 @@ def write(
 
         checked = [recheck(draft.summary) for draft in drafts]
         work.summaries_passed += sum(draft.ok for draft in checked)
-        work.problems += [problem for draft in checked for problem in draft.problems][:6]
+        work.refusals += [f"summary: {problem}" for draft in checked for problem in draft.problems]
         chosen = best_summary(checked, recheck)
         summary = _from_model(chosen) if chosen else _extract(work_plan)
     notes = [work_plan.check_note(draft.why_it_matters, summary.summary) for draft in drafts]
     work.notes_passed += sum(note.ok for note in notes)
+    work.refusals += [f"note: {problem}" for note in notes for problem in note.problems]
     note = best_note(notes) or _salvaged(notes, work_plan, summary.summary)
     if note is None:
         note = _retry_note(work_plan, ask, summary.summary, notes, draws[0], structured, work)

@@ -275,6 +275,11 @@ class _Entity:
     start: int
     end: int  # token positions, end exclusive
 
+    @property
+    def label(self) -> str:
+        """The name as a reason shows it: "pip 360m", "hearth 2.0"."""
+        return " ".join([self.head, *([self.version] if self.version else []), *sorted(self.sizes)])
+
     def matches(self, other: _Entity) -> bool:
         """The same thing: sharing a name word (a size-only model: a size), with no other
         version, size or variant (Lite, Pro...)."""
@@ -572,6 +577,26 @@ def _governed(parsed: _Parsed, entity: _Entity) -> bool:
         return False
     before = parsed.tokens[index]
     return before.key in _PREPOSITIONS or (before.kind == "number" and not before.date)
+
+
+def _listing(parsed: _Parsed, parties: list[_Entity], index: int) -> list[_Entity]:
+    """The parties listed from `parties[index]` on: "X and Y", "X, Y and Z", "X & Y"."""
+    group = [parties[index]]
+    for entity in parties[index + 1 :]:
+        between = [t.key for t in parsed.tokens[group[-1].end : entity.start]]
+        if between in (["and"], [",", "and"], ["&"]) or (between == [","] and len(group) > 1):
+            group.append(entity)
+        else:
+            break
+    return group
+
+
+def _listed(parsed: _Parsed, parties: list[_Entity]) -> list[_Entity]:
+    """The first list of two parties or more in a sentence, else []."""
+    for index in range(len(parties)):
+        if len(group := _listing(parsed, parties, index)) > 1:
+            return group
+    return []
 
 
 def _compared_to(parsed: _Parsed, entity: _Entity) -> bool:
@@ -1006,32 +1031,28 @@ class Verifier:
         return self._resolved[source]
 
     def _sentence_subject(
-        self, parsed: _Parsed, previous: list[_Entity]
+        self, parsed: _Parsed, previous: list[_Entity], listed: list[_Entity] | None = None
     ) -> tuple[list[_Entity], bool]:
         """The sentence's subject (several for "X and Y"), and whether it is a group: its first
-        party when that opens the sentence (or its first clause), else the previous sentence's."""
+        party when that opens the sentence (or its first clause), else the previous sentence's
+        (for "they", the group the previous sentence `listed` where its subject is one)."""
         segments = parsed.segments()
         parties = self._parties(parsed.entities, parsed)
         opening = 3
         if len(segments) > 1 and segments[0][1] - segments[0][0] <= 6:
             opening = segments[1][0] + 3  # "On CodeTrail, Wren 9B ..."
         first = next((e for e in parties if e.start <= opening), None)
-        if (
-            first is not None
-            and previous
-            and any(t.key in ("it", "its", "they", "their") for t in parsed.tokens[: first.start])
-        ):
-            return previous, False  # "On KnowBench it scores ...": the pronoun is the subject
+        opening_words = {t.key for t in parsed.tokens[: first.start if first else 3]}
+        plural = bool(opening_words & {"they", "their", "them", "both"})
+        if plural and len(previous) < 2 and listed:
+            previous = listed  # "Sundial released Pip 360M and Pip 1.7B. They use ..."
+        plural = plural and len(previous) > 1
+        if first is not None and previous and opening_words & {"it", "its", "they", "their"}:
+            return previous, plural  # "On KnowBench it scores ...": the pronoun is the subject
         starts_with_pronoun = bool(parsed.tokens) and parsed.tokens[0].key in _PRONOUNS
         if first is None or (starts_with_pronoun and first.start > 2 and previous):
-            return previous, False
-        group = [first]
-        for entity in parties[parties.index(first) + 1 :]:
-            between = [t.key for t in parsed.tokens[group[-1].end : entity.start]]
-            if between in (["and"], [",", "and"], ["&"]) or (between == [","] and len(group) > 1):
-                group.append(entity)
-            else:
-                break
+            return previous, plural  # "They use 250 MB": each of the group named before
+        group = _listing(parsed, parties, parties.index(first))
         both = bool({t.key for t in parsed.tokens[: group[-1].end + 3]} & {"both", "all", "each"})
         return group, len(group) > 1 or both
 
@@ -1042,19 +1063,26 @@ class Verifier:
         sentence's."""
         verdicts = []
         subject: list[_Entity] = []
+        listed: list[_Entity] = []
         for sentence in split_sentences(text):
-            verdict, subject = self._check(sentence, subject, summary)
+            verdict, subject = self._check(sentence, subject, summary, listed)
             verdicts.append(verdict)
+            parsed = parse(sentence, self._known)
+            listed = _listed(parsed, self._parties(parsed.entities, parsed))
         return verdicts
 
     def check(self, sentence: str, *, summary: bool) -> Verdict:
         return self._check(sentence, [], summary)[0]
 
     def _check(
-        self, sentence: str, previous: list[_Entity], summary: bool
+        self,
+        sentence: str,
+        previous: list[_Entity],
+        summary: bool,
+        listed: list[_Entity] | None = None,
     ) -> tuple[Verdict, list[_Entity]]:
         parsed = parse(sentence, self._known)
-        subject, group = self._sentence_subject(parsed, previous)
+        subject, group = self._sentence_subject(parsed, previous, listed)
         if has_link(sentence):
             return Verdict(False, "carries a link or address"), subject
         if looks_like_instructions(sentence):
@@ -1277,6 +1305,8 @@ class Verifier:
         versioned = named if any(e.version for e in named) else subjects
         if problem := self._other_version(fact, claim, versioned):
             return problem
+        if fact.group and named:  # each member must be one the sentence names: "The company
+            subjects = named  # says Pip 360M uses 250 MB" is not said of its sibling Pip 1.7B
         if subjects and all(e.head == "model" for e in subjects):
             subjects = subjects + resolve  # "for a 70B model": which one, the sentence before says
         if fact.token.date:
@@ -1355,15 +1385,15 @@ class Verifier:
             return None
         missing = subjects[held.index(False)]
         rivals = [
-            h.head
+            h.label
             for h in self._parties(holders)
             if h.head != "model" and not self._same_party(h, [missing])
         ]
         if rivals:
-            return f"the sources give it to {rivals[0]}, not {missing.head}"
+            return f"the sources give it to {rivals[0]}, not {missing.label}"
         if not holders and fact.token.kind == "word" and not fact.group:
             return None  # the source's sentence names nobody: nothing contradicts
-        return f"the sources do not give it to {missing.head}"
+        return f"the sources do not give it to {missing.label}"
 
     def _same_direction(
         self, claim: tuple[str, str, list[_Entity]], source: tuple[str, str, list[_Entity]]

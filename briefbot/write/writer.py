@@ -49,6 +49,7 @@ class WriterStats:
     drafts_passed: int = 0  # drafts whose Summary passed every check
     notes_passed: int = 0  # drafts whose "Why It Matters" passed every check
     note_retries: int = 0  # notes asked for once more, alone
+    refusals: list[str] = field(default_factory=list)  # each check a draft failed: StoryWork's
     extracts: int = 0  # summaries that are the article's opening: no draft passed
     notes_dropped: int = 0  # "Why It Matters" notes left out: none passed
     model_seconds: float = 0.0
@@ -112,6 +113,7 @@ class Writer:
                 self.stats.drafts_passed += work.summaries_passed
                 self.stats.notes_passed += work.notes_passed
                 self.stats.note_retries += work.note_retries
+                self.stats.refusals += work.refusals
             return asdict(text)
 
         output = self._cached("story", request, produce)
