@@ -27,7 +27,7 @@ NUMBER = re.compile(
 )
 DATED = re.compile(rf"(?:19|20)\d\d|.*{MONTH}.*")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(#$€])")
-CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-\u2013\u2014]\s")
+CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-\u2013\u2014]\s|\s(?=(?:while|whereas)\s)")
 # A clause that starts a relative clause, and a clause that is only a name (an appositive).
 RELATIVE = re.compile(r"\s*(?:which|who|whose)\b", re.I)
 # A name that owns the noun after it ("the Yamabiko Consortium's 70B model").

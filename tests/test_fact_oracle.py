@@ -82,6 +82,7 @@ def read(text: str) -> list[str]:
         "Wren 9B decodes 2.2 times faster.",
         "The lead goes to Wren 9B, which tops Birch 8B with 68.4 on KnowBench.",  # relative
         "Birch 8B now faces a rival with 68.4 on KnowBench, Wren 9B.",  # an appositive
+        "Wren 9B scores 68.4 while Wren 7B scores 61.2.",  # "while" opens another clause
     ],
 )
 def test_a_true_sentence_gives_no_misstatement(text):
@@ -111,6 +112,8 @@ def test_a_true_sentence_gives_no_misstatement(text):
         ("Wren 7B scores 68.4 on KnowBench, Wren 9B says.",
          "'68.4' given to Wren 7B, but it is Wren 9B's"),
         ("Wren 9B uses three experts.", "'three' is in no fact"),
+        ("Wren 9B scores 61.2 while Wren 7B scores 68.4.",
+         "'61.2' given to Wren 9B, but it is Wren 7B's"),
     ],
 )  # fmt: skip
 def test_a_misstatement_is_named_with_its_reason(text, expected):
