@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from briefbot.models import Item, Story
 from briefbot.pick import latest_snapshots, rank_stories
 from briefbot.pick.cluster import story_clusters
+from briefbot.write import story as story_writing
+from briefbot.write.checks import copied_share
 from briefbot.write.engine import Section, _Answer
-from briefbot.write.select import shortened
+from briefbot.write.kinds import Kind
+from briefbot.write.prompts import examples
+from briefbot.write.select import check_note, check_summary, shortened
 from briefbot.write.story import _from_data
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -157,3 +163,23 @@ def test_a_licence_two_releases_share_does_not_make_them_one_story():
         teaser="Lumora AI released the open weights of Nova 2 32B under Apache 2.0.",
     )
     assert len(story_clusters([tulip, nova])) == 2
+
+
+@pytest.mark.parametrize("kind", sorted(examples()))
+def test_each_worked_example_passes_the_checks_it_teaches(kind):
+    """The model imitates its kind's worked example more than it follows rules, so an example
+    the writer's own checks would refuse teaches refused drafts (five of them once copied more
+    of their facts than the writer's limit; six notes said what their facts do not). Each
+    example's Summary and note, read against its facts as a story's sources, must pass every
+    check, and copy no run of 8 words (see `checks.copied_share`)."""
+    example = examples()[kind]
+    facts = " ".join(example["facts"])
+    item = Item(url="https://example.org/e", title=example["title"], source="S",
+                source_type="rss", published=None, text=facts)  # fmt: skip
+    plan = story_writing.plan(Story(item, (item,), 1.0))
+    summary = check_summary(example["summary"], plan.verifier, plan.article, plan.subject_names,
+                            set())  # fmt: skip
+    assert summary.ok and summary.copied == 0, summary.problems
+    note = check_note(example["why_it_matters"], plan.verifier, example["summary"],
+                      plan.subject_names, plan.article, Kind(kind), set())  # fmt: skip
+    assert note.ok and copied_share(note.text, facts) == 0, note.problems

@@ -165,8 +165,9 @@ _SUPERLATIVES = {
     "quickest": "fastest", "largest": "largest", "biggest": "largest", "smallest": "smallest",
     "lowest": "lowest", "cheapest": "lowest", "record": "record", "most": "most",
 }  # fmt: skip
+_UPGRADES = {"upgrade", "update", "upgrading", "updating"}
 _FIXED = {"fix", "fixes", "fixed", "patch", "patches", "patched", "resolves", "resolved",
-          "addresses", "safe", "upgrade", "removes", "removed"}  # fmt: skip
+          "addresses", "safe", "removes", "removed"} | _UPGRADES  # fmt: skip
 _AFFECTED = {"affects", "affected", "vulnerable", "exposed", "compromised"}
 _AFFECTED_WEAK = {"flaw", "bug", "bugs", "vulnerability", "broken", "contained", "sent", "added"}
 _VARIANTS = set(
@@ -860,13 +861,18 @@ def _word_direction(
 
 def _version_role(parsed: _Parsed, position: int) -> frozenset[str]:
     """What the words around a version say of it: fixed, affected, or not affected."""
-    near = {t.key for t in parsed.tokens[max(position - 4, 0) : position + 6]}
+    window = parsed.tokens[max(position - 4, 0) : position + 6]
+    near = {t.key for t in window}
     negated = bool(near & {"never", "not", "unaffected"})
     if position and parsed.tokens[position - 1].key in ("before", "prior", "until", "below"):
         return frozenset({"fixed"})  # "2.0.0 before 2.0.3": 2.0.3 is where it ends
     roles = set()
-    if near & _FIXED:
+    # "upgrade to 4.2.1" fixes; "anyone running 4.0.0 should upgrade" is affected
+    later = {t.key for t in window if t.position > position} & _UPGRADES
+    if near & _FIXED - later:
         roles.add("fixed")
+    if later and not negated:
+        roles.add("affected")
     if (near & _AFFECTED or (near & _AFFECTED_WEAK and not roles)) and not negated:
         roles.add("affected")
     if negated and near & (_AFFECTED | {"unaffected"}):
@@ -1525,8 +1531,11 @@ class Verifier:
         grounds: list[SourceSentence],
     ) -> Verdict:
         near = set()
-        for other in self._grounds(grounds):
-            if subject and not any(self._same_party(e, other.entities) for e in subject):
+        for source in dict.fromkeys(s for g in grounds for s in self.evidence.window(g)):
+            other = self._parsed[source]
+            # "It is the highest-ranked model ...": a sentence naming no party is its referent's
+            holders = other.entities if self._parties(other.entities) else self._referent(source)
+            if subject and not any(self._same_party(e, holders) for e in subject):
                 continue  # a superlative of someone else
             near |= {_superlative(t.key) for t in other.tokens}
             if any(t.rank and t.value == 1 for t in other.tokens) or other.keys & _FIRST_PLACE:
