@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from functools import cache
 
 import pytest
+import yaml
 
 from briefbot.models import Item, Story, StoryText, WrittenStory
+from briefbot.render import templates_dir
 from briefbot.write import bottom_line
 from briefbot.write.grounding import claims
 from briefbot.write.kinds import story_kind
@@ -210,3 +212,23 @@ def test_bullets_that_draw_on_another_links_stories_still_make_three():
                 checked += 1
                 assert_keeps_the_rules(day, line)
     assert checked >= 10  # days on which the shared bullet was shown
+
+
+def test_the_worked_example_passes_the_checks_it_teaches():
+    """As for the stories' examples (tests/test_writing_rules.py): the Bottom Line's worked
+    example, read against its own stories, must keep every rule the writer holds a draft to,
+    or it teaches drafts the checks refuse."""
+    path = templates_dir() / "prompts" / "bottom_line_example.yaml"
+    example = yaml.safe_load(path.read_text(encoding="utf-8"))
+    stories = []
+    for story in example["stories"]:
+        item = Item(f"https://news.example/{len(stories)}", story["title"], "News", "rss",
+                    datetime(2026, 9, 1, 9, tzinfo=UTC), text=story["summary"])  # fmt: skip
+        stories.append(WrittenStory(Story(item, (item,), 1.0), StoryText(story["summary"], "")))
+    checker = bottom_line._Checker(stories)
+    assert checker.lede(example["lede"]), example["lede"]
+    for link, text in zip(example["links"], example["bullets"], strict=True):
+        planned = bottom_line.Link(tuple(link["stories"]), link["reason"], "Example")
+        point = checker.bullet(text, planned)
+        assert point is not None, text
+        assert set(point.stories) == set(link["stories"]), (text, point.stories)
