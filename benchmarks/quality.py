@@ -9,6 +9,7 @@ drafts per story and the share whose Summary, and whose note, passed the writer'
 tiny-model version of this check runs in the test suite (tests/test_quality.py).
 
     .venv/bin/python -m benchmarks.quality [--stories N] [--model NAME] [--threads N] [--show]
+                                           [--db FILE]
 """
 
 from __future__ import annotations
@@ -35,11 +36,17 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     add_model_options(parser)
     parser.add_argument("--stories", type=int, default=None, help="the first N (default: all)")
     parser.add_argument("--show", action="store_true", help="print every text written")
+    parser.add_argument(
+        "--db", type=Path, help="keep the model's answers in this SQLite file, reused on a re-run"
+    )
     arguments = parser.parse_args(argv)
     cases = load_cases(arguments.stories)
     defaults = ModelSettings()
     backend = EmbeddedBackend(embedded_settings(arguments), defaults.temperature)
-    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "quality.db") as store:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Store(arguments.db or Path(folder) / "quality.db") as store,
+    ):
         writer = Writer(
             [backend], store, candidates=defaults.candidates, temperature=defaults.temperature
         )

@@ -51,7 +51,8 @@ HEDGE = re.compile(
     APPROXIMATE + r"|\b(?:says?|said|according|reports|reported|report that|claims?|measured"
     r"|expects?|expected|estimates?|estimated|plans?|planned|would|figures|forecasts?|seeking"
     r"|seeks|aims?|hopes?|intends?|promises?|cautions|warns|notes|argues|lists)\b"
-    r"|(?:\bown|\bour|'s?)(?: \w+)? (?:tests?|benchmarks?|comparisons?|numbers|figures)\b",
+    r"|(?:\bown|\bour|'s?)(?: \w+)? (?:tests?|benchmarks?|comparisons?|numbers|figures)\b"
+    r"|\bin (?:\w+ )?(?:tests?|testing)\b",  # "in developer tests"
     re.I,
 )
 # The relation word right before a number, fillers allowed between ("fell to a median of").

@@ -83,6 +83,7 @@ def read(text: str) -> list[str]:
         "The lead goes to Wren 9B, which tops Birch 8B with 68.4 on KnowBench.",  # relative
         "Birch 8B now faces a rival with 68.4 on KnowBench, Wren 9B.",  # an appositive
         "Wren 9B scores 68.4 while Wren 7B scores 61.2.",  # "while" opens another clause
+        "In developer tests, Wren 9B trails Birch 8B by 2.1 points.",  # a hedge of its own
     ],
 )
 def test_a_true_sentence_gives_no_misstatement(text):

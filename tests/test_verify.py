@@ -70,6 +70,13 @@ VERSIONS = (  # two versions of one product: a figure of one is not the other's
     "took 40 seconds to load the model."
 )
 
+RELEASES = (  # versions in roles: planned, compromised, never affected, listed as affected
+    "A compromised release of Kestrel, 3.2.1, was online for a day. Version 3.2.2 removes the "
+    "code, and 3.2.0 was never affected. About 900 installs of 3.2.1 are known. A second flaw "
+    "affects Kestrel 1.x before 1.4.2 and 2.0.0 before 2.0.5. The project says support for "
+    "batching is expected in version 0.5; the current release is 0.4.1."
+)
+
 
 @pytest.mark.parametrize(
     ("source", "claim"),
@@ -157,6 +164,9 @@ VERSIONS = (  # two versions of one product: a figure of one is not the other's
         (RANKED, "Kite 7B and Heron 8B score 71.0 and 74.5 on GSM8K."),  # not each one's
         (VERSIONS, "Lantern 3.0 reached 9 tokens per second on the same card."),  # 2.4's
         (VERSIONS, "Lantern 3.0 loads a 13B model in 40 seconds."),
+        (RELEASES, "The project supports batching in version 0.5."),  # a plan made done
+        (RELEASES, "Kestrel 3.2.1 was never affected."),  # a mention with no role does not count
+        (RELEASES, "Kestrel 2.0.0 is patched against the flaw."),  # affected, as listed
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -203,6 +213,9 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (RANKED, "Kite 7B and Heron 8B are fourth and second, respectively."),
         (VERSIONS, "Lantern 2.4 reached 9 tokens per second on the same card."),
         (VERSIONS, "Version 2.4 managed 9 tokens per second."),
+        (RELEASES, "Support for batching is expected in version 0.5, the project says."),
+        (RELEASES, "Kestrel 3.2.0 was never affected."),
+        (RELEASES, "The flaw affects Kestrel 2.0.0 before 2.0.5."),
         (VERSIONS, "Lantern 3.0 runs at 15 tokens per second, against 9 for Lantern 2.4."),
         (  # the same comparative, another word for it
             "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",

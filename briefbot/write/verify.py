@@ -149,6 +149,10 @@ _HEDGING_MODALS = set(
     should""".split()
 )
 _MODALS = _HEDGING_MODALS | {"will", "set", "due", "soon"}
+_VERSION_LIST = set(
+    "and or x before to through from of version versions release releases build".split()
+)
+_PLANS = {"expected", "expects", "planned", "plans", "due", "will", "upcoming", "coming"}
 _ATTRIBUTION = re.compile(
     r"\b(says?|said|reports? [$#]?\d|reported [$#]?\d|claims?|claimed|according to|"
     r"estimates?|estimated|"
@@ -877,6 +881,13 @@ def _version_role(parsed: _Parsed, position: int) -> frozenset[str]:
         roles.add("affected")
     if negated and near & (_AFFECTED | {"unaffected"}):
         roles.add("unaffected")
+    if not roles:  # "affects Sandpiper 1.x before 1.9.4 and 2.0.0 before 2.0.3": the list's
+        for token in reversed(parsed.tokens[max(position - 12, 0) : position]):
+            if token.key in _AFFECTED | _FIXED:
+                return frozenset({"affected" if token.key in _AFFECTED else "fixed"})
+            listed = token.version or token.name or token.key in _VERSION_LIST
+            if not (listed or token.kind == "number" or token.text in (".", ",")):
+                break
     return frozenset(roles)
 
 
@@ -1102,6 +1113,9 @@ class Verifier:
             verdict = self._support(fact, parsed)
             if not verdict.ok:
                 return verdict, subject
+            plan = self._planned(fact.token, verdict.evidence) if fact.token.version else None
+            if plan and not parsed.keys & _MODALS and not _ATTRIBUTION.search(sentence):
+                return Verdict(False, f"the sources say '{plan}' of it"), subject
             if verdict.evidence is not None:
                 anchors.append(verdict.evidence)
                 if fact.token.kind == "number" and not fact.token.date and not fact.token.version:
@@ -1279,14 +1293,24 @@ class Verifier:
     def _support(self, fact: _Fact, parsed: _Parsed) -> Verdict:
         """The first source sentence that states the fact, or the best reason none does."""
         reasons = []
+        neutral = None  # a version's mention that says nothing of its role
         for source, other in self._parsed.items():
             for token in other.tokens:
                 if not _same_term(fact.token, token):
                     continue
                 reason = self._disagreement(fact, parsed, source, other, token)
+                if (
+                    reason is None
+                    and fact.version_role
+                    and not _version_role(other, token.position)
+                ):
+                    neutral = neutral or source
+                    continue  # "3,100 installs of 4.0.1" neither fixes nor has the flaw
                 if reason is None:
                     return Verdict(True, evidence=source)
                 reasons.append((reason, source))
+        if neutral is not None and not reasons:
+            return Verdict(True, evidence=neutral)
         shown = fact.token.text
         if not reasons:
             if fact.token.kind == "word":
@@ -1432,6 +1456,20 @@ class Verifier:
         else:
             newer, older = fact.token.value, others[0].value
         return newer > older if sense == "up" else newer < older
+
+    def _planned(self, token: _Token, source: SourceSentence | None) -> str | None:
+        """The plan word ("expected", "due", "will") the source's clause gives a version in,
+        or None: "support is expected in version 0.4" is not "version 0.4 supports it"."""
+        if source is None:
+            return None
+        parsed = self._parsed[source]
+        for other in parsed.tokens:
+            if _same_term(token, other):
+                start, end = parsed.segment(other.position)
+                found = [t.key for t in parsed.tokens[start:end] if t.key in _PLANS]
+                if found:
+                    return found[0]
+        return None
 
     def _attributing(self, source: SourceSentence, token: _Token) -> list[SourceSentence]:
         """The source sentence, when it attributes the number ("X says ... 58.2", "58.2, the
