@@ -70,6 +70,13 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     print("  why drafts were refused (each check failed, by kind):")
     for kind, count in refusal_kinds(stats.refusals).most_common(MOST_COMMON):
         print(f"    {count:4d}  {kind}")
+    echoes = Counter(
+        word
+        for refusal in stats.refusals
+        if (found := re.search(r"echoes the worked example \((.+)\)", refusal))
+        for word in found.group(1).split(", ")
+    )
+    print(f"  the worked examples' words drafts echoed: {echoes.most_common(MOST_COMMON)}")
     if arguments.show:
         show(report)
     return figures(report, stats.drafts, stats.drafts_passed, stats.notes_passed)

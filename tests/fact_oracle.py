@@ -30,6 +30,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(#$€])")
 CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-\u2013\u2014]\s|\s(?=(?:while|whereas)\s)")
 # A clause that starts a relative clause, and a clause that is only a name (an appositive).
 RELATIVE = re.compile(r"\s*(?:which|who|whose)\b", re.I)
+# After a name, the verb that makes it the speaker of what follows ("Corvane says ...").
+SPEAKER = re.compile(r"\s+(?:says?|said|reports?|reported|estimates?|claims?|notes?|argues?)\b")
 # A name that owns the noun after it ("the Yamabiko Consortium's 70B model").
 POSSESSIVE = re.compile(r"['\u2019]s?(?!\w)")
 APPOSITIVE = re.compile(
@@ -218,10 +220,12 @@ def owners(
     names none, those of its sentence and the sentence before (`before`); where the sentence
     names none, those of the sentence before and `story_subjects`. A relative clause ("which
     scores 77.1") also belongs to the entities of the clause before it, and a clause to the name
-    set after it alone ("adds a 3-bit type, Q3_HX"). A name that owns the noun after it ("the
-    Yamabiko Consortium's 70B model") may stand for one of `story_subjects`, which the noun
-    may be. A gap ("2.1 points behind
-    X") may be told of either side, so it is read in the whole sentence, rival included."""
+    set after it alone ("adds a 3-bit type, Q3_HX"). Where the only name is a speaker's
+    ("Corvane says a 4-bit build needs about 6 GB"), or one that owns a noun it does not name
+    ("the Yamabiko Consortium's 70B model"), the number may be one of `story_subjects`'. A gap
+    ("2.1 points behind X") may be told of either side, so it is read in the whole sentence,
+    rival included."""
+    speakers = {e for e in entities if speaks(sentence, e)}
     if not gap:
         starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence) if m.end() <= at]
         stops = [m.start() for m in CLAUSE_END.finditer(sentence) if m.start() > at] or [
@@ -233,12 +237,20 @@ def owners(
             own += named(sentence, entities, starts[-2] if len(starts) > 1 else 0, start)
         if apposed := APPOSITIVE.match(sentence, stop):  # "adds a 3-bit type, Q3_HX."
             own += [e for e in entities if spot(e).fullmatch(apposed.group("name"))]
+        said = story_subjects if set(own) <= speakers else []  # "Corvane says a build ..."
         if own:
-            return own + owned(sentence, entities, start, stop, story_subjects)
+            return own + owned(sentence, entities, start, stop, story_subjects) + said
     in_sentence = named(sentence, entities, after=None if gap else end)
     if in_sentence:
-        return in_sentence + before + owned(sentence, entities, 0, len(sentence), story_subjects)
+        said = story_subjects if set(in_sentence) <= speakers else []
+        whose = owned(sentence, entities, 0, len(sentence), story_subjects)
+        return in_sentence + before + whose + said
     return before + story_subjects
+
+
+def speaks(sentence: str, entity: str) -> bool:
+    """Whether `sentence` names `entity` as who says so ("Corvane says ...")."""
+    return any(SPEAKER.match(sentence, match.end()) for match in spot(entity).finditer(sentence))
 
 
 def owned(

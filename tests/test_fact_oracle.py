@@ -217,3 +217,11 @@ def test_a_hedged_demo_fact_is_hedged_in_every_title_that_gives_it():
                 if hedge and in_title and hedge.lower() not in title.lower():
                     flat.append((event, fact["number"], title))
     assert flat == []
+
+
+def test_a_speaker_is_not_the_owner_of_what_it_says():
+    """ "Corvane says a 4-bit build needs about 6 GB": where the speaker is the only name, the
+    figure may be the story's subject's (the tiny model wrote this true note, and the oracle
+    gave the figure to Corvane); a figure said of another named model is still flagged."""
+    assert check("wren-9b-release", "Corvane says a 4-bit build needs about 6 GB.") == []
+    assert check("wren-9b-release", "Corvane says Wren 7B scores 68.4.") != []
