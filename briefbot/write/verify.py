@@ -573,14 +573,19 @@ def _entities(tokens: list[_Token]) -> list[_Entity]:
     return found
 
 
-def _governed(parsed: _Parsed, entity: _Entity) -> bool:
-    """A name right after a preposition or a number ("on CodeTrail", "80 GB")."""
+def _word_before(parsed: _Parsed, entity: _Entity) -> _Token | None:
+    """The token before a name, articles and possessives skipped ("on the CodeTrail")."""
     index = entity.start - 1
     while index >= 0 and parsed.tokens[index].key in ("the", "a", "an", "its", "their"):
         index -= 1
-    if index < 0:
+    return parsed.tokens[index] if index >= 0 else None
+
+
+def _governed(parsed: _Parsed, entity: _Entity) -> bool:
+    """A name right after a preposition or a number ("on CodeTrail", "80 GB")."""
+    before = _word_before(parsed, entity)
+    if before is None:
         return False
-    before = parsed.tokens[index]
     return before.key in _PREPOSITIONS or (before.kind == "number" and not before.date)
 
 
@@ -606,10 +611,8 @@ def _listed(parsed: _Parsed, parties: list[_Entity]) -> list[_Entity]:
 
 def _compared_to(parsed: _Parsed, entity: _Entity) -> bool:
     """A name a measure is told against or of ("the throughput of Corral 4.6", "than 4.6")."""
-    index = entity.start - 1
-    while index >= 0 and parsed.tokens[index].key in ("the", "a", "an", "its", "their"):
-        index -= 1
-    return index >= 0 and parsed.tokens[index].key in _RIVAL_WORDS
+    before = _word_before(parsed, entity)
+    return before is not None and before.key in _RIVAL_WORDS
 
 
 def _attributive(parsed: _Parsed, position: int) -> bool:
@@ -1082,23 +1085,23 @@ class Verifier:
         subject: list[_Entity] = []
         listed: list[_Entity] = []
         for sentence in split_sentences(text):
-            verdict, subject = self._check(sentence, subject, summary, listed)
-            verdicts.append(verdict)
             parsed = parse(sentence, self._known)
+            verdict, subject = self._check(parsed, subject, summary, listed)
+            verdicts.append(verdict)
             listed = _listed(parsed, self._parties(parsed.entities, parsed))
         return verdicts
 
     def check(self, sentence: str, *, summary: bool) -> Verdict:
-        return self._check(sentence, [], summary)[0]
+        return self._check(parse(sentence, self._known), [], summary)[0]
 
     def _check(
         self,
-        sentence: str,
+        parsed: _Parsed,
         previous: list[_Entity],
         summary: bool,
         listed: list[_Entity] | None = None,
     ) -> tuple[Verdict, list[_Entity]]:
-        parsed = parse(sentence, self._known)
+        sentence = parsed.text
         subject, group = self._sentence_subject(parsed, previous, listed)
         if has_link(sentence):
             return Verdict(False, "carries a link or address"), subject
@@ -1240,13 +1243,9 @@ class Verifier:
                     facts.append(_Fact(token, holders, False))
                     continue
                 if token.position in respective:  # "A and B score 71.0 and 74.5, respectively"
-                    owner = [respective[token.position]]
-                    role, approximate = _delta_role(parsed, token.position)
-                    direction = _direction(parsed, token.position, owner)
-                    unit = _unit(parsed, token.position)
-                    facts.append(_Fact(token, owner, False, role, approximate, unit, direction))
-                    continue
-                subjects = self._subjects(parsed, token.position, subject)
+                    subjects = [respective[token.position]]
+                else:
+                    subjects = self._subjects(parsed, token.position, subject)
                 if subject and parsed.segment(token.position)[1] <= subject[0].start:
                     subjects = [e for e in subjects if e not in subject]  # an opening clause
                 role, approximate = _delta_role(parsed, token.position)
@@ -1389,10 +1388,9 @@ class Verifier:
         tokens per second", of Hearth) cannot be said of another version of it ("Hearth 2.0
         ran at 7 tokens per second"), or None. `holders` are those the source sentence itself
         names where one has a version, else whom it is about, before a maker stands in (which
-        would join the two versions as one party). A version the
-        claim names as a rival or a setting ("the throughput of Corral 4.6") is not its
-        holder, and a word the claim denies ("4.0.0 was not affected") is the opposite of a
-        fact given to it."""
+        would join the two versions as one party). A version the claim names as a rival or a
+        setting ("the throughput of Corral 4.6") is not its holder, and a word the claim denies
+        ("4.0.0 was not affected") is the opposite of a fact given to it."""
         if fact.token.kind == "word" and any(_negates(t) for t in claim.tokens):
             return None
         versions = {h.version: h for h in holders if h.version}
@@ -1503,9 +1501,12 @@ class Verifier:
                 best, best_score = source, score
         return best
 
+    def _windows(self, sources: list[SourceSentence]) -> list[SourceSentence]:
+        """The sources with their neighbours, each once, in order."""
+        return list(dict.fromkeys(s for source in sources for s in self.evidence.window(source)))
+
     def _grounds(self, sources: list[SourceSentence]) -> list[_Parsed]:
-        found = dict.fromkeys(s for source in sources for s in self.evidence.window(source))
-        return [self._parsed[s] for s in found]
+        return [self._parsed[s] for s in self._windows(sources)]
 
     def _comparisons(
         self,
@@ -1569,7 +1570,7 @@ class Verifier:
         grounds: list[SourceSentence],
     ) -> Verdict:
         near = set()
-        for source in dict.fromkeys(s for g in grounds for s in self.evidence.window(g)):
+        for source in self._windows(grounds):
             other = self._parsed[source]
             # "It is the highest-ranked model ...": a sentence naming no party is its referent's
             holders = other.entities if self._parties(other.entities) else self._referent(source)
