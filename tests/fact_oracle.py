@@ -34,6 +34,7 @@ RELATIVE = re.compile(r"\s*(?:which|who|whose)\b", re.I)
 SPEAKER = re.compile(r"\s+(?:says?|said|reports?|reported|estimates?|claims?|notes?|argues?)\b")
 # A name that owns the noun after it ("the Yamabiko Consortium's 70B model").
 POSSESSIVE = re.compile(r"['\u2019]s?(?!\w)")
+PRONOUN_OWNER = re.compile(r"\b(?:its|their)\b", re.IGNORECASE)  # "increased its score from 55.1"
 APPOSITIVE = re.compile(
     r"[,(]\s*(?:(?:called|named|dubbed)\s+)?(?P<name>[^,;:()]+?)\s*(?:[,;:.)]|$)"
 )
@@ -222,7 +223,8 @@ def owners(
     scores 77.1") also belongs to the entities of the clause before it, and a clause to the name
     set after it alone ("adds a 3-bit type, Q3_HX"). Where the only name is a speaker's
     ("Corvane says a 4-bit build needs about 6 GB"), or one that owns a noun it does not name
-    ("the Yamabiko Consortium's 70B model"), the number may be one of `story_subjects`'. A gap
+    ("the Yamabiko Consortium's 70B model"), the number may be one of `story_subjects`'; where
+    "its" or "their" stands before it, one of the sentence before's. A gap
     ("2.1 points behind X") may be told of either side, so it is read in the whole sentence,
     rival included."""
     speakers = {e for e in entities if speaks(sentence, e)}
@@ -238,8 +240,10 @@ def owners(
         if apposed := APPOSITIVE.match(sentence, stop):  # "adds a 3-bit type, Q3_HX."
             own += [e for e in entities if spot(e).fullmatch(apposed.group("name"))]
         said = story_subjects if set(own) <= speakers else []  # "Corvane says a build ..."
+        # "The new training run increased its score from 55.1": "its" is the sentence before's
+        theirs = before if PRONOUN_OWNER.search(sentence, start, at) else []
         if own:
-            return own + owned(sentence, entities, start, stop, story_subjects) + said
+            return own + owned(sentence, entities, start, stop, story_subjects) + said + theirs
     in_sentence = named(sentence, entities, after=None if gap else end)
     if in_sentence:
         said = story_subjects if set(in_sentence) <= speakers else []

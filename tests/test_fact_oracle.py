@@ -225,3 +225,13 @@ def test_a_speaker_is_not_the_owner_of_what_it_says():
     gave the figure to Corvane); a figure said of another named model is still flagged."""
     assert check("wren-9b-release", "Corvane says a 4-bit build needs about 6 GB.") == []
     assert check("wren-9b-release", "Corvane says Wren 7B scores 68.4.") != []
+
+
+def test_its_before_a_number_is_the_sentence_befores_subject():
+    """ "The new training run increased its score from 55.1 to 64.5": "its" is Abacus 7B's,
+    named in the sentence before (the default model wrote this true sentence); a figure the
+    clause gives to its own subject without "its" is still read as that subject's."""
+    before = "Abacus 7B jumps to third on MathLadder with 64.5 points."
+    its = f"{before} The training run increased its score from 55.1."
+    assert check("mathladder-board", its) == []
+    assert check("mathladder-board", f"{before} Solent Pro's score rose from 55.1.") != []

@@ -183,3 +183,66 @@ def test_each_worked_example_passes_the_checks_it_teaches(kind):
     note = check_note(example["why_it_matters"], plan.verifier, example["summary"],
                       plan.subject_names, plan.article, Kind(kind), set())  # fmt: skip
     assert note.ok and copied_share(note.text, facts) == 0, note.problems
+
+
+def _plan(title: str, text: str, source: str = "Tool News") -> story_writing.StoryPlan:
+    item = Item(url="https://example.org/s", title=title, source=source, source_type="rss",
+                published=None, text=text)  # fmt: skip
+    return story_writing.plan(Story(item, (item,), 1.0))
+
+
+def _note(plan: story_writing.StoryPlan, note: str, kind: Kind = Kind.TOOLING):
+    return check_note(note, plan.verifier, "", plan.subject_names, plan.article, kind,
+                      plan.example_words)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "name"),
+    [
+        ("Shardsync 1.2 adds resumable downloads",
+         "Shardsync, a tool for downloading model weights, released 1.2 with resumable "
+         "transfers. Users can now resume a download that broke off.", "shardsync"),
+        ("Draftline releases 14 draft models",
+         "Draftline, a library for speculative decoding, released 14 draft models.", "draftline"),
+        ("Valmora tells agencies to prefer models they can run",
+         "Valmora's government will require agencies to prefer models they can run on their "
+         "own servers.", "valmora"),
+    ],
+)  # fmt: skip
+def test_a_name_that_opens_the_title_is_what_the_story_is_about(title, text, name):
+    """A title's first word is a name when the sources never write it in lower case; a note
+    naming it is not generic."""
+    plan = _plan(title, text)
+    assert name in plan.subject_names
+    note = f"Users of {name.capitalize()} can now resume a download that broke off."
+    assert not any("generic" in problem for problem in _note(plan, note).problems)
+
+
+def test_an_ordinary_first_word_of_the_title_is_not_a_name():
+    plan = _plan("Poisoned copies found on the ModelYard hub",
+                 "Researchers found 31 poisoned copies on the ModelYard hub.")  # fmt: skip
+    assert "poisoned" not in plan.subject_names
+    assert "modelyard" in plan.subject_names
+    note = "Anyone running poisoned copies can now be attacked by them."
+    assert any("generic" in problem for problem in _note(plan, note, Kind.SECURITY).problems)
+
+
+def test_a_possessive_names_the_subject():
+    plan = _plan("Mixer-2 climbs to fourth on OpenRank",
+                 "Mixer-2 climbs from ninth to fourth on OpenRank with 80.1 points.")  # fmt: skip
+    note = "Mixer-2's climb gives anyone choosing a model to host a stronger option."
+    assert not any("generic" in p for p in _note(plan, note, Kind.LEADERBOARD).problems)
+
+
+def test_ordinary_words_of_an_example_are_no_echo_but_its_facts_are():
+    """ "making it" or "down from" are words of any story; "input tokens" in a story about
+    renting accelerators is the pricing example's fact."""
+    plan = _plan("Vantor V80 rental prices fall to $1.62 an hour",
+                 "Spot prices for renting a Vantor V80 accelerator fell to $1.62 an hour, from "
+                 "$2.25, according to the tracker RentIndex.", "Compute Weekly")  # fmt: skip
+    business = story_writing.StoryPlan(plan.story, plan.evidence, plan.facts, Kind.BUSINESS,
+                                       plan.verifier)  # fmt: skip
+    ordinary = "Renting a Vantor V80 now costs $1.62 an hour, down from $2.25, RentIndex says."
+    assert not any("echoes" in p for p in _note(business, ordinary, Kind.BUSINESS).problems)
+    echo = "Teams that call Vantor's V80 now pay far less for input tokens."
+    assert any("echoes" in p for p in _note(business, echo, Kind.BUSINESS).problems)

@@ -105,7 +105,8 @@ def distinct(texts: list[str], overlap: float = 0.5) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return [match.group(0).lower().strip(".'") for match in _WORD.finditer(text)]
+    """The text's words, lower case, a possessive's "'s" left off ("Mixer-2's" -> "mixer-2")."""
+    return [match.group(0).lower().strip(".'").removesuffix("'s") for match in _WORD.finditer(text)]
 
 
 def copied_share(output: str, source: str, span: int = 8) -> float:

@@ -26,7 +26,7 @@ GENERAL_TERMS = frozenset(
     i it the a an this that these those its their his her our we you they
     open source open-source developers users teams researchers""".split()
 )
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     word: value
     for value, words in enumerate(
         (
@@ -63,7 +63,7 @@ class SourceFacts:
         lowered = joined.lower()
         words = set(_WORD.findall(lowered))
         numbers = {_number_value(raw) for raw in _NUMBER.findall(joined)}
-        numbers |= {str(value) for word, value in _NUMBER_WORDS.items() if word in words}
+        numbers |= {str(value) for word, value in NUMBER_WORDS.items() if word in words}
         words |= {_name_key(raw) for raw in _NAME.findall(joined)}
         return cls(frozenset(numbers), frozenset(words), _plain(joined))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,7 +25,7 @@ from briefbot.models import Item, SentenceSource, Story, StoryText, TextOrigin
 from briefbot.sentences import split_sentences
 from briefbot.write.engine import Sampling, Section
 from briefbot.write.evidence import Evidence, SourceSentence, prompt_sentences, story_evidence
-from briefbot.write.grounding import GENERAL_TERMS
+from briefbot.write.grounding import GENERAL_TERMS, NUMBER_WORDS
 from briefbot.write.injection import without_links
 from briefbot.write.kinds import Kind, story_kind
 from briefbot.write.prompts import NOTE_SCHEMA, STORY_SCHEMA, examples, note_messages, parse_draft
@@ -39,7 +39,7 @@ from briefbot.write.select import (
     content_stems,
     shortened,
 )
-from briefbot.write.verify import Verifier
+from briefbot.write.verify import STOPWORDS, Verifier
 
 STORY_MAX_TOKENS = 160
 NOTE_MAX_TOKENS = 70
@@ -88,7 +88,14 @@ class StoryPlan:
         its lead's opening sentence ("Bastion Collective"), its sources' own names left out."""
         sources = {part.lower() for name in self.story.sources for part in name.split()}
         opening = next((f.text for f in self.evidence.sentences if f.index == 0), "")
-        return (title_names(self.story.lead.title) | title_names(opening)) - sources
+        lower_case = {
+            word
+            for sentence in self.evidence.sentences
+            for word in re.findall(r"\b[a-z][\w-]*", sentence.text)
+        }
+        return (
+            title_names(self.story.lead.title, lower_case) | title_names(opening, lower_case)
+        ) - sources
 
     def check_note(self, text: str, summary: str) -> Checked:
         return check_note(
@@ -213,14 +220,24 @@ def _fatal_note(note: Checked) -> bool:
     )
 
 
-def title_names(title: str) -> set[str]:
-    """The title's names (capitalised words after the first, words with digits), lower case."""
+def title_names(title: str, lower_case: Collection[str] = ()) -> set[str]:
+    """The title's names (capitalised words after the first, words with digits), lower case.
+    The first word is a name too when the sources never write it in lower case (`lower_case`:
+    the words they do): "Shardsync 1.2 adds ...", not "Poisoned copies found ..."."""
     found = set()
     for position, word in enumerate(title.split()):
+        bare = word.strip(".,:;!?'\"()").removesuffix("'s").removesuffix("\u2019s")
         if (
             any(char.isdigit() for char in word)
             or (position and word[:1].isupper())
             or (word[1:] != word[1:].lower())
+            or (
+                not position
+                and bare[:1].isupper()
+                and bare.lower() not in lower_case
+                and bare.lower() not in STOPWORDS
+                and bare.lower() not in NUMBER_WORDS
+            )
         ):
             key = word.lower().strip(".,:;!?'\"()").removesuffix("'s")
             if key and key not in GENERAL_TERMS:
