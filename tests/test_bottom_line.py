@@ -232,3 +232,27 @@ def test_the_worked_example_passes_the_checks_it_teaches():
         point = checker.bullet(text, planned)
         assert point is not None, text
         assert set(point.stories) == set(link["stories"]), (text, point.stories)
+
+
+JOINED = [
+    _written("Kairos ships Kairos-3 Large", "Kairos released Kairos-3 Large under the Apache 2.0 "
+             "licence for anyone to run on their own machines."),
+    _written("Halcyon Labs open-sources Halcyon-R2", "Halcyon Labs released Halcyon-R2 as an "
+             "open model under the MIT licence with a long context window."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bullet", "restates"),
+    [
+        # the halves of two summaries joined: no one sentence holds 40% of its words
+        ("On one busy day for open models, Kairos released Kairos-3 Large under the Apache 2.0 "
+         "and Halcyon Labs released Halcyon-R2 as an open model.", True),
+        ("Kairos released Kairos-3 Large under the Apache 2.0 licence for anyone to run on "
+         "their own machines.", True),
+        ("Two permissive licences in one day: Apache 2.0 for Kairos-3 Large, MIT for "
+         "Halcyon-R2.", False),
+    ],
+)  # fmt: skip
+def test_a_bullet_made_of_summaries_again_restates_them(bullet, restates):
+    assert bottom_line._Checker(JOINED)._restates(bullet) is restates

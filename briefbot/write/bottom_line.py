@@ -361,6 +361,9 @@ class _Checker:
         return not has_link(text) and not looks_like_instructions(text)
 
     def _restates(self, text: str) -> bool:
+        """A summary sentence or title again: most of its words (Jaccard over 0.55), or over
+        40% of the text's words in 6-word runs copied from one of them, or from several
+        together (a bullet that joins the halves of two summaries says nothing new)."""
         words = set(checks.words(text))
         for sentence in self.summary_sentences:
             other = set(checks.words(sentence))
@@ -368,9 +371,7 @@ class _Checker:
                 continue
             if len(words & other) / len(words | other) > 0.55:
                 return True
-            if checks.copied_share(text, sentence, span=6) > 0.4:
-                return True
-        return False
+        return checks.copied_share(text, "\n".join(self.summary_sentences), span=6) > 0.4
 
     def _verified(self, text: str, origins: list[int]) -> bool:
         sentences: list[SourceSentence] = []
