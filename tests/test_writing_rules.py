@@ -192,7 +192,7 @@ def _plan(title: str, text: str, source: str = "Tool News") -> story_writing.Sto
 
 
 def _note(plan: story_writing.StoryPlan, note: str, kind: Kind = Kind.TOOLING):
-    return check_note(note, plan.verifier, "", plan.subject_names, plan.article, kind,
+    return check_note(note, plan.verifier, "", plan.note_names, plan.article, kind,
                       plan.example_words)  # fmt: skip
 
 
@@ -246,3 +246,16 @@ def test_ordinary_words_of_an_example_are_no_echo_but_its_facts_are():
     assert not any("echoes" in p for p in _note(business, ordinary, Kind.BUSINESS).problems)
     echo = "Teams that call Vantor's V80 now pay far less for input tokens."
     assert any("echoes" in p for p in _note(business, echo, Kind.BUSINESS).problems)
+
+
+def test_a_note_may_name_what_the_facts_name_not_a_unit_or_a_month():
+    """ "GPU drivers leave data in memory": the title names no one, the facts name the drivers'
+    makers; a note naming Vantor is this story's, one naming only "GB" or "June" is not."""
+    plan = _plan("GPU drivers leave another tenant's data in memory",
+                 "A paper from the Calder Institute shows that two GPU drivers leave model "
+                 "data in memory. The Vantor driver 551.20 fixes the leak of up to 12 GB in "
+                 "June.")  # fmt: skip
+    named = "Anyone using GPU drivers on shared machines should upgrade to Vantor driver 551.20."
+    assert not any("generic" in p for p in _note(plan, named, Kind.SECURITY).problems)
+    unnamed = "Anyone using GPU drivers should upgrade, since up to 12 GB leaked in June."
+    assert any("generic" in p for p in _note(plan, unnamed, Kind.SECURITY).problems)

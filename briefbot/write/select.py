@@ -149,8 +149,8 @@ def check_note(
     example_words: set[str],
 ) -> Checked:
     """A draft "Why It Matters": one or two sentences that are true to the sources, name the
-    story's subject (one of `names`, lower case), say what changes for the reader, do not
-    copy the article and do not just restate the summary."""
+    story's subject or a name its facts give (one of `names`, lower case), say what changes for
+    the reader, do not copy the article and do not just restate the summary."""
     text = checks.limit_sentences(text, 2) if text.strip() else ""
     words = len(text.split())
     problems = _hygiene(text)

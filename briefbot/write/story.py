@@ -15,6 +15,7 @@ text, and the model writes only why it matters.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from collections.abc import Callable, Collection
@@ -25,7 +26,7 @@ from briefbot.models import Item, SentenceSource, Story, StoryText, TextOrigin
 from briefbot.sentences import split_sentences
 from briefbot.write.engine import Sampling, Section
 from briefbot.write.evidence import Evidence, SourceSentence, prompt_sentences, story_evidence
-from briefbot.write.grounding import GENERAL_TERMS, NUMBER_WORDS
+from briefbot.write.grounding import GENERAL_TERMS, NUMBER_WORDS, name_spans
 from briefbot.write.injection import without_links
 from briefbot.write.kinds import Kind, story_kind
 from briefbot.write.prompts import NOTE_SCHEMA, STORY_SCHEMA, examples, note_messages, parse_draft
@@ -45,6 +46,7 @@ STORY_MAX_TOKENS = 160
 NOTE_MAX_TOKENS = 70
 EXTRACT_SENTENCES = 2
 EXTRACT_WORDS = 60
+_MONTHS = {month.lower() for month in [*calendar.month_name[1:], *calendar.month_abbr[1:]]}
 TEMPERATURE_STEPS = (0.0, 0.4, 0.7, 0.9)  # added to the configured temperature, per candidate
 
 # (messages, samplings, max_tokens, schema, sections) -> the raw text of each draft
@@ -88,21 +90,43 @@ class StoryPlan:
         its lead's opening sentence ("Bastion Collective"), its sources' own names left out."""
         sources = {part.lower() for name in self.story.sources for part in name.split()}
         opening = next((f.text for f in self.evidence.sentences if f.index == 0), "")
-        lower_case = {
+        return (
+            title_names(self.story.lead.title, self._lower_case)
+            | title_names(opening, self._lower_case)
+        ) - sources
+
+    @cached_property
+    def note_names(self) -> set[str]:
+        """What a note may name to be this story's and no other's: the subject's names, or a
+        name the facts shown to the model give ("Vantor" where the title speaks of "GPU
+        drivers"); a bare number or size ("551.20", "4-bit") is not a name."""
+        sources = {part.lower() for name in self.story.sources for part in name.split()}
+        named = {
+            word.lower().removesuffix("'s").removesuffix("\u2019s")
+            for fact in self.facts
+            for _, _, name in name_spans(fact.text)
+            for word in name.split()
+            if word[:1].isalpha()
+            and not (word.isupper() and len(word) <= 3)  # a unit or a licence: GB, MIT
+            and word.lower() not in _MONTHS
+        }
+        return self.subject_names | (named - sources - GENERAL_TERMS)
+
+    @cached_property
+    def _lower_case(self) -> set[str]:
+        """The words the sources write in lower case: never a name's first word."""
+        return {
             word
             for sentence in self.evidence.sentences
             for word in re.findall(r"\b[a-z][\w-]*", sentence.text)
         }
-        return (
-            title_names(self.story.lead.title, lower_case) | title_names(opening, lower_case)
-        ) - sources
 
     def check_note(self, text: str, summary: str) -> Checked:
         return check_note(
             text,
             self.verifier,
             summary,
-            self.subject_names,
+            self.note_names,
             self.article,
             self.kind,
             self.example_words,
