@@ -71,9 +71,9 @@ MEANS |= {"more than": "over", "above": "over", "with": "at"}
 UPPER, LOWER = {"under", "up to"}, {"over", "at least"}
 # Words read anywhere in the sentence, the nearest to the number counting.
 GAP = {"ahead": r"ahead|leads?|leading|passes", "behind": r"behind|trails?|trailing"}
-VERSION = {
-    "fixed": r"fix(?:es|ed)?|patch(?:es|ed)|removes",
-    "affected": r"affect(?:s|ed)?|compromised",
+VERSION = {  # "anyone running 0.8.0 should upgrade to 0.9.3": 0.8.0 affected, 0.9.3 fixed
+    "fixed": r"fix(?:es|ed)?|patch(?:es|ed)|removes|(?:upgrade|update|move)s? to",
+    "affected": r"affect(?:s|ed)?|compromised|running|using|should (?:upgrade|update)",
 }
 DIRECTION = {
     "up": r"rose|rises?|risen|raised?|raises|gr[eo]ws?|climb(?:s|ed)|jump(?:s|ed)|widen(?:s|ed)"

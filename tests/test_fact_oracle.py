@@ -235,3 +235,12 @@ def test_its_before_a_number_is_the_sentence_befores_subject():
     its = f"{before} The training run increased its score from 55.1."
     assert check("mathladder-board", its) == []
     assert check("mathladder-board", f"{before} Solent Pro's score rose from 55.1.") != []
+
+
+def test_who_should_upgrade_runs_an_affected_version_and_upgrades_to_the_fixed_one():
+    """The default model wrote this true note; the oracle read "fixed", the only version word
+    it knew, as the role of every version."""
+    note = "Anyone using Loomgate 0.8.0 to 0.9.2 should upgrade to 0.9.3, since both are fixed."
+    assert check("loomgate-two-flaws", note) == []
+    wrong = "Anyone using Loomgate 0.9.3 should upgrade to 0.9.2."
+    assert check("loomgate-two-flaws", wrong) != []

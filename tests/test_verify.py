@@ -167,6 +167,8 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
         (RELEASES, "The project supports batching in version 0.5."),  # a plan made done
         (RELEASES, "Kestrel 3.2.1 was never affected."),  # a mention with no role does not count
         (RELEASES, "Kestrel 2.0.0 is patched against the flaw."),  # affected, as listed
+        # who should update runs an affected version, through a list of them
+        (RELEASES, "Anyone using Kestrel 1.4.2 or 2.0.0 before 2.0.5 should update to 2.0.5."),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -273,3 +275,11 @@ def test_one_models_figure_is_not_given_to_its_sibling(text):
     assert "wisp 2b" in verdicts[-1].reason
     single = text.replace("Wisp 300M and Wisp 2B", "Wisp 300M").replace("They use", "It uses")
     assert all(v.ok for v in verifier.check_text(single.replace(" are ", " is "), summary=False))
+
+
+def test_who_should_update_runs_the_versions_listed_before_it():
+    """ "Anyone on 1.x before 1.4.2 or 2.0.0 before 2.0.5 should update": the list's versions
+    are affected, as the sources say (the refused case is in the misstatements above)."""
+    verifier = verifier_for("A story", RELEASES)
+    note = "Anyone on Kestrel 1.x before 1.4.2 or 2.0.0 before 2.0.5 should update to 2.0.5."
+    assert verifier.check(note, summary=False).ok

@@ -77,20 +77,15 @@ def _hygiene(text: str) -> list[str]:
     return []
 
 
-# Words any news story uses, whichever example they came from: verbs of change and report,
-# units and counts. Measured on the quality set's drafts: each of these refused true drafts
-# ("making it the best open-weight result", "now costs $0.35, down from $0.90", "a dataset of
-# code across 74 languages"). The nouns that carry an example's facts stay checked ("input
-# tokens", "version", "size", "a crafted model file ... code on the server").
+# Words of the worked examples that any story may use, each seen refusing true drafts of the
+# quality set: "making it the best open-weight result", "now costs $0.35, down from $0.90",
+# "code across 74 languages", "models trained with more than", "closes CVE-2026-31877, rated
+# 8.6". Other words stay checked, verbs included: "thanks to the move to a cheaper
+# accelerator" carried the pricing example's cause into a story that gives none.
 _ORDINARY_STEMS = {
     stem(word)
-    for word in """make making move moves went came took keep keeps hold holds reach reaches
-    follow follows lift lifts rise rises cut cuts down across once single time work works need
-    needs test tests today older newer next final year years affect affected carry carries
-    close closes fix fixes load loads rated rate release released publish published score
-    scores point points climb climbs lead leads add adds pass decode decoding train trained
-    training language languages expect expected list cost costs price prices million billion
-    parameters credit handle handles propose proposed maintainers""".split()
+    for word in """make making cost costs down across train trained training language
+    languages close closes rate rated""".split()
 }
 
 

@@ -888,10 +888,20 @@ def _version_role(parsed: _Parsed, position: int) -> frozenset[str]:
         for token in reversed(parsed.tokens[max(position - 12, 0) : position]):
             if token.key in _AFFECTED | _FIXED:
                 return frozenset({"affected" if token.key in _AFFECTED else "fixed"})
-            listed = token.version or token.name or token.key in _VERSION_LIST
-            if not (listed or token.kind == "number" or token.text in (".", ",")):
+            if not _in_version_list(token):
                 break
+    if not roles and not negated:  # "anyone using 1.9.4 or 2.0.0 before 2.0.3 should update"
+        after = parsed.tokens[position + 1 : position + 13]
+        rest = itertools.dropwhile(_in_version_list, after)
+        if {t.key for t in itertools.islice(rest, 3)} & _UPGRADES:
+            return frozenset({"affected"})
     return frozenset(roles)
+
+
+def _in_version_list(token: _Token) -> bool:
+    """A part of a list of versions: a version, a name, a number, "and", "before", a comma."""
+    listed = token.version or token.name or token.key in _VERSION_LIST
+    return bool(listed or token.kind == "number" or token.text in (".", ","))
 
 
 class Verifier:
