@@ -167,6 +167,10 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
         (RELEASES, "The project supports batching in version 0.5."),  # a plan made done
         (RELEASES, "Kestrel 3.2.1 was never affected."),  # a mention with no role does not count
         (RELEASES, "Kestrel 2.0.0 is patched against the flaw."),  # affected, as listed
+        (  # what researchers report made what they demonstrate
+            "Researchers at Harrow report that SkipDepth cuts inference compute by 28 percent.",
+            "Harrow researchers demonstrate that SkipDepth cuts inference compute by 28 percent.",
+        ),
         # who should update runs an affected version, through a list of them
         (RELEASES, "Anyone using Kestrel 1.4.2 or 2.0.0 before 2.0.5 should update to 2.0.5."),
     ],
@@ -218,6 +222,10 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (RELEASES, "Support for batching is expected in version 0.5, the project says."),
         (RELEASES, "Kestrel 3.2.0 was never affected."),
         (RELEASES, "The flaw affects Kestrel 2.0.0 before 2.0.5."),
+        (
+            "Researchers at Harrow report that SkipDepth cuts inference compute by 28 percent.",
+            "Harrow researchers report that SkipDepth cuts compute by 28 percent.",
+        ),
         (VERSIONS, "Lantern 3.0 runs at 15 tokens per second, against 9 for Lantern 2.4."),
         (  # the same comparative, another word for it
             "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",

@@ -154,7 +154,8 @@ _VERSION_LIST = set(
 )
 _PLANS = {"expected", "expects", "planned", "plans", "due", "will", "upcoming", "coming"}
 _ATTRIBUTION = re.compile(
-    r"\b(says?|said|reports? [$#]?\d|reported [$#]?\d|claims?|claimed|according to|"
+    r"\b(says?|said|reports? [$#]?\d|reported [$#]?\d|reports? that|reported that|"
+    r"claims?|claimed|according to|"
     r"estimates?|estimated|"
     r"believes?|argues?|warns?|thinks?|own (tests?|benchmarks?|evaluations?|figures|numbers|"
     r"results|measurements)|self-reported|internal (tests?|benchmarks?)|reportedly|"
