@@ -7,9 +7,9 @@ stand in that story only, the oracle of which stories a bullet draws on.
 
 Figures:
 - bullets that restate a story's summary sentence or title (goal 0). Stricter than the writer's
-  own check (`bottom_line._Checker._restates`: word-set overlap over 0.55, or over 40% of the
-  words in 6-word runs copied from one sentence): overlap over RESTATED_OVERLAP, or over
-  RESTATED_COPIED of the words in 6-word runs;
+  own check (`bottom_line._Checker._restates`: word-set overlap over 0.55, or over 30% of the
+  words in 6-word runs copied from the summaries and titles): overlap over RESTATED_OVERLAP,
+  or over RESTATED_COPIED of the words in 6-word runs copied from one sentence;
 - days with a bullet that draws on two stories or more (goal: every day);
 - bullets whose "(from stories ...)" is exactly right (goal 100%): the stories whose listed facts
   the bullet uses are the stories it cites; a bullet that uses no listed fact is untraceable,
@@ -45,7 +45,7 @@ from briefbot.write.prompts import parse_draft
 from tests.test_bottom_line import days, written_day
 
 RESTATED_OVERLAP = 0.45  # the writer refuses over 0.55
-RESTATED_COPIED = 0.3  # the writer refuses over 0.4
+RESTATED_COPIED = 0.3  # the writer refuses the same, over the summaries together
 GENERIC = "the note is generic"
 
 

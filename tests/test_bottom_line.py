@@ -250,6 +250,9 @@ JOINED = [
          "and Halcyon Labs released Halcyon-R2 as an open model.", True),
         ("Kairos released Kairos-3 Large under the Apache 2.0 licence for anyone to run on "
          "their own machines.", True),
+        # a summary's opening with a tail of its own: a third of it copied
+        ("Kairos released Kairos-3 Large under the Apache 2.0, with plans to add a smaller "
+         "model and a new tokenizer later this year.", True),
         ("Two permissive licences in one day: Apache 2.0 for Kairos-3 Large, MIT for "
          "Halcyon-R2.", False),
     ],

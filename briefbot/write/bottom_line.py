@@ -50,6 +50,9 @@ BULLETS = (3, 5)
 LINKS = 4  # planned connections at most; single-story bullets only to reach BULLETS[0]
 BULLET_WORDS = (6, 32)
 BULLET_TOKENS = 56
+# A bullet whose words are this much a title's or summary's, in 6-word runs, restates it:
+# "Pellmar raises $14 million for on-device assistants, with plans to ..." copies 37%.
+RESTATED_COPIED = 0.3
 CANDIDATES = 2
 _NUMBERS = re.compile(r"[\[(](?:stor(?:y|ies)\s*)?(\d+(?:\s*(?:,|and|&)\s*\d+)*)[\])]\s*\.?$", re.I)
 _LICENCES = re.compile(
@@ -362,8 +365,8 @@ class _Checker:
 
     def _restates(self, text: str) -> bool:
         """A summary sentence or title again: most of its words (Jaccard over 0.55), or over
-        40% of the text's words in 6-word runs copied from one of them, or from several
-        together (a bullet that joins the halves of two summaries says nothing new)."""
+        RESTATED_COPIED of the text's words in 6-word runs copied from one of them or from
+        several together (a bullet that joins the halves of two summaries says nothing new)."""
         words = set(checks.words(text))
         for sentence in self.summary_sentences:
             other = set(checks.words(sentence))
@@ -371,7 +374,8 @@ class _Checker:
                 continue
             if len(words & other) / len(words | other) > 0.55:
                 return True
-        return checks.copied_share(text, "\n".join(self.summary_sentences), span=6) > 0.4
+        copied = checks.copied_share(text, "\n".join(self.summary_sentences), span=6)
+        return copied > RESTATED_COPIED
 
     def _verified(self, text: str, origins: list[int]) -> bool:
         sentences: list[SourceSentence] = []
