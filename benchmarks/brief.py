@@ -7,9 +7,6 @@ memory (RSS) of each run. Each run is its own process, so the figures include st
 and loading the model. Both runs serve the demo site on one free port of 127.0.0.1, so the
 re-run sees the same item URLs. `--model` or `--threads` runs the same day through
 `benchmarks.demo` (`briefbot demo` always writes with the default model on every core).
-Python runs as on a user's install, writing and reading compiled bytecode (pip compiles it when
-it installs a package), even where PYTHONDONTWRITEBYTECODE is set, as on this project's
-development machine: there every start compiles briefbot's modules again (about 0.4 s).
 
     .venv/bin/python -m benchmarks.brief [--model smollm2-135m] [--threads N]
 """
@@ -18,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -56,7 +52,7 @@ def run_demo(folder: Path, port: int, model: list[str]) -> DemoRun:
     started = time.perf_counter()
     peak_kb = 0
     with tempfile.TemporaryFile("w+") as output:
-        process = subprocess.Popen(command, stdout=output, env=_as_installed())
+        process = subprocess.Popen(command, stdout=output)
         while process.poll() is None:
             peak_kb = max(peak_kb, _high_water_kb(process.pid))
             time.sleep(0.2)
@@ -66,11 +62,6 @@ def run_demo(folder: Path, port: int, model: list[str]) -> DemoRun:
     if process.returncode != 0:
         raise SystemExit(f"briefbot demo failed ({process.returncode}): {text[-2000:]}")
     return DemoRun(seconds, peak_kb / 1024, json.loads(text)["report"])
-
-
-def _as_installed() -> dict[str, str]:
-    """This process's environment, bytecode allowed (see the module's docstring)."""
-    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _high_water_kb(pid: int) -> int:
