@@ -291,3 +291,29 @@ def test_who_should_update_runs_the_versions_listed_before_it():
     verifier = verifier_for("A story", RELEASES)
     note = "Anyone on Kestrel 1.x before 1.4.2 or 2.0.0 before 2.0.5 should update to 2.0.5."
     assert verifier.check(note, summary=False).ok
+
+
+BOARD = (
+    "The three models ahead of it are all proprietary: Aster Ultra 2 from Aster AI leads with "
+    "84.7, followed by Meridian Labs' Meridian 3 Pro at 83.1. Aster Pro 2 drops to fifth with "
+    "78.2. Halcyon-R2 is the best open-weight model at fourth with 79.6 points."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        # the demo's note (default model): Aster Pro 2 is fifth, its sibling leads
+        ("Anyone choosing a model has a stronger option in Halcyon-R2, though the top model, "
+         "Aster Pro 2, is proprietary.", False),
+        ("Anyone choosing a model has a stronger option in Halcyon-R2, though the leading "
+         "model, Meridian 3 Pro, is proprietary.", False),
+        ("Aster Pro 2, the top model, is proprietary.", False),
+        ("Anyone choosing a model has a stronger option in Halcyon-R2, though the top model, "
+         "Aster Ultra 2, is proprietary.", True),
+    ],
+)  # fmt: skip
+def test_a_name_set_beside_the_top_model_must_be_first_in_the_sources(note, ok):
+    """The sentence's subject is Halcyon-R2, whose "best" the sources give; the aside gives
+    first place to another name, which only its own clause of the sources can give it."""
+    assert verifier_for("Halcyon-R2 climbs to fourth", BOARD).check(note, summary=False).ok is ok

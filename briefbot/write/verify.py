@@ -98,6 +98,7 @@ _COMPARE_DOWN = set(
 _UP = _CHANGE_UP | _COMPARE_UP
 _DOWN = _CHANGE_DOWN | _COMPARE_DOWN
 _FIRST_PLACE = {"leads", "lead", "leading", "tops", "topped", "heads"}
+_FIRST_ASIDE = {"top", "leading", "leader"}  # "the top model, X," / "X, the leading model"
 _ROLE_WORDS = {
     ("from",): "from", ("to",): "to", ("by",): "by",
     ("under",): "at most", ("below",): "at most", ("up", "to"): "at most",
@@ -899,6 +900,29 @@ def _version_role(parsed: _Parsed, position: int) -> frozenset[str]:
     return frozenset(roles)
 
 
+def _placed_first(parsed: _Parsed, entity: _Entity) -> bool:
+    """Whether the clause naming `entity` gives first place: #1, "leads", "first", "best",
+    "the top model" ("the top model, Vega Pro": the words before its clause count too)."""
+    start, end = parsed.segment(entity.start)
+    first = _FIRST_PLACE | {"first", "best", "top-ranked"}
+    clause = parsed.tokens[start:end]
+    return any((t.rank and t.value == 1) or t.key in first for t in clause) or _first_word(
+        parsed, parsed.tokens[max(start - 4, 0) : end]
+    )
+
+
+def _first_word(parsed: _Parsed, tokens: list[_Token]) -> bool:
+    """Whether `tokens` hold "top", "leading" or "leader" as first place: not "top five"."""
+    return any(
+        token.key in _FIRST_ASIDE
+        and not (
+            token.position + 1 < len(parsed.tokens)
+            and parsed.tokens[token.position + 1].kind == "number"
+        )
+        for token in tokens
+    )
+
+
 def _in_version_list(token: _Token) -> bool:
     """A part of a list of versions: a version, a name, a number, "and", "before", a comma."""
     listed = token.version or token.name or token.key in _VERSION_LIST
@@ -1144,6 +1168,8 @@ class Verifier:
         ):
             attributed.append(best)
         if problem := self._openness(parsed) or self._possessive(parsed) or self._polarity(parsed):
+            return Verdict(False, problem), subject
+        if problem := self._named_first(parsed):
             return Verdict(False, problem), subject
         for check in (self._comparisons, self._superlatives, self._quantifiers, self._hedges):
             verdict = check(parsed, subject, attributed, grounds)
@@ -1601,6 +1627,30 @@ class Verifier:
             if kind not in near:
                 return Verdict(False, f"the sources do not say '{token.key}'")
         return Verdict(True)
+
+    def _named_first(self, parsed: _Parsed) -> str | None:
+        """Why a name set beside "the top model" or "the leading model" ("though the top
+        model, Aster Pro 2, is proprietary"; "Aster Pro 2, the top model") cannot be first,
+        or None: a source clause naming it, every word of its name ("Aster Ultra 2" is not
+        "Aster Pro 2", nor is its maker "Aster AI"), must give it first place (#1, "leads",
+        "first", "best"). The sentence's other checks read its subject, not this aside."""
+        for entity in self._parties(parsed.entities, parsed):
+            before = parsed.tokens[max(entity.start - 5, 0) : entity.start]
+            after = parsed.tokens[entity.end : entity.end + 5]
+            aside = (before[-1:] and before[-1].key == "," and _first_word(parsed, before)) or (
+                [t.key for t in after[:2]] == [",", "the"] and _first_word(parsed, after[2:4])
+            )
+            if not aside:
+                continue
+            if not any(
+                _placed_first(other, named)
+                for other in self._parsed.values()
+                for named in other.entities
+                if entity.words <= named.words  # every word: no sibling's, no maker's
+            ):
+                name = " ".join(t.text for t in parsed.tokens[entity.start : entity.end])
+                return f"the sources do not make {name} the top one"
+        return None
 
     def _quantifiers(
         self,
