@@ -88,19 +88,17 @@ class StoryPlan:
     def subject_names(self) -> set[str]:
         """What the story is about, as the texts must name it: the names of its title and of
         its lead's opening sentence ("Bastion Collective"), its sources' own names left out."""
-        sources = {part.lower() for name in self.story.sources for part in name.split()}
         opening = next((f.text for f in self.evidence.sentences if f.index == 0), "")
         return (
             title_names(self.story.lead.title, self._lower_case)
             | title_names(opening, self._lower_case)
-        ) - sources
+        ) - self._source_words
 
     @cached_property
     def note_names(self) -> set[str]:
         """What a note may name to be this story's and no other's: the subject's names, or a
         name the facts shown to the model give ("Vantor" where the title speaks of "GPU
         drivers"); a bare number or size ("551.20", "4-bit") is not a name."""
-        sources = {part.lower() for name in self.story.sources for part in name.split()}
         named = {
             word.lower().removesuffix("'s").removesuffix("\u2019s")
             for fact in self.facts
@@ -110,7 +108,12 @@ class StoryPlan:
             and not (word.isupper() and len(word) <= 3)  # a unit or a licence: GB, MIT
             and word.lower() not in _MONTHS
         }
-        return self.subject_names | (named - sources - GENERAL_TERMS)
+        return self.subject_names | (named - self._source_words - GENERAL_TERMS)
+
+    @cached_property
+    def _source_words(self) -> set[str]:
+        """The words of the story's sources' own names ("the inference"): never its subject."""
+        return {part.lower() for name in self.story.sources for part in name.split()}
 
     @cached_property
     def _lower_case(self) -> set[str]:
