@@ -317,3 +317,32 @@ def test_a_name_set_beside_the_top_model_must_be_first_in_the_sources(note, ok):
     """The sentence's subject is Halcyon-R2, whose "best" the sources give; the aside gives
     first place to another name, which only its own clause of the sources can give it."""
     assert verifier_for("Halcyon-R2 climbs to fourth", BOARD).check(note, summary=False).ok is ok
+
+
+DEMO_BOARD = (
+    "That puts Halcyon-R2 behind only Aster Ultra 2 (84.7), Meridian 3 Pro (83.1) and Cobalt-X "
+    "Thinking (81.4), all proprietary. It edges out Aster Pro 2 at 78.2 and moves the previous "
+    "open-weight leader, Kairos AI's Kairos-3 Large, down to sixth with 77.1. Halcyon-R2 is the "
+    "best open-weight model on the board."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        # the fresh clone's demo note: "leader" in Aster Pro 2's clause is Kairos-3 Large's
+        ("Anyone choosing an open-weight model has a stronger option in Halcyon-R2, though the "
+         "top model, Aster Pro 2, is proprietary.", False),
+        ("Kairos-3 Large, the leading model, now sits sixth.", False),
+        # the sources' "best open-weight model" is not "the top model"
+        ("Aster Pro 2 now trails the top model, Halcyon-R2, on the board.", False),
+        ("Teams can now run the best open-weight model, Halcyon-R2, themselves.", True),
+        ("Teams can now run the best model, Halcyon-R2, themselves.", False),
+        ("Kairos-3 Large, the previous open-weight leader, now sits sixth.", True),
+    ],
+)  # fmt: skip
+def test_a_first_place_word_belongs_to_the_name_beside_it(note, ok):
+    """A first-place word in a source ("the previous open-weight leader, Kairos-3 Large") is
+    said of the nearest name, not of any name in its clause, and keeps its qualifier."""
+    verifier = verifier_for("Halcyon-R2 climbs to fourth", DEMO_BOARD)
+    assert verifier.check(note, summary=False).ok is ok

@@ -98,7 +98,8 @@ _COMPARE_DOWN = set(
 _UP = _CHANGE_UP | _COMPARE_UP
 _DOWN = _CHANGE_DOWN | _COMPARE_DOWN
 _FIRST_PLACE = {"leads", "lead", "leading", "tops", "topped", "heads"}
-_FIRST_ASIDE = {"top", "leading", "leader"}  # "the top model, X," / "X, the leading model"
+# "the top model, X," / "X, the leading model" / "the best model, X,"
+_FIRST_ASIDE = {"top", "leading", "leader", "best", "top-ranked"}
 _ROLE_WORDS = {
     ("from",): "from", ("to",): "to", ("by",): "by",
     ("under",): "at most", ("below",): "at most", ("up", "to"): "at most",
@@ -900,27 +901,75 @@ def _version_role(parsed: _Parsed, position: int) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _placed_first(parsed: _Parsed, entity: _Entity) -> bool:
-    """Whether the clause naming `entity` gives first place: #1, "leads", "first", "best",
-    "the top model" ("the top model, Vega Pro": the words before its clause count too)."""
-    start, end = parsed.segment(entity.start)
-    first = _FIRST_PLACE | {"first", "best", "top-ranked"}
-    clause = parsed.tokens[start:end]
-    return any((t.rank and t.value == 1) or t.key in first for t in clause) or _first_word(
-        parsed, parsed.tokens[max(start - 4, 0) : end]
+def _placed_first(parsed: _Parsed, entity: _Entity, qualifiers: frozenset[str]) -> bool:
+    """Whether the source sentence `parsed` gives `entity` first place with a word standing by
+    its name: #1, "first", "best", "the top model, Vega Pro", "Vega Pro, the leader", or a verb
+    ("leads", "tops") whose subject it is. A word belongs to the nearest name ("moves the
+    previous leader, Kairos-3 Large" gives nothing to "Aster Pro 2" earlier in the clause), and
+    a qualified first place ("the best open-weight model") holds only for a claim with the same
+    `qualifiers`."""
+    for token in parsed.tokens:
+        if not _first_mark(parsed, token):
+            continue
+        owner = _owner(parsed, token)
+        if (
+            owner is not None
+            and owner.start == entity.start
+            and _qualifiers(parsed, token) <= qualifiers
+        ):
+            return True
+    return False
+
+
+_FIRST_MARKS = _FIRST_PLACE | _FIRST_ASIDE | {"first"}
+_PLACE_NOUNS = {"model", "models", "one", "entry", "place", "spot", "system", "option", ","}
+
+
+def _first_mark(parsed: _Parsed, token: _Token) -> bool:
+    """A word giving first place: "leads", "best", "top", "#1"; not "top five", "first time"."""
+    if token.rank and token.value == 1:
+        return True
+    if token.key not in _FIRST_MARKS:
+        return False
+    return parsed.following(token.position) != "time" and not (
+        token.position + 1 < len(parsed.tokens)
+        and parsed.tokens[token.position + 1].kind == "number"
     )
 
 
-def _first_word(parsed: _Parsed, tokens: list[_Token]) -> bool:
-    """Whether `tokens` hold "top", "leading" or "leader" as first place: not "top five"."""
-    return any(
-        token.key in _FIRST_ASIDE
-        and not (
-            token.position + 1 < len(parsed.tokens)
-            and parsed.tokens[token.position + 1].kind == "number"
-        )
-        for token in tokens
-    )
+def _owner(parsed: _Parsed, token: _Token) -> _Entity | None:
+    """The name a first-place word is said of: for a verb ("leads"), its clause's first name
+    before it; otherwise the nearest name, within its clause or four tokens of it."""
+    start, end = parsed.segment(token.position)
+    if token.key in _FIRST_PLACE - {"leading"}:
+        subjects = [e for e in parsed.entities if start <= e.start < token.position]
+        if subjects:
+            return subjects[0]
+
+    def distance(entity: _Entity) -> int:
+        if entity.end <= token.position:
+            return token.position - entity.end + 1
+        return max(entity.start - token.position, 0)
+
+    near = [
+        e
+        for e in parsed.entities
+        if start <= e.start < end or distance(e) <= 4  # "the top model, X": past a comma
+    ]
+    return min(near, key=distance, default=None)
+
+
+def _qualifiers(parsed: _Parsed, token: _Token) -> frozenset[str]:
+    """The words narrowing a first place, up to its noun: "open-weight" of "the best
+    open-weight model"; none of "leads" or "the top model"."""
+    words = []
+    for following in parsed.tokens[token.position + 1 : token.position + 4]:
+        if following.key in _PLACE_NOUNS:
+            return frozenset(words)
+        if following.name or following.kind != "word":
+            break
+        words.append(following.key)
+    return frozenset()  # no noun ends it: "leads with 84.7", not a qualifier
 
 
 def _in_version_list(token: _Token) -> bool:
@@ -1637,13 +1686,18 @@ class Verifier:
         for entity in self._parties(parsed.entities, parsed):
             before = parsed.tokens[max(entity.start - 5, 0) : entity.start]
             after = parsed.tokens[entity.end : entity.end + 5]
-            aside = (before[-1:] and before[-1].key == "," and _first_word(parsed, before)) or (
-                [t.key for t in after[:2]] == [",", "the"] and _first_word(parsed, after[2:4])
-            )
+            if before[-1:] and before[-1].key == ",":
+                marks = before
+            elif [t.key for t in after[:2]] == [",", "the"]:
+                marks = after[2:4]
+            else:
+                continue
+            aside = [t for t in marks if t.key in _FIRST_ASIDE and _first_mark(parsed, t)]
             if not aside:
                 continue
+            qualifiers = _qualifiers(parsed, aside[0])
             if not any(
-                _placed_first(other, named)
+                _placed_first(other, named, qualifiers)
                 for other in self._parsed.values()
                 for named in other.entities
                 if entity.words <= named.words  # every word: no sibling's, no maker's
