@@ -186,6 +186,29 @@ def test_a_bullet_that_carries_one_storys_fact_to_anothers_subject_is_refused(bu
         assert checker.bullet(bullet, bottom_line.Link((1, 2, 3), "three", "Models")) is None
 
 
+LISTED = [
+    _written("Sprocket 2 converts models straight to quantised formats",
+             "Sprocket 2, an MIT-licensed tool, converts models straight to quantised formats."),
+    _written("Jotter 5.2.1 fixes a notebook crash",
+             "Jotter 5.2.1, an MIT-licensed notebook app, fixes a crash on start-up."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bullet", "refused"),
+    [
+        ("Tools like Sprocket 2 and Jotter 5.2.1 can convert models to quantised formats.", True),
+        ("Updates to Jotter 5.2.1 and Sprocket 2 both fix a notebook crash.", True),
+        ("Tools like Sprocket 2 and Jotter 5.2.1 are both MIT-licensed.", False),
+    ],
+)
+def test_a_list_of_two_storys_names_gets_only_what_both_stories_say(bullet, refused):
+    """ "X and Y can convert models" lists the names of two stories, and "convert" is only X's:
+    a word one side's sources have and the other's lack is one story's fact given to both."""
+    checker = bottom_line._Checker(LISTED)
+    assert checker._binds_apart(bullet) is refused
+
+
 def named_fact(day: dict, number: int) -> str:
     """The story's first listed fact that reads as a name or a number ("StackRank", not
     "tokenizr": a lower-case name is not traced to its story, a gap left as it is)."""
