@@ -259,3 +259,31 @@ def test_a_note_may_name_what_the_facts_name_not_a_unit_or_a_month():
     assert not any("generic" in p for p in _note(plan, named, Kind.SECURITY).problems)
     unnamed = "Anyone using GPU drivers should upgrade, since up to 12 GB leaked in June."
     assert any("generic" in p for p in _note(plan, unnamed, Kind.SECURITY).problems)
+
+
+NOVA = (
+    "Lumora AI released Nova 2 32B under the Apache 2.0 licence. A 4-bit build fits in about "
+    "19 GB, so the model runs on one 24 GB GPU."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "kind", "echo"),
+    [
+        # this machine's demo note: the release instruction's question written back
+        ("Customers can now run Nova 2 32B on a GPU, on which hardware or platform, and under "
+         "the Apache 2.0 licence.", Kind.RELEASE, "on which hardware"),
+        ("Anyone running Nova 2 32B must update from which version to which.", Kind.SECURITY,
+         "update from which"),
+        ("Anyone can now run Nova 2 32B on one 24 GB GPU under the Apache 2.0 licence.",
+         Kind.RELEASE, ""),
+    ],
+)  # fmt: skip
+def test_a_note_that_writes_its_instruction_back_is_refused(note, kind, echo):
+    """The instruction asks "on which hardware or platform"; a note that copies the question
+    says nothing, however true its facts are."""
+    plan = _plan("Lumora releases Nova 2 32B under Apache 2.0", NOVA, "Model News")
+    checked = _note(plan, note, kind)
+    assert (f"it writes the instruction back ({echo}" in " ".join(checked.problems)) is bool(echo)
+    if echo:
+        assert not checked.ok

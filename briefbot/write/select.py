@@ -13,6 +13,7 @@ from briefbot.write import checks
 from briefbot.write.evidence import SourceSentence
 from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import Kind
+from briefbot.write.prompts import examples
 from briefbot.write.verify import STOPWORDS, Verdict, Verifier, stem
 
 # Share of a summary's words in 8-word runs copied from the article: past it, the summary is the
@@ -101,6 +102,24 @@ def echoed(text: str, example_words: set[str], verifier: Verifier) -> set[str]:
     }
 
 
+_QUESTION_WORDS = {"which", "what", "whom", "who", "when", "whether"}
+ECHO_SPAN = 3  # words in a row of the instruction, one of them a question word
+
+
+def echoed_instruction(text: str, instruction: str) -> str:
+    """The words a text copies from its instruction where they ask a question ("on which
+    hardware or platform", "from which version to which"): a small model writing the
+    instruction back, not the news. "" when none."""
+    asked = checks.words(instruction)
+    runs = {tuple(asked[i : i + ECHO_SPAN]) for i in range(len(asked) - ECHO_SPAN + 1)}
+    said = checks.words(text)
+    for start in range(len(said) - ECHO_SPAN + 1):
+        run = tuple(said[start : start + ECHO_SPAN])
+        if run in runs and _QUESTION_WORDS & set(run):
+            return " ".join(run)
+    return ""
+
+
 def content_stems(text: str) -> set[str]:
     """Stems of a text's content words (no numbers, no function words, no words every note
     may use)."""
@@ -165,6 +184,8 @@ def check_note(
         problems.append("the note copies whole sentences from the article")
     if leaked := echoed(text, example_words, verifier):
         problems.append(f"it echoes the worked example ({', '.join(sorted(leaked))})")
+    if asked := echoed_instruction(text, examples()[kind.value]["why"]):
+        problems.append(f"it writes the instruction back ({asked})")
     verdicts = tuple(verifier.check_text(text, summary=False)) if text else ()
     problems += [verdict.reason for verdict in verdicts if not verdict.ok]
     return Checked(text, verdicts, tuple(problems))
