@@ -44,7 +44,8 @@ from briefbot.write.prompts import (
     bullet_header,
     parse_json,
 )
-from briefbot.write.verify import STOPWORDS, Verifier, _known_names, parse
+from briefbot.write.select import content_stems
+from briefbot.write.verify import Verifier, _known_names, parse, stem
 
 BULLETS = (3, 5)
 LINKS = 4  # planned connections at most; single-story bullets only to reach BULLETS[0]
@@ -76,7 +77,6 @@ FAMILIES = (
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:while|whereas|but|as|and then)\b")
 _LISTED = re.compile(r"\s*(?:(?:and|or|&|as well as|plus)\s*)?", re.I)
 _WORDS_OF_NAMES = re.compile(r"\b(?:[A-Z][\w.+'-]*|\d[\w.]*)")  # "Kairos-3 Large", "Nova 2 32B"
-STEM = 5  # letters a word is compared by, for `_Checker._said_of_one`
 ONE_SIDED = 2  # words of one listed story's only that make a list's clause that story's
 WIDE = 2  # bullets that draw on two or more stories, when the day has two stories or more
 
@@ -278,7 +278,7 @@ class _Checker:
         self._evidence = [story_evidence(w.story) for w in stories]
         self._stems = [
             {
-                word[:STEM]
+                stem(word)
                 for text in [*texts, *(sentence.text for sentence in evidence.sentences)]
                 for word in checks.words(text)
             }
@@ -355,14 +355,15 @@ class _Checker:
             if having and having != everyone:
                 clause = next(i for i, stop in enumerate(breaks) if stop > start)
                 clauses[clause].append((start, end, name, having))
-        for named in clauses.values():
+        for clause, named in clauses.items():
             for first, second in itertools.combinations(named, 2):
                 (_, end, one, mine), (start, _, other, theirs) = first, second
                 listed = _LISTED.fullmatch(_WORDS_OF_NAMES.sub(" ", text[end:start]))
                 if mine & theirs:
                     continue
                 if listed:
-                    if self._said_of_one(text, breaks, start, mine, theirs):
+                    said = text[breaks[clause - 1] : breaks[clause]]
+                    if self._said_of_one(said, mine, theirs):
                         return True
                     continue
                 pair = (one.lower(), other.lower())
@@ -374,21 +375,12 @@ class _Checker:
                     return True
         return False
 
-    def _said_of_one(
-        self, text: str, breaks: list[int], at: int, mine: set[int], theirs: set[int]
-    ) -> bool:
-        """True when the clause around `at` lists names of two stories ("Sprocket 2 and Jotter
-        5.2.1 can convert models") and says of them a word that one side's stories have and
-        the other's do not: the fact is one story's, given to the list. A word is compared by
-        its first STEM letters ("convert", "converting") and counts when it is not a name, not
-        a stopword and has at least STEM letters."""
-        clause = next(i for i, stop in enumerate(breaks) if stop > at)
-        said = _WORDS_OF_NAMES.sub(" ", text[breaks[clause - 1] : breaks[clause]])
-        words = {
-            word[:STEM]
-            for word in checks.words(said)
-            if len(word) >= STEM and word not in STOPWORDS and word.isalpha()
-        }
+    def _said_of_one(self, clause: str, mine: set[int], theirs: set[int]) -> bool:
+        """True when a clause that lists names of two stories ("Sprocket 2 and Jotter 5.2.1 can
+        convert models") says of them ONE_SIDED content words or more (`select.content_stems`)
+        that one side's stories have and the other's do not: the fact is one story's, given
+        to the list. One such word alone may be an ordinary word one story happens to use."""
+        words = content_stems(_WORDS_OF_NAMES.sub(" ", clause))
         sides = [
             set().union(*(self._stems[number - 1] for number in side)) for side in (mine, theirs)
         ]
