@@ -21,6 +21,8 @@ from pydantic import (
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+MAX_CANDIDATES = 4  # drafts per story the embedded model decodes together at most
+
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message is one line for the user."""
@@ -212,7 +214,9 @@ class ModelSettings(_Strict):
     ollama: OllamaSettings | None = None
     embedded: EmbeddedSettings = EmbeddedSettings()
     temperature: float = Field(default=0.2, ge=0, le=2)
-    candidates: int = Field(default=3, ge=1, le=4)  # drafts per story, the best verified one kept
+    candidates: int = Field(
+        default=3, ge=1, le=MAX_CANDIDATES
+    )  # drafts per story, the best verified one kept
 
     @model_validator(mode="after")
     def _one_way_to_list_backends(self) -> ModelSettings:

@@ -1,19 +1,25 @@
 """`briefbot demo` as a user runs it, with the real default model (Qwen2.5-Coder-1.5B): the demo
-site as it stood yesterday, then today, briefed on one database; then today again, which makes
-no model call.
+site's day briefed on a new database, then the same day again, which makes no model call.
 
 What a model writes differs between CPUs and thread counts, so this test asserts what the
 pipeline guarantees whatever the model writes (issue 12): each Summary is the model's own words
 (copying no more than the writer's limit), a labelled extract of the article, or the
 leaderboard's own data, whose numbers are the snapshots'; no story lists an item of another
 event; the Bottom Line has a lede and 3 to 5 bullets, two of them drawing on two stories or
-more, none restating a summary; today's Halcyon-R2 leaderboard story links yesterday's release
-story. Whether a sentence misstates the demo's facts is measured, not asserted: the writer's
-verifier catches most misstatements, not all (README, "Quality"), so on another CPU a true
-sentence the fact oracle misreads, or a false one the verifier misses, would fail a run by
-luck. The oracle's findings (tests/data/demo_facts.yaml) are printed with the notes left out
-(run with -s); benchmarks/quality counts them over 49 stories. The oracle's readings of the
-shapes of sentence the default model writes are asserted below.
+more, none restating a summary. Whether a sentence misstates the demo's facts is measured, not
+asserted: the writer's verifier catches most misstatements, not all (README, "Quality"), so on
+another CPU a true sentence the fact oracle misreads, or a false one the verifier misses, would
+fail a run by luck. The oracle's findings (tests/data/demo_facts.yaml) are printed with the
+notes left out (run with -s); benchmarks/quality counts them over 49 stories. The oracle's
+readings of the shapes of sentence the default model writes are asserted below.
+
+The brief has the demo's three top stories (`--top-stories 3`), one draft each (`--candidates
+1`): on a 2-core machine whose model reads 40 prompt tokens a second and decodes drafts no
+faster together than one by one, the whole demo (five stories, three drafts each) over two days
+takes 500 s, more than the suite's budget; what is asserted holds for any number of drafts.
+The two days on one database (a story that continues yesterday's, the gap chart, the second
+day's Bottom Line) are tested with canned answers in tests/test_pipeline.py; `make bench`
+(benchmarks/brief.py) times the whole default demo.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from tests.fact_oracle import misstatements, title_subjects, values
 from tests.test_data_sets import demo_facts
 
 BULLET = re.compile(r"^- (.+) \*\(from stor(?:y|ies) ([\d, ]+)\)\*$", re.M)
+STORIES = 3
 FIELD = re.compile(r"^- \*\*(Summary[^:]*|Why It Matters|URL|Previously[^:]*):\*\* (.+)$", re.M)
 
 
@@ -44,8 +51,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def run_demo(tmp_path, port: int, days: int) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "briefbot", "demo", "--days", str(days), "--port", str(port)]
+def run_demo(tmp_path, port: int) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "briefbot", "demo", "--top-stories", str(STORIES)]
+    command += ["--candidates", "1", "--port", str(port)]
     return subprocess.run(
         [*command, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "demo.db")],
         capture_output=True,
@@ -257,55 +265,34 @@ def check_brief(
     return stories
 
 
-def test_two_demo_days_with_the_default_model_then_a_rerun_that_makes_no_model_call(tmp_path):
+def test_a_demo_day_with_the_default_model_then_a_rerun_that_makes_no_model_call(tmp_path):
     started = datetime.now(UTC)
     port = free_port()
-    first = run_demo(tmp_path, port, days=2)
+    first = run_demo(tmp_path, port)
     assert first.returncode == 0, first.stderr[-3000:]
-    days = sorted(path.stem for path in (tmp_path / "out").glob("????-??-??.md"))
-    assert len(days) == 2, days
-    yesterday, today = days
+    (day,) = sorted(path.stem for path in (tmp_path / "out").glob("????-??-??.md"))
+    before = (tmp_path / "out" / f"{day}.md").read_text()
+    assert f"# Open Source LLM Brief — {day}" in before
+    assert "Written by qwen2.5-coder-1.5b (embedded)" in before
+    assert "Failed: Retired Feed (a source that fails) (HTTP 404)" in before
     notes_left_out: list[str] = []
     problems: list[str] = []
     findings: list[str] = []
-    briefs = {}
-    for day in days:
-        markdown = (tmp_path / "out" / f"{day}.md").read_text()
-        assert f"# Open Source LLM Brief — {day}" in markdown
-        assert "Written by qwen2.5-coder-1.5b (embedded)" in markdown
-        assert "Failed: Retired Feed (a source that fails) (HTTP 404)" in markdown
-        briefs[day] = check_brief(markdown, notes_left_out, problems, findings)
+    stories = check_brief(before, notes_left_out, problems, findings)
     print(
-        f"\nstories without a Why It Matters: {len(notes_left_out)} of "
-        f"{sum(map(len, briefs.values()))} {notes_left_out}",
+        f"\nstories without a Why It Matters: {len(notes_left_out)} of {len(stories)} "
+        f"{notes_left_out}",
         f"\nthe fact oracle's findings: {len(findings)}",
         *findings,
         sep="\n",
     )
     assert not problems, "\n".join(problems)
-
-    # today's Halcyon-R2 leaderboard story continues yesterday's release story, with a link
-    climbs = next(
-        story
-        for story in briefs[today]
-        if any("enters-halcyon-r2" in link for link in story["links"])
-    )
-    previously = climbs[f"Previously, {yesterday}"]
-    released = next(
-        (n, s)
-        for n, s in enumerate(briefs[yesterday], start=1)
-        if event_of_link(s["URL"].strip("<>")) == "halcyon-r2-release"
-    )
-    assert previously == f"[{released[1]['title']}]({yesterday}.md)"
-    html = (tmp_path / "out" / f"{today}.html").read_text()
-    assert f'Previously, <a href="{yesterday}.html#story-{released[0]}">' in html
-    assert "<polyline" in html  # the gap chart, from both days' snapshots
+    assert len(stories) == STORIES
     assert re.search(r"\b[1-9]\d* model calls, 0 cached", first.stdout)
 
-    before = (tmp_path / "out" / f"{today}.md").read_text()
-    second = run_demo(tmp_path, port, days=1)
+    second = run_demo(tmp_path, port)
     assert second.returncode == 0, second.stderr[-3000:]
-    rerun = (tmp_path / "out" / f"{today}.md").read_text()
+    rerun = (tmp_path / "out" / f"{day}.md").read_text()
     if datetime.now(UTC).strftime("%Y-%m-%d %H") != started.strftime("%Y-%m-%d %H"):
         # the demo dates its news from the hour: a new hour re-dates every entry (and a new
         # day is a new brief), so only the cache can be asked for

@@ -253,6 +253,15 @@ def test_two_demo_days_on_one_database_continue_a_story_and_chart_the_gap(tmp_pa
     html = (out / f"{day}.html").read_text()
     assert f'Previously, <a href="{before}.html#story-{released[0]}">' in html
     assert f'id="story-{released[0]}"' in (out / f"{before}.html").read_text()
+    # the second day's Bottom Line: a lede, 3 to 5 bullets, two drawing on two stories or more,
+    # no two resting on the same single story, each citing stories of the brief
+    points = today.brief.bottom_line
+    assert today.brief.lede and 3 <= len(points) <= 5, points
+    assert sum(len(point.stories) > 1 for point in points) >= 2, points
+    singles = [point.stories for point in points if len(point.stories) == 1]
+    assert len(singles) == len(set(singles)), points
+    count = len(today.brief.stories)
+    assert all(1 <= n <= count for point in points for n in point.stories), points
     # the gap chart has both days' snapshots
     (series,) = today.brief.charts
     assert [point[0] for point in series.points] == [yesterday.brief.day, today.brief.day]
@@ -268,3 +277,18 @@ def test_two_demo_days_on_one_database_continue_a_story_and_chart_the_gap(tmp_pa
         if seen:
             new_sources = {i.source for i in written.story.items} - {i.source for i in seen}
             assert len(new_sources) >= 2, written.story.lead.title
+
+
+def test_the_demo_options_set_its_stories_and_drafts_and_refuse_what_is_out_of_range(capsys):
+    settings = demo_settings("http://127.0.0.1:1", candidates=1, top_stories=3)
+    assert (settings.top_stories, settings.model.candidates) == (3, 1)
+    default = demo_settings("http://127.0.0.1:1")
+    assert (default.top_stories, default.model.candidates) == (5, 3)
+    for option, value in [("--top-stories", "6"), ("--candidates", "0"), ("--candidates", "x")]:
+        try:
+            main(["demo", option, value])
+        except SystemExit as stop:
+            assert stop.code == 2
+        else:
+            raise AssertionError(f"{option} {value} was taken")
+        assert f"argument {option}" in capsys.readouterr().err

@@ -25,8 +25,15 @@ DEMO_TOPIC = [
 ]
 
 
-def demo_settings(base: str) -> Settings:
-    """A configuration whose sources are the demo site's feeds, listings and leaderboard."""
+DEMO_STORIES = 5
+
+
+def demo_settings(
+    base: str, candidates: int | None = None, top_stories: int = DEMO_STORIES
+) -> Settings:
+    """A configuration whose sources are the demo site's feeds, listings and leaderboard, for
+    a brief of `top_stories` stories, each drafted `candidates` times (1-4; None: the model's
+    default)."""
     import yaml
 
     from briefbot.demo.site import NEWS_FILE
@@ -62,11 +69,12 @@ def demo_settings(base: str) -> Settings:
         {
             "title": DEMO_TITLE,
             "timezone": "UTC",
-            "top_stories": 5,
+            "top_stories": top_stories,
             "topic_keywords": DEMO_TOPIC,
             "sources": sources,
             # The demo's article links point at its own server on this machine.
             "fetch": {"allow_private": [urlsplit(base).netloc]},
+            **({"model": {"candidates": candidates}} if candidates else {}),
         },
         origin="demo configuration",
     )
