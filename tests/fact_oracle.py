@@ -73,7 +73,8 @@ UPPER, LOWER = {"under", "up to"}, {"over", "at least"}
 GAP = {"ahead": r"ahead|leads?|leading|passes", "behind": r"behind|trails?|trailing"}
 VERSION = {  # "anyone running 0.8.0 should upgrade to 0.9.3": 0.8.0 affected, 0.9.3 fixed
     "fixed": r"fix(?:es|ed)?|patch(?:es|ed)|removes|(?:upgrade|update|move)s? to",
-    "affected": r"affect(?:s|ed)?|compromised|running|using|should (?:upgrade|update)",
+    "affected": r"affect(?:s|ed)?|compromised|running|using|should (?:upgrade|update)"
+    r"|(?<!fixed )(?<!patched )\bin versions?",  # "a bypass in versions 0.8.0 to 0.9.2"
 }
 DIRECTION = {
     "up": r"rose|rises?|risen|raised?|raises|gr[eo]ws?|climb(?:s|ed)|jump(?:s|ed)|widen(?:s|ed)"

@@ -244,3 +244,16 @@ def test_who_should_upgrade_runs_an_affected_version_and_upgrades_to_the_fixed_o
     assert check("loomgate-two-flaws", note) == []
     wrong = "Anyone using Loomgate 0.9.3 should upgrade to 0.9.2."
     assert check("loomgate-two-flaws", wrong) != []
+
+
+def test_a_version_range_after_in_versions_is_affected_whatever_verb_the_sentence_opens_with():
+    """The default model wrote this true summary; the oracle read the opening "fixes" as the
+    role of every version after it, and did not know the bypass and the leak by those words."""
+    summary = (
+        "Loomgate 0.9.3 fixes two flaws in its API gateway: a bypass in versions 0.8.0 to 0.9.2 "
+        "lets a crafted request bypass API-key checks, and a leak in versions 0.9.2 leaks "
+        "request logs."
+    )
+    assert check("loomgate-two-flaws", summary) == []
+    assert check("loomgate-two-flaws", "The bypass is fixed in version 0.9.2.") != []
+    assert check("loomgate-two-flaws", "Loomgate fixed the bypass in 0.8.0.") != []
