@@ -287,3 +287,20 @@ def test_a_note_that_writes_its_instruction_back_is_refused(note, kind, echo):
     assert (f"it writes the instruction back ({echo}" in " ".join(checked.problems)) is bool(echo)
     if echo:
         assert not checked.ok
+
+
+@pytest.mark.parametrize(
+    ("note", "doubled"),
+    [
+        ("Anyone can now run Nova 2 32B on a a single 24 GB GPU under the Apache 2.0 licence.",
+         "'a a'"),  # the default model's slip when a run it would copy is discouraged
+        ("Anyone can now run Nova 2 32B on one 24 GB GPU under the the Apache 2.0 licence.",
+         "'the the'"),
+        ("Anyone can now run Nova 2 32B on one 24 GB GPU under the Apache 2.0 licence.", ""),
+    ],
+)  # fmt: skip
+def test_a_text_with_a_short_word_written_twice_is_refused(note, doubled):
+    plan = _plan("Lumora releases Nova 2 32B under Apache 2.0", NOVA, "Model News")
+    checked = _note(plan, note, Kind.RELEASE)
+    assert (f"it writes a word twice ({doubled}" in " ".join(checked.problems)) is bool(doubled)
+    assert checked.ok is not bool(doubled)

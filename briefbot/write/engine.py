@@ -30,6 +30,16 @@ Messages = list[dict[str, str]]
 BATCH_TOKENS = 512
 TOP_K = 40
 TOP_P = 0.9
+# DRY ("don't repeat yourself", p-e-w: oobabooga/text-generation-webui#5677, llama.cpp's
+# llama_sampler_init_dry) lowers the logit of a token that would extend a run already in the
+# context beyond DRY_ALLOWED tokens, by DRY_MULTIPLIER * DRY_BASE ** (run - DRY_ALLOWED). The
+# prompt is put in its history, so a draft retells the facts instead of copying their
+# sentences (a copying Summary is refused and the article's extract shown). Digits and
+# punctuation break a run: numbers, versions and CVE IDs are copied exactly, never penalised.
+DRY_MULTIPLIER = 1.0
+DRY_BASE = 1.75
+DRY_ALLOWED = 4
+DRY_BREAKERS = ("\n", ":", '"', "*", ".", ",", "-", "(", ")", *"0123456789")
 
 # ChatML, for the rare model file that carries no chat template of its own.
 _CHATML = (
@@ -241,7 +251,7 @@ class Engine:
         count = len(samplings)
         for sequence in range(1, count):
             ll.llama_memory_seq_cp(self._memory, 0, sequence, -1, -1)
-        samplers = [self._sampler(sampling, grammar) for sampling in samplings]
+        samplers = [self._sampler(sampling, grammar, tokens) for sampling in samplings]
         writers = [_Answer(sections) for _ in range(count)]
         labels = [self.tokenize("\n" + section.label) for section in sections]
         try:
@@ -285,12 +295,25 @@ class Engine:
         for sequence in range(1, count):
             ll.llama_memory_seq_rm(self._memory, sequence, -1, -1)
 
-    def _sampler(self, sampling: Sampling, grammar: str | None):
+    def _sampler(self, sampling: Sampling, grammar: str | None, prompt: list[int]):
         ll = self._ll
         chain = ll.llama_sampler_chain_init(ll.llama_sampler_chain_default_params())
         if grammar is not None:
             rule = ll.llama_sampler_init_grammar(self._vocab, grammar.encode(), b"root")
             ll.llama_sampler_chain_add(chain, rule)
+        breakers = (ctypes.c_char_p * len(DRY_BREAKERS))(*(b.encode() for b in DRY_BREAKERS))
+        dry = ll.llama_sampler_init_dry(
+            self._vocab,
+            DRY_MULTIPLIER,
+            DRY_BASE,
+            DRY_ALLOWED,
+            self.context_tokens,
+            breakers,
+            len(DRY_BREAKERS),
+        )
+        for token in prompt:  # the context whose runs a draft should not extend
+            ll.llama_sampler_accept(dry, token)
+        ll.llama_sampler_chain_add(chain, dry)
         if sampling.temperature <= 0:
             ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_greedy())
             return chain

@@ -70,11 +70,17 @@ class Checked:
         return tuple(verdict.evidence for verdict in self.verdicts)
 
 
+# A short word written twice ("runs on a a single node"): a slip no sentence means.
+_DOUBLED = re.compile(r"\b(a|an|the|to|of|in|on|at|by|for|and|or|is|it)\s+\1\b", re.I)
+
+
 def _hygiene(text: str) -> list[str]:
     if has_link(text):
         return ["it carries a link"]
     if looks_like_instructions(text):
         return ["it reads as instructions"]
+    if doubled := _DOUBLED.search(text):
+        return [f"it writes a word twice ({doubled.group(0)!r})"]
     return []
 
 
