@@ -8,7 +8,6 @@ import json
 import logging
 import sys
 from collections import Counter
-from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -133,13 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--candidates",
-        type=_bounded("drafts per story", 1, MAX_CANDIDATES),
+        type=int,
+        choices=range(1, MAX_CANDIDATES + 1),
+        metavar="N",
         help=f"drafts per story, 1-{MAX_CANDIDATES} (default: the model setting's, 3); fewer "
         "is faster where the CPU decodes drafts no faster together than one by one",
     )
     demo.add_argument(
         "--top-stories",
-        type=_bounded("stories", 1, DEMO_STORIES),
+        type=int,
+        choices=range(1, DEMO_STORIES + 1),
+        metavar="N",
         default=DEMO_STORIES,
         help=f"stories in the brief, 1-{DEMO_STORIES} (default: {DEMO_STORIES}); fewer is quicker",
     )
@@ -462,17 +465,6 @@ def _demo_days(text: str) -> int:
     if not 1 <= days <= DEMO_DAYS:
         raise argparse.ArgumentTypeError(f"the demo has news for 1 to {DEMO_DAYS} days")
     return days
-
-
-def _bounded(what: str, low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from `low` to `high`."""
-
-    def parse(text: str) -> int:
-        if not text.strip().isdigit() or not low <= int(text) <= high:
-            raise argparse.ArgumentTypeError(f"{what}: a number from {low} to {high}, not {text}")
-        return int(text)
-
-    return parse
 
 
 def _demo(arguments: argparse.Namespace) -> RunOutcome:

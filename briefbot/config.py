@@ -214,9 +214,8 @@ class ModelSettings(_Strict):
     ollama: OllamaSettings | None = None
     embedded: EmbeddedSettings = EmbeddedSettings()
     temperature: float = Field(default=0.2, ge=0, le=2)
-    candidates: int = Field(
-        default=3, ge=1, le=MAX_CANDIDATES
-    )  # drafts per story, the best verified one kept
+    # drafts per story, the best verified one kept
+    candidates: int = Field(default=3, ge=1, le=MAX_CANDIDATES)
 
     @model_validator(mode="after")
     def _one_way_to_list_backends(self) -> ModelSettings:
