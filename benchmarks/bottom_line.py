@@ -20,13 +20,23 @@ Figures:
   drafts are re-checked as the writer checked them (`StoryPlan.check_note` against the shown
   Summary), from the answers a recording backend kept; then the stories left without a note.
 
+Bullets the writer refused are counted by the reason its checker gave (`_Checker.judge`).
+
     .venv/bin/python -m benchmarks.bottom_line [--days N] [--model NAME] [--threads N] [--show]
+                                               [--db FILE]
+
+With `--db`, the model's answers are kept in that SQLite file and reused on a re-run; its
+stored Bottom Lines are dropped first, so a change to the checks is measured on the same
+answers, and a change to the prompt asks the model again for the Bottom Lines only.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sqlite3
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,16 +167,51 @@ def measure_line(
             bullets.wrong.append(f"{point.text} (cites {cited}, uses facts of {sorted(used)})")
 
 
+class Refusals(logging.Handler):
+    """Counts the bullets the writer's checker refused, by reason (its debug log records)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.reasons: Counter[str] = Counter()
+        self.examples: dict[str, str] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Bottom Line: a bullet") and isinstance(record.args, tuple):
+            _, reason, text = record.args
+            reason = str(reason).split(" (")[0]
+            self.reasons[reason] += 1
+            self.examples.setdefault(reason, str(text))
+
+
+def forget_bottom_lines(path: Path) -> None:
+    """Drop the stored Bottom Lines of a kept database, keeping the model's raw answers."""
+    if path.exists():
+        with sqlite3.connect(path) as db:
+            db.execute("DELETE FROM model_outputs WHERE kind = 'bottom_line'")
+
+
 def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_model_options(parser)
     parser.add_argument("--days", type=int, default=None, help="the first N days (default: all)")
     parser.add_argument("--show", action="store_true", help="print every Bottom Line")
+    parser.add_argument(
+        "--db", type=Path, help="keep the model's answers in this SQLite file, reused on a re-run"
+    )
     arguments = parser.parse_args(argv)
+    if arguments.db:
+        forget_bottom_lines(arguments.db)
+    refusals = Refusals()
+    checker_log = logging.getLogger(bottom_line.__name__)
+    checker_log.addHandler(refusals)
+    checker_log.setLevel(logging.DEBUG)
     defaults = ModelSettings()
     recorder = RecordingBackend(EmbeddedBackend(embedded_settings(arguments), defaults.temperature))
     notes, bullets = Notes(), Bullets()
-    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bottom.db") as store:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Store(arguments.db or Path(folder) / "bottom.db") as store,
+    ):
         writer = Writer(
             [recorder], store, candidates=defaults.candidates, temperature=defaults.temperature
         )
@@ -183,6 +228,9 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         print(f"    restates: {text}")
     for text in bullets.wrong:
         print(f"    attributed wrongly: {text}")
+    print(f"  model bullets refused: {sum(refusals.reasons.values())}")
+    for reason, count in refusals.reasons.most_common():
+        print(f"    {count:3d} {reason}, e.g. {refusals.examples[reason]}")
     return figures(notes, bullets)
 
 

@@ -6,6 +6,7 @@ The default model's figures on the same days come from `make bench` (benchmarks/
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from datetime import UTC, datetime
 from functools import cache
@@ -282,3 +283,25 @@ JOINED = [
 )  # fmt: skip
 def test_a_bullet_made_of_summaries_again_restates_them(bullet, restates):
     assert bottom_line._Checker(JOINED)._restates(bullet) is restates
+
+
+@pytest.mark.parametrize(
+    ("bullet", "reason"),
+    [
+        ("Halcyon-R2 now runs on Intel Arc GPUs", "cut off"),
+        ("Halcyon-R2 is out.", "3 words"),
+        (
+            "Halcyon Labs released Halcyon-R2 under MIT; Kairos released Kairos-3 Large too.",
+            "restates a summary",
+        ),
+        ("Halcyon-R2 arrives under MIT, a licence for anyone.", "draws on story 1 alone"),
+        ("Models like Halcyon-R2 and Kairos-3 Large run on Intel Arc GPUs.", "ties one story's"),
+        ("Halcyon-R2 and Kairos-3 Large both arrive under the GPL.", "in none of the stories"),
+    ],
+)
+def test_a_refused_bullet_is_logged_with_the_check_it_failed(bullet, reason, caplog):
+    """What the Bottom Line falls back from is told: each refusal names its check."""
+    checker = bottom_line._Checker(CARRIED)
+    with caplog.at_level(logging.DEBUG, logger=bottom_line.__name__):
+        assert checker.bullet(bullet, bottom_line.Link((1, 2), "both", "Models")) is None
+    assert reason in caplog.text and bullet in caplog.text

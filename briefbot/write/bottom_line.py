@@ -24,6 +24,7 @@ Own code, not a library's: planning and checking a synthesis is the writing brie
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -46,6 +47,8 @@ from briefbot.write.prompts import (
 )
 from briefbot.write.select import content_stems
 from briefbot.write.verify import Verifier, _known_names, parse, stem
+
+log = logging.getLogger(__name__)
 
 BULLETS = (3, 5)
 LINKS = 4  # planned connections at most; single-story bullets only to reach BULLETS[0]
@@ -127,6 +130,8 @@ def write(
     checker = _Checker(stories)
     points, written_points = _points(stories, kinds, planned, drafts, checker)
     ledes = [lede for lede, _ in drafts if lede and checker.lede(lede)]
+    if not ledes:
+        log.debug("Bottom Line: no drafted lede passed: %s", [lede for lede, _ in drafts])
     lede = ledes[0] if ledes else factual_lede(kinds)
     return BottomLine(lede, tuple(points), fallback=not written_points and not ledes)
 
@@ -311,21 +316,36 @@ class _Checker:
     def bullet(self, line: str, link: Link) -> BottomLinePoint | None:
         """The bullet written for `link`, with the stories it draws on, or None when it fails
         a check (or was meant to connect stories and uses only one)."""
+        point, refusal = self.judge(line, link)
+        if refusal:
+            log.debug("Bottom Line: a bullet for %s refused (%s): %s", link.header, refusal, line)
+        return point
+
+    def judge(self, line: str, link: Link) -> tuple[BottomLinePoint | None, str]:
+        """(the bullet, "") when `line` passes every check, else (None, why it fails)."""
         text = _NUMBERS.sub("", line).strip()
         if not text.endswith((".", "!", "?")):
-            return None  # cut off where its tokens ran out
+            return None, "cut off"  # where its tokens ran out
         text = checks.limit_sentences(text, 1)
         words = len(text.split())
-        if not BULLET_WORDS[0] <= words <= BULLET_WORDS[1] or not self._clean(text):
-            return None
+        if not BULLET_WORDS[0] <= words <= BULLET_WORDS[1]:
+            return None, f"{words} words"
+        if not self._clean(text):
+            return None, "a link or instructions"
         if not (text[:1].isupper() or text[:1].isdigit()):
-            return None  # a fragment ("community project for ...")
+            return None, "a fragment"  # "community project for ..."
         origins = self.origins(text)
-        if not origins or (len(link.stories) > 1 and len(origins) < 2):
-            return None
-        if self._restates(text) or self._binds_apart(text) or not self._verified(text, origins):
-            return None
-        return BottomLinePoint(text, tuple(origins))
+        if not origins:
+            return None, "a name or number in none of the stories"
+        if len(link.stories) > 1 and len(origins) < 2:
+            return None, f"draws on story {origins[0]} alone"
+        if self._restates(text):
+            return None, "restates a summary"
+        if self._binds_apart(text):
+            return None, "ties one story's fact to another's name"
+        if not self._verified(text, origins):
+            return None, "a claim its stories do not support"
+        return BottomLinePoint(text, tuple(origins)), ""
 
     def lede(self, text: str) -> bool:
         text = text.strip()
