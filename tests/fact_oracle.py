@@ -206,6 +206,10 @@ def misread(fact: dict, token: str, at: int, sentence: str, masked: str, spellin
     needed = APPROXIMATE if re.search(APPROXIMATE, hedge, re.I) else HEDGE.pattern
     if hedge and not re.search(needed, sentence, re.I):
         return f"'{token}' without its hedge '{hedge}'"
+    condition = fact.get("condition", "")
+    kept = {word.lower() for word in re.findall(r"[A-Za-z][\w-]{2,}|\d{3,}", condition)} - {"and"}
+    if kept and not kept & {word.lower() for word in re.findall(r"[\w-]+", sentence)}:
+        return f"'{token}' without what it was measured on, '{condition}'"
     return ""
 
 

@@ -111,7 +111,7 @@ def test_claims_set_stories_have_the_agreed_shape():
         assert 2 <= len(story["key_facts"]) <= 3, where
         for fact in story["key_facts"]:
             assert fact in story["text"], (where, fact)
-        assert 6 <= len(story["claims"]) <= 9, where
+        assert 6 <= len(story["claims"]) <= 11, where
         texts = [claim["text"] for claim in story["claims"]]
         assert len(set(texts)) == len(texts), where
         for claim in story["claims"]:
@@ -196,13 +196,16 @@ def test_claims_facts_stand_in_their_story_with_subject_role_and_hedge():
             assert spelling.lower() in text.lower(), (story["id"], spelling)
         for fact in entry["facts"]:
             where = (story["id"], fact)
-            assert set(fact) <= {"number", "subject", "role", "hedge", "relation", "direction"}
+            assert set(fact) <= {
+                *("number", "subject", "role", "hedge", "relation", "direction", "condition")
+            }
             assert isinstance(fact["number"], str) and isinstance(fact["subject"], list), where
             assert fact["subject"][0].lower() in text.lower(), where
             carriers = [s for s in story_sentences if contains_number(s, fact["number"])]
             assert any(fact["role"].lower() in s.lower() for s in carriers), where
-            if "hedge" in fact:
-                assert any(fact["hedge"].lower() in s.lower() for s in carriers), where
+            for told in ("hedge", "condition"):
+                if told in fact:
+                    assert any(fact[told].lower() in s.lower() for s in carriers), where
             assert fact.get("relation", "at") in CLAIM_RELATIONS | {"at"}, where
             assert fact.get("direction", "up") in {"up", "down"}, where
 
@@ -338,7 +341,7 @@ def test_demo_facts_stand_in_their_event_with_subject_role_and_hedge():
         whole = " ".join(texts).lower()
         for fact in entry["facts"]:
             where = (event, fact)
-            assert set(fact) <= {"number", "subject", "role", "hedge", "relation"}, where
+            assert set(fact) <= {"number", "subject", "role", "hedge", "relation", "condition"}
             number, role = fact["number"], fact["role"].lower()
             assert isinstance(number, str) and isinstance(fact["subject"], list), where
             assert any(spelling.lower() in whole for spelling in fact["subject"]), where
@@ -349,11 +352,12 @@ def test_demo_facts_stand_in_their_event_with_subject_role_and_hedge():
                 if contains_number(sentence, number) and role in sentence.lower()
             ]
             assert in_sentence, where  # the number and its role words share a sentence
-            if "hedge" in fact:
-                hedge = fact["hedge"].lower()
-                assert any(
-                    contains_number(text, number) and hedge in text.lower() for text in texts
-                ), where
+            for told in ("hedge", "condition"):
+                if told in fact:
+                    words = fact[told].lower()
+                    assert any(
+                        contains_number(text, number) and words in text.lower() for text in texts
+                    ), where
             if "relation" in fact:
                 assert fact["relation"] in RELATIONS, where
 

@@ -84,6 +84,23 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
         (NOVA, "Halcyon-R2 entered the top ten with 40 billion parameters."),  # subject and role
         (Q3, "Q3_HX matches 4-bit quality at 3-bit size."),  # a hedge dropped
         (Q3, "Q3_HX improves decoding speed on an RTX 5090 by 41 tokens per second."),  # role
+        # a condition dropped: the figure holds on what it was measured on
+        (Q3, "It can be used in a 70B model with a 41 tokens per second decoding speed."),
+        (
+            "Kite 7B decodes at 41 tokens per second on a laptop and 9 on a phone.",
+            "Kite 7B decodes at 9 tokens per second.",
+        ),
+        (
+            "Acme Labs released Kite 7B under MIT. It scores 58.2 on GSM8K and 49.0 on MATH.",
+            "Kite 7B scores 58.2 on MATH.",
+        ),
+        (VERSIONS, "Lantern 3.0 runs at 15 tokens per second, against 9 for Lantern 2.4."),
+        # a judgement the sources do not make
+        (
+            "Acme Labs released Kite 7B under MIT. It scores 58.2 on GSM8K.",
+            "Kite 7B's score of 58.2 on GSM8K is impressive.",
+        ),
+        (VERSIONS, "Lantern 3.0 is a significant step up from Lantern 2.4."),
         (
             "Kite 7B scored 71.0, 3.5 points behind Heron 8B.",
             "Kite 7B scored 71.0, 3.5 points ahead of Heron 8B.",
@@ -187,6 +204,16 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (NOVA, "Nova 2 32B is the highest-ranked model under 40 billion parameters."),
         (Q3, "Q3_HX nearly matches 4-bit quality at 3-bit size."),
         (Q3, "The pull request reports Q3_HX decoding at 41 tokens per second on an RTX 5090."),
+        (Q3, "On an RTX 5090, the pull request reports 41 tokens per second for a 70B model."),
+        (  # a judgement the sources make
+            "Kite 7B brings a significant gain on GSM8K, Acme says: it scores 58.2.",
+            "Acme says Kite 7B brings a significant gain on GSM8K.",
+        ),
+        (  # a condition in other words, and a figure that was not measured on anything
+            "Kite 7B decodes at 41 tokens per second on a mid-range laptop. It was downloaded "
+            "30,000 times on Hugging Face.",
+            "On laptops, Kite 7B decodes at 41 tokens per second; it has 30,000 downloads.",
+        ),
         (
             "Kite 7B scored 71.0, 3.5 points behind Heron 8B.",
             "Heron 8B leads Kite 7B by 3.5 points.",
@@ -218,7 +245,7 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (RANKED, "Kite 7B and Heron 8B score 71.0 and 74.5 on GSM8K, respectively."),
         (RANKED, "Kite 7B and Heron 8B are fourth and second, respectively."),
         (VERSIONS, "Lantern 2.4 reached 9 tokens per second on the same card."),
-        (VERSIONS, "Version 2.4 managed 9 tokens per second."),
+        (VERSIONS, "Version 2.4 managed 9 tokens per second on that card."),
         (RELEASES, "Support for batching is expected in version 0.5, the project says."),
         (RELEASES, "Kestrel 3.2.0 was never affected."),
         (RELEASES, "The flaw affects Kestrel 2.0.0 before 2.0.5."),
@@ -226,7 +253,10 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
             "Researchers at Harrow report that SkipDepth cuts inference compute by 28 percent.",
             "Harrow researchers report that SkipDepth cuts compute by 28 percent.",
         ),
-        (VERSIONS, "Lantern 3.0 runs at 15 tokens per second, against 9 for Lantern 2.4."),
+        (
+            VERSIONS,
+            "On a 12 GB card, Lantern 3.0 runs at 15 tokens per second, against 9 for Lantern 2.4.",
+        ),
         (  # the same comparative, another word for it
             "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",
             "The kernels make processing a 32,000-token prompt 2.2 times quicker.",

@@ -172,6 +172,16 @@ _SUPERLATIVES = {
     "quickest": "fastest", "largest": "largest", "biggest": "largest", "smallest": "smallest",
     "lowest": "lowest", "cheapest": "lowest", "record": "record", "most": "most",
 }  # fmt: skip
+# Words that judge rather than report ("its score of 47.9 is impressive"): a brief says them
+# only where its sources do.
+_JUDGEMENTS = set(
+    """impressive impressively remarkable remarkably significant significantly notable notably
+    major huge massive dramatic dramatically groundbreaking revolutionary game-changing
+    breakthrough stunning exciting incredible amazing excellent outstanding superb superior
+    unprecedented seamless seamlessly robust powerful cutting-edge state-of-the-art
+    substantial substantially considerable considerably vastly exceptional crucial vital
+    landmark milestone""".split()
+)
 _UPGRADES = {"upgrade", "update", "upgrading", "updating"}
 _FIXED = {"fix", "fixes", "fixed", "patch", "patches", "patched", "resolves", "resolved",
           "addresses", "safe", "removes", "removed"} | _UPGRADES  # fmt: skip
@@ -793,6 +803,60 @@ def _factor_problem(claim: _Parsed, at: int, source: _Parsed, position: int) -> 
     return f"the sources do not say '{words}' of this factor"
 
 
+# Units of a measured figure, which holds only on what it was measured on.
+_MEASURED = {"tokens", "points", "time"}
+_FIGURE = re.compile(r"[$€£#]?\d")
+CONDITION_WORDS = 4  # words of an "on ..." phrase read as what a figure was measured on
+_PHRASE_ENDS = set(
+    "and or for with in at to of from by than while but as down up after before since".split()
+)
+
+
+def _conditions(
+    parsed: _Parsed, position: int, claimed_unit: str | None
+) -> list[tuple[str, set[str]]]:
+    """What a measured figure was measured on, each as (its words, their stems): "41 tokens
+    per second on an RTX 5090", "On an RTX 5090, ... 41 tokens per second", "58.2 on
+    GSM8K", "30 tokens per second on a laptop". A figure is measured when it has a unit of
+    `_MEASURED` (its own, or the claim's where the source leaves it out: "41 tokens per
+    second on a laptop and 9 on a phone") or is a decimal score ("30,000 downloads on Hugging
+    Face" is not; nor is a size, a rank or a date; nor a factor or a percentage, a ratio of
+    two figures of one setup, which a summary may give bare). The phrases are the nearest
+    "on" on each side of the figure in its clause, with no other figure between ("2.1 times
+    on code and 1.6 times on chat"; "fully on GPU does 41 tok/s"), and one that fronts the
+    sentence; their content words are read up to CONDITION_WORDS, to a preposition or
+    conjunction, past articles, numbers and units ("on a 24 GB card")."""
+    token = parsed.tokens[position]
+    if token.kind != "number" or token.date or token.rank or _SIZE.fullmatch(token.text):
+        return []
+    if _is_factor(parsed, position) or _unit(parsed, position) == "percent":
+        return []  # a ratio of two figures of one setup: "2.5 times the throughput"
+    decimal = "." in token.text and not token.version
+    if not decimal and not {_unit(parsed, position), claimed_unit} & _MEASURED:
+        return []
+    start, end = parsed.segment(position)
+    markers = {0} if parsed.tokens[0].key == "on" else set()
+    for span in (range(position - 1, start - 1, -1), range(position + 1, end)):
+        for index in span:
+            token = parsed.tokens[index]
+            if token.kind == "number" and _FIGURE.match(token.text):
+                break  # another figure's phrase (not "per second")
+            if token.key == "on":
+                markers.add(index)
+                break
+    found = []
+    for index in sorted(markers):
+        words: list[str] = []
+        for word in parsed.tokens[index + 1 : index + 1 + 2 * CONDITION_WORDS]:
+            if word.kind == "punct" or word.key in _PHRASE_ENDS or len(words) == CONDITION_WORDS:
+                break
+            if word.kind == "word" and word.key not in _STOPWORDS and word.key not in _UNITS:
+                words.append(word.key)
+        if words:
+            found.append((" ".join(words), {_stem(word) for word in words}))
+    return found
+
+
 def _is_delta(parsed: _Parsed, position: int) -> bool:
     start, end = parsed.segment(position)
     words = {t.key for t in parsed.tokens[start:end]}
@@ -1218,7 +1282,7 @@ class Verifier:
             attributed.append(best)
         if problem := self._openness(parsed) or self._possessive(parsed) or self._polarity(parsed):
             return Verdict(False, problem), subject
-        if problem := self._named_first(parsed):
+        if problem := self._named_first(parsed) or self._judgement(parsed):
             return Verdict(False, problem), subject
         for check in (self._comparisons, self._superlatives, self._quantifiers, self._hedges):
             verdict = check(parsed, subject, attributed, grounds)
@@ -1439,6 +1503,9 @@ class Verifier:
             return problem
         if fact.unit and (unit := _unit(parsed, position)) and unit != fact.unit:
             return f"the sources give it in {unit}, not {fact.unit}"
+        if dropped := [words for words, stems in _conditions(parsed, position, fact.unit)
+                       if not stems & claim.stems]:  # fmt: skip
+            return f"the sources measure it on '{dropped[0]}', which it drops"
         role, approximate = _delta_role(parsed, position)
         strict = role in _STRICT_ROLES or fact.role in _STRICT_ROLES
         # a factor reads the same with or without "by": "2.2 times faster", "faster by 2.2 times"
@@ -1676,6 +1743,14 @@ class Verifier:
             if kind not in near:
                 return Verdict(False, f"the sources do not say '{token.key}'")
         return Verdict(True)
+
+    def _judgement(self, parsed: _Parsed) -> str | None:
+        """Why a sentence judges where its sources report (`_JUDGEMENTS`: "impressive",
+        "significant", "groundbreaking" that no source sentence uses), or None."""
+        for token in parsed.tokens:
+            if token.key in _JUDGEMENTS and _stem(token.key) not in self.evidence_stems:
+                return f"the sources do not call it '{token.text}'"
+        return None
 
     def _named_first(self, parsed: _Parsed) -> str | None:
         """Why a name set beside "the top model" or "the leading model" ("though the top
