@@ -249,7 +249,7 @@ def test_the_worked_example_passes_the_checks_it_teaches():
         item = Item(f"https://news.example/{len(stories)}", story["title"], "News", "rss",
                     datetime(2026, 9, 1, 9, tzinfo=UTC), text=story["summary"])  # fmt: skip
         stories.append(WrittenStory(Story(item, (item,), 1.0), StoryText(story["summary"], "")))
-    checker = bottom_line._Checker(stories)
+    checker = bottom_line._Checker(stories, echoes=frozenset())  # its own words, not echoes
     assert checker.lede(example["lede"]), example["lede"]
     for link, text in zip(example["links"], example["bullets"], strict=True):
         planned = bottom_line.Link(tuple(link["stories"]), link["reason"], "Example")
@@ -305,3 +305,47 @@ def test_a_refused_bullet_is_logged_with_the_check_it_failed(bullet, reason, cap
     with caplog.at_level(logging.DEBUG, logger=bottom_line.__name__):
         assert checker.bullet(bullet, bottom_line.Link((1, 2), "both", "Models")) is None
     assert reason in caplog.text and bullet in caplog.text
+
+
+HEADLINES = [
+    _written("Tallow Labs doubles revenue from fine-tuning contracts",
+             "Tallow Labs doubled its revenue from fine-tuning contracts to $40 million."),
+    _written("Dunmarrow court orders chatbot maker to list its training sources",
+             "A Dunmarrow court ordered Quenby to list the websites it trained on."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bullet", "reason"),
+    [
+        # the day's headlines listed, not connected
+        ("Tallow Labs doubles revenue, Dunmarrow court orders Quenby.", "restates a summary"),
+        (
+            "Tallow Labs doubled its revenue while a Dunmarrow court ordered Quenby to list sites.",
+            "restates a summary",
+        ),
+        # the worked example's lede, and a planned reason, written back
+        ("Tallow Labs and Quenby grow, but serving them safely still takes work.", "echoes"),
+        ("Tallow Labs and Quenby show money and rules pulling apart.", "echoes"),
+    ],
+)
+def test_a_bullet_that_lists_headlines_or_echoes_its_example_is_refused(bullet, reason, caplog):
+    checker = bottom_line._Checker(HEADLINES)
+    with caplog.at_level(logging.DEBUG, logger=bottom_line.__name__):
+        assert checker.bullet(bullet, bottom_line.Link((1, 2), "two stories", "Also")) is None
+    assert reason in caplog.text
+    assert not checker.lede(bullet)
+
+
+def test_a_day_that_says_what_the_example_says_may_say_it():
+    """A run of the example's words that the day's own texts have is the day's, not an echo."""
+    bullet = "Anyone loading shared model files with Kiln should update to 4.2.1."
+    link = bottom_line.Link((1,), "what it means for them", "Security")
+    for summary, echoes in [
+        ("Kiln 4.2.1 fixes a flaw in loading shared model files, which could run code.", False),
+        ("Kiln 4.2.1 fixes a flaw in loading a crafted file, which could run code.", True),
+    ]:
+        day = [_written("Kiln 4.2.1 fixes a code execution flaw", summary)]
+        point, reason = bottom_line._Checker(day).judge(bullet, link)
+        assert ("echoes" in reason) is echoes, reason
+        assert (point is None) is echoes

@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from briefbot.models import BottomLine, BottomLinePoint, WrittenStory
 from briefbot.pick.threads import story_names, title_names
@@ -41,12 +42,13 @@ from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import KIND_LABELS, Kind, story_kind
 from briefbot.write.prompts import (
     BOTTOM_LINE_SCHEMA,
+    bottom_line_example,
     bottom_line_messages,
     bullet_header,
     parse_json,
 )
-from briefbot.write.select import content_stems
-from briefbot.write.verify import Verifier, _known_names, parse, stem
+from briefbot.write.select import content_stems, is_impact_word
+from briefbot.write.verify import STOPWORDS, Verifier, _known_names, parse, stem
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,11 @@ BULLET_TOKENS = 56
 # A bullet whose words are this much a title's or summary's, in 6-word runs, restates it:
 # "Pellmar raises $14 million for on-device assistants, with plans to ..." copies 37%.
 RESTATED_COPIED = 0.3
+# A clause this much made of one title's or summary sentence's words is that sentence's again:
+# "Tallow Labs doubles revenue, Dunmarrow court orders Quenby." lists two titles.
+CLAUSE_RESTATED = 0.8
+ECHO_SPAN = 3  # words in a row of the worked example or a planned reason, not the day's own
+_ADVICE = {"update", "upgrade", "patch", "install", "switch", "move", "fix"}  # any advice's words
 CANDIDATES = 2
 _NUMBERS = re.compile(r"[\[(](?:stor(?:y|ies)\s*)?(\d+(?:\s*(?:,|and|&)\s*\d+)*)[\])]\s*\.?$", re.I)
 _LICENCES = re.compile(
@@ -273,14 +280,22 @@ def _parse(raw: str, structured: bool) -> tuple[str, list[str]]:
 class _Checker:
     """Traces and checks bullets against the day's stories."""
 
-    def __init__(self, stories: list[WrittenStory]) -> None:
+    def __init__(
+        self, stories: list[WrittenStory], echoes: frozenset[tuple[str, ...]] | None = None
+    ) -> None:
+        """`echoes`: the runs a text must not write back (default: `_echo_runs()`)."""
         self.stories = stories
+        self._echoes = _echo_runs() if echoes is None else echoes
         self.texts = [[w.story.lead.title, w.text.summary, w.text.why_it_matters] for w in stories]
         self.facts = [SourceFacts.of(texts) for texts in self.texts]
         self.summary_sentences = [
             sentence for w in stories for sentence in split_sentences(w.text.summary)
         ] + [w.story.lead.title for w in stories]
         self._evidence = [story_evidence(w.story) for w in stories]
+        own = [*(t for texts in self.texts for t in texts), *self.summary_sentences]
+        own += [sentence.text for evidence in self._evidence for sentence in evidence.sentences]
+        self._own_runs = {run for text in own for run in _runs(text)}
+        self._own_words = {word for text in own for word in checks.words(text)}
         self._stems = [
             {
                 stem(word)
@@ -341,6 +356,8 @@ class _Checker:
             return None, f"draws on story {origins[0]} alone"
         if self._restates(text):
             return None, "restates a summary"
+        if echo := self._echo(text):
+            return None, f"echoes the worked example or its instructions ({echo})"
         if self._binds_apart(text):
             return None, "ties one story's fact to another's name"
         if not self._verified(text, origins):
@@ -352,6 +369,8 @@ class _Checker:
         if not text.endswith((".", "!", "?")):
             return False  # cut off where its tokens ran out
         if not 6 <= len(text.split()) <= 32 or not self._clean(text) or self._restates(text):
+            return False
+        if self._echo(text):
             return False
         found = [claim for claim in claims(text) if claim.kind in ("name", "number")]
         origins = self.origins(text) if found else list(range(1, len(self.stories) + 1))
@@ -406,6 +425,27 @@ class _Checker:
         ]
         return sum((word in sides[0]) != (word in sides[1]) for word in words) >= ONE_SIDED
 
+    def _echo(self, text: str) -> str:
+        """A run of ECHO_SPAN words that the text takes from the worked example's lede and
+        bullets or from a planned connection's reason, that no text of the day has, and that
+        holds a content word the day's texts never use ("safely" of "but running them safely
+        still requires attention", from the example's lede). Words any advice uses ("should
+        update to") are not counted. "" when none."""
+        for run in _runs(text):
+            if (
+                run in self._echoes
+                and run not in self._own_runs
+                and any(
+                    _content(word)
+                    and not is_impact_word(word)
+                    and word not in _ADVICE
+                    and word not in self._own_words
+                    for word in run
+                )
+            ):
+                return " ".join(run)
+        return ""
+
     def _clean(self, text: str) -> bool:
         return not has_link(text) and not looks_like_instructions(text)
 
@@ -421,7 +461,19 @@ class _Checker:
             if len(words & other) / len(words | other) > 0.55:
                 return True
         copied = checks.copied_share(text, "\n".join(self.summary_sentences), span=6)
-        return copied > RESTATED_COPIED
+        return copied > RESTATED_COPIED or self._clauses_restated(text)
+
+    def _clauses_restated(self, text: str) -> bool:
+        """True when every clause of the text is made of one title's or summary sentence's
+        words (CLAUSE_RESTATED of them or more): the day's headlines listed, not connected."""
+        clauses = [_stems(c) for c in _CLAUSE_BREAK.split(text) if c and c.strip()]
+        clauses = [c for c in clauses if len(c) >= 2]
+        sentences = [set(_stems(sentence)) for sentence in self.summary_sentences]
+        return bool(clauses) and all(
+            any(sum(w in sentence for w in clause) >= CLAUSE_RESTATED * len(clause)
+                for sentence in sentences)
+            for clause in clauses
+        )  # fmt: skip
 
     def _verified(self, text: str, origins: list[int]) -> bool:
         sentences: list[SourceSentence] = []
@@ -548,3 +600,33 @@ def factual_lede(kinds: list[Kind]) -> str:
         return ""
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"Today: {listed}."
+
+
+def _content(word: str) -> bool:
+    return len(word) > 3 and word.isalpha() and word not in STOPWORDS
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """The text's runs of ECHO_SPAN words that hold a content word."""
+    said = checks.words(text)
+    return {
+        run
+        for run in (tuple(said[i : i + ECHO_SPAN]) for i in range(len(said) - ECHO_SPAN + 1))
+        if any(_content(word) for word in run)
+    }
+
+
+@cache
+def _echo_runs() -> frozenset[tuple[str, ...]]:
+    """The runs of the worked example's lede and bullets and of every reason a connection may
+    be planned with (`plan`), which the model is shown and must not write back."""
+    example = bottom_line_example()
+    texts = [example["lede"], *example["bullets"], *(link["reason"] for link in example["links"])]
+    texts += ["what it means for them", "what they mean together"]
+    texts += [label.lower() for label, _ in FAMILIES]
+    texts += [f"two {plural}" for _, plural in _KIND_NOUNS.values()]
+    return frozenset(run for text in texts for run in _runs(text))
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(word) for word in checks.words(text)]

@@ -221,12 +221,18 @@ def parse_draft(raw: str, structured: bool) -> Draft:
     return Draft(fields.get("summary", ""), fields.get("why", ""))
 
 
+@cache
+def bottom_line_example() -> dict:
+    """The Bottom Line's worked example (templates/prompts/bottom_line_example.yaml)."""
+    return yaml.safe_load((_PROMPTS / "bottom_line_example.yaml").read_text(encoding="utf-8"))
+
+
 def bottom_line_messages(
     stories: list[WrittenStory], kinds: list[Kind], links: list[Link], *, structured: bool
 ) -> Messages:
     """The worked example (bottom_line_example.yaml), then the day's stories and the planned
     bullets (`bottom_line.plan`) to write."""
-    example = yaml.safe_load((_PROMPTS / "bottom_line_example.yaml").read_text(encoding="utf-8"))
+    example = bottom_line_example()
     listing = [
         {
             "number": number,

@@ -35,6 +35,13 @@ _IMPACT = re.compile(
     r"choice|choose|choosing|pick|worth|cheaper|spared|exempt)\b",
     re.IGNORECASE,
 )
+
+
+def is_impact_word(word: str) -> bool:
+    """A word any note may use to say what changes for whom ("can", "anyone", "should")."""
+    return bool(_IMPACT.fullmatch(word))
+
+
 _IMPACT_STEMS = {
     stem(word)
     for word in """users user developers teams people anyone builders researchers operators
