@@ -95,6 +95,17 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
             "Kite 7B scores 58.2 on MATH.",
         ),
         (VERSIONS, "Lantern 3.0 runs at 15 tokens per second, against 9 for Lantern 2.4."),
+        # a side (open-weight, proprietary) no source sentence gives the model
+        (
+            "ChatHall keeps Corvo Pro first with 1,388. The best open model, Halberd 2, is "
+            "fourth at 1,342.",
+            "Corvo Pro has a strong, open-weight option for those who want to run a model.",
+        ),
+        (
+            "ChatHall keeps Corvo Pro first with 1,388. The best open model, Halberd 2, is "
+            "fourth at 1,342.",
+            "Halberd 2 trails the proprietary Corvo Pro on ChatHall.",
+        ),
         # a judgement the sources do not make
         (
             "Acme Labs released Kite 7B under MIT. It scores 58.2 on GSM8K.",
@@ -205,6 +216,14 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (Q3, "Q3_HX nearly matches 4-bit quality at 3-bit size."),
         (Q3, "The pull request reports Q3_HX decoding at 41 tokens per second on an RTX 5090."),
         (Q3, "On an RTX 5090, the pull request reports 41 tokens per second for a 70B model."),
+        (  # a side a source sentence gives the model, in so many words or by its licence
+            "ChatHall keeps Corvo Pro first. The best open model, Halberd 2, is fourth at 1,342.",
+            "Halberd 2 is the best open-weight model on ChatHall, at fourth.",
+        ),
+        (
+            "Acme Labs released Kite 7B under the MIT licence. It scores 58.2 on GSM8K.",
+            "Kite 7B, an open-weight model, scores 58.2 on GSM8K.",
+        ),
         (  # a judgement the sources make
             "Kite 7B brings a significant gain on GSM8K, Acme says: it scores 58.2.",
             "Acme says Kite 7B brings a significant gain on GSM8K.",

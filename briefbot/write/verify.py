@@ -1339,7 +1339,34 @@ class Verifier:
             if given and side not in given:
                 word = "open-weight" if side == "closed" else "proprietary"
                 return f"the sources call it {word}"
+        named = [
+            e
+            for e in parsed.entities
+            if e.head != "model" and e.head not in self._objects and e.head not in _UNITS
+        ]
+        for index in range(len(parsed.tokens)):
+            side = _side(parsed.tokens, index)
+            if side and named and not any(g.matches(e) for e in named for g in self._granted[side]):
+                word = "open-weight" if side == "open" else "proprietary"
+                return f"the sources do not call {named[0].label} {word}"
         return None
+
+    @cached_property
+    def _granted(self) -> dict[str, list[_Entity]]:
+        """The names the sources may call open-weight ("open") or proprietary ("closed"):
+        those named in a sentence that uses the word ("The three models ahead of it are all
+        proprietary: Aster Ultra 2 ..."), or, for "open", that gives open weights or an open
+        licence ("released under Apache 2.0"). Wide on purpose: it only tells a sentence that
+        gives a model a side no source sentence ties to it ("Corvo Pro has a strong,
+        open-weight option" where only Halberd 2 is called open)."""
+        granted: dict[str, list[_Entity]] = {"open": [], "closed": []}
+        for parsed in self._parsed.values():
+            sides = {_side(parsed.tokens, index) for index in range(len(parsed.tokens))}
+            if _OPEN_RELEASE.search(parsed.text):
+                sides.add("open")
+            for side in sides - {None}:
+                granted[side] += parsed.entities
+        return granted
 
     def _possessive(self, parsed: _Parsed) -> str | None:
         """ "Intel's community released ...": a name given a maker ("X's team", "X's lab") must
@@ -1889,6 +1916,13 @@ _SIDES = {
     "closed-source": "closed",
 }
 _SIDE_SECOND_WORDS = {"weight", "weights", "source"}  # "Open Weight", "closed source"
+# A sentence that gives a model's weights out: an open licence, or its weights published.
+_OPEN_RELEASE = re.compile(
+    r"\b(Apache|MIT|BSD|[AL]?GPL|CC[- ]BY|OpenRAIL|Llama \d+ Community|open[- ]source[ds]?|"
+    r"open[- ]weights?|open models?|weights (are|were|is)|the weights|its weights|"
+    r"open-sourc\w*)",
+    re.IGNORECASE,
+)
 
 
 def _side(tokens: list[_Token], index: int) -> str | None:
