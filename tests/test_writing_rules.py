@@ -304,3 +304,43 @@ def test_a_text_with_a_short_word_written_twice_is_refused(note, doubled):
     checked = _note(plan, note, Kind.RELEASE)
     assert (f"it writes a word twice ({doubled}" in " ".join(checked.problems)) is bool(doubled)
     assert checked.ok is not bool(doubled)
+
+
+PELLMAR = (
+    "Pellmar, which makes an on-device assistant app, has raised $14 million in a Series A "
+    "round. The company plans to hire engineers and to bring its app to more phones."
+)
+LOOPKV = (
+    "Researchers at Harrow published LoopKV, a method that halves key-value cache memory for "
+    "prompts over 32,000 tokens. The code is under the MIT licence."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kind", "note", "refused"),
+    [
+        # the default model's notes on the Bottom Line days: filler and guesses, not the news
+        ("Pellmar raises $14 million", PELLMAR, Kind.BUSINESS,
+         "New investors give Pellmar the resources to expand, potentially improving its app "
+         "and support.", True),
+        ("LoopKV halves cache memory", LOOPKV, Kind.RESEARCH,
+         "LoopKV can help reduce memory usage for long prompts, which can be important in "
+         "applications like chatbots or natural language processing.", True),
+        ("Pellmar raises $14 million", PELLMAR, Kind.BUSINESS,
+         "Pellmar users can expect the assistant app on more phones, since the company plans "
+         "to bring it there.", False),
+        ("LoopKV halves cache memory", LOOPKV, Kind.RESEARCH,
+         "Researchers can now use LoopKV, under the MIT licence, to halve the cache memory of "
+         "prompts over 32,000 tokens.", False),
+        # a paraphrase of one word is not a claim of its own ("servers"), nor US spelling
+        ("LoopKV halves cache memory", LOOPKV, Kind.RESEARCH,
+         "Anyone serving long prompts can now halve key-value cache memory on their servers "
+         "with LoopKV.", False),
+    ],
+)  # fmt: skip
+def test_a_note_that_says_what_its_sources_do_not_is_refused(title, text, kind, note, refused):
+    """Most of a note's content words must be its sources' own: what changes for the reader
+    is told from the news, not guessed ("potentially improving its app")."""
+    checked = _note(_plan(title, text, "Model News"), note, kind)
+    said = " ".join(checked.problems)
+    assert ("the note says what its sources do not" in said) is refused, checked.problems

@@ -25,6 +25,15 @@ SUMMARY_SENTENCES = 2
 SUMMARY_WORDS = (12, 70)
 NOTE_WORDS = (8, 40)
 RESTATED_SHARE = 0.75  # a note with this share of its content words in the summary restates it
+# A note whose content words are less than this share the sources' own says what they do not
+# ("New investors give Pellmar the resources to expand, potentially improving its app").
+NOTE_COVERAGE = 0.5
+FOREIGN_WORDS = 2  # and at least this many: one word ("servers") is an ordinary paraphrase
+# Words any note may use to give its advice, which a story's sources need not have.
+_ADVICE_STEMS = {
+    stem(word)
+    for word in "update upgrade patch install switch option options less more pay".split()
+}
 TARGET_WORDS = 38
 
 # A note says what changes for its reader: who can or must do what.
@@ -191,6 +200,8 @@ def check_note(
         problems.append("the note does not say what changes for anyone")
     elif kind in _KIND_WORDS and not _KIND_WORDS[kind].search(text):
         problems.append(f"the note does not say what a {kind.value} story means for its reader")
+    if foreign := unsourced(text, verifier):
+        problems.append(f"the note says what its sources do not ({', '.join(foreign[:4])})")
     if _restates(text, summary):
         problems.append("the note only restates the summary")
     if checks.copied_share(text, article) > NOTE_COPIED_LIMIT:
@@ -202,6 +213,33 @@ def check_note(
     verdicts = tuple(verifier.check_text(text, summary=False)) if text else ()
     problems += [verdict.reason for verdict in verdicts if not verdict.ok]
     return Checked(text, verdicts, tuple(problems))
+
+
+def unsourced(text: str, verifier: Verifier) -> list[str]:
+    """The content words of a note its sources never use (stems, British and American
+    spellings as one), when they are FOREIGN_WORDS or more and more than 1 - NOTE_COVERAGE of
+    its content words; else []. Words of advice (`is_impact_word`, `_ADVICE_STEMS`) are not
+    counted."""
+
+    def spelled(word: str) -> str:
+        return word.replace("z", "s")
+
+    own = {spelled(word) for word in verifier.evidence_stems}
+    said = (
+        {
+            stem(word)
+            for word in checks.words(text)
+            if len(word) > 3
+            and word.isalpha()
+            and word not in STOPWORDS
+            and not is_impact_word(word)
+        }
+        - _IMPACT_STEMS
+        - _ADVICE_STEMS
+    )
+    foreign = sorted(word for word in said if spelled(word) not in own)
+    enough = len(foreign) >= FOREIGN_WORDS and len(foreign) > (1 - NOTE_COVERAGE) * len(said)
+    return foreign if enough else []
 
 
 def _restates(note: str, summary: str) -> bool:
