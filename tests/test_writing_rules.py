@@ -277,6 +277,11 @@ NOVA = (
          "update from which"),
         ("Anyone can now run Nova 2 32B on one 24 GB GPU under the Apache 2.0 licence.",
          Kind.RELEASE, ""),
+        # the question's words, though the story never uses them
+        ("Anyone can now run Nova 2 32B on hardware and software platforms under Apache 2.0.",
+         Kind.RELEASE, "names what its instruction asks for (hardwar, platform)"),
+        ("Teams using Nova 2 32B get better access and support from Lumora.", Kind.BUSINESS,
+         "names what its instruction asks for (access, support)"),
     ],
 )  # fmt: skip
 def test_a_note_that_writes_its_instruction_back_is_refused(note, kind, echo):
@@ -284,7 +289,10 @@ def test_a_note_that_writes_its_instruction_back_is_refused(note, kind, echo):
     says nothing, however true its facts are."""
     plan = _plan("Lumora releases Nova 2 32B under Apache 2.0", NOVA, "Model News")
     checked = _note(plan, note, kind)
-    assert (f"it writes the instruction back ({echo}" in " ".join(checked.problems)) is bool(echo)
+    said = " ".join(checked.problems)
+    told = echo if echo.startswith("names") else f"it writes the instruction back ({echo}"
+    assert (told in said) is bool(echo), checked.problems
+    assert ("instruction" in said) is bool(echo)
     if echo:
         assert not checked.ok
 

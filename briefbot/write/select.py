@@ -142,6 +142,22 @@ def echoed_instruction(text: str, instruction: str) -> str:
     return ""
 
 
+# Words of the kinds' instructions that ask nothing of the story ("say who must update ...").
+_INSTRUCTION_ORDINARY = {
+    stem(word)
+    for word in "happen update version add mean rank score someone without change tool spare "
+    "check".split()
+}
+
+
+def filled_slots(text: str, instruction: str, verifier: Verifier) -> set[str]:
+    """The words a note takes from what its instruction asks for ("on which hardware or
+    platform", "prices, access, support") though its sources never use them: "Anyone can
+    now run Brisa 2 on hardware and software platforms" names the question, not an answer."""
+    slots = content_stems(instruction) - _INSTRUCTION_ORDINARY
+    return {word for word in content_stems(text) & slots if word not in verifier.evidence_stems}
+
+
 def content_stems(text: str) -> set[str]:
     """Stems of a text's content words (no numbers, no function words, no words every note
     may use)."""
@@ -208,8 +224,11 @@ def check_note(
         problems.append("the note copies whole sentences from the article")
     if leaked := echoed(text, example_words, verifier):
         problems.append(f"it echoes the worked example ({', '.join(sorted(leaked))})")
-    if asked := echoed_instruction(text, examples()[kind.value]["why"]):
+    instruction = examples()[kind.value]["why"]
+    if asked := echoed_instruction(text, instruction):
         problems.append(f"it writes the instruction back ({asked})")
+    elif slots := filled_slots(text, instruction, verifier):
+        problems.append(f"it names what its instruction asks for ({', '.join(sorted(slots))})")
     verdicts = tuple(verifier.check_text(text, summary=False)) if text else ()
     problems += [verdict.reason for verdict in verdicts if not verdict.ok]
     return Checked(text, verdicts, tuple(problems))
