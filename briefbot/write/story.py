@@ -6,8 +6,8 @@
    (`verify.py`) and by the writer's rules (`select.py`); the best passing Summary and the best
    passing note are kept, each on its own.
 3. No Summary passed: the article's own opening sentences, labelled as an extract (or, failing
-   that, the verified first sentence of a draft). No note passed: one more try at the note alone,
-   with what was wrong named; then it is left out.
+   that, the verified first sentence of a draft). No note passed: one more call for the note alone,
+   with what was wrong named and as many candidates as the first; then it is left out.
 
 Leaderboard stories state their facts from the snapshot itself: the Summary is the data's own
 text, and the model writes only why it matters.
@@ -198,7 +198,7 @@ def write(
     work.refusals += [f"note: {problem}" for note in notes for problem in note.problems]
     note = best_note(notes) or _salvaged(notes, work_plan, summary.summary)
     if note is None:
-        note = _retry_note(work_plan, ask, summary.summary, notes, draws[0], structured, work)
+        note = _retry_note(work_plan, ask, summary.summary, notes, draws, structured, work)
     return StoryText(summary.summary, note.text if note else "", summary.origin, summary.sources)
 
 
@@ -207,11 +207,13 @@ def _retry_note(
     ask: Ask,
     summary: str,
     failed: list[Checked],
-    draw: Sampling,
+    draws: list[Sampling],
     structured: bool,
     work: StoryWork,
 ) -> Checked | None:
-    """One more draw of the note alone, told what was wrong with the best of the failed ones."""
+    """One more call for the note alone, told what was wrong with the best of the failed
+    ones; it draws as many candidates as the story's call did (decoded together, they cost
+    little more than one), and the best that passes is kept."""
     attempted = [note for note in failed if note.text]
     closest = min(attempted, key=lambda note: len(note.problems), default=None)
     problems = [f"'{closest.text}' ({'; '.join(closest.problems[:2])})"] if closest else []
@@ -219,7 +221,7 @@ def _retry_note(
         work_plan.story, work_plan.facts, work_plan.kind, summary, problems, structured=structured
     )
     work.note_retries += 1
-    raws = ask(messages, [draw], NOTE_MAX_TOKENS, NOTE_SCHEMA, NOTE_SECTIONS)
+    raws = ask(messages, draws, NOTE_MAX_TOKENS, NOTE_SCHEMA, NOTE_SECTIONS)
     drafts = [parse_draft(raw, structured) for raw in raws]
     checked = [
         work_plan.check_note(draft.why_it_matters or draft.summary, summary) for draft in drafts
