@@ -130,6 +130,17 @@ def test_a_failed_note_is_asked_for_once_more_then_left_out(tmp_path):
     assert second.why_it_matters == retry.removeprefix("WHY IT MATTERS: ")
 
 
+def test_the_notes_one_more_call_draws_as_many_candidates_as_the_story(tmp_path):
+    """The retry is one call with the story's candidates, decoded together: its third draft
+    is kept when the first two fail."""
+    bad_notes = [draft(GOOD.split("\n")[0].removeprefix("SUMMARY: "), "This matters a lot.")] * 3
+    retry = "WHY IT MATTERS: Developers can now download and run Wren 9B under the MIT licence."
+    drafts = ["WHY IT MATTERS: Great.", "WHY IT MATTERS: Big news.", retry]
+    text, writer, _ = write(tmp_path, story_of(WREN), by_prompt(bad_notes, drafts))
+    assert text.why_it_matters == retry.removeprefix("WHY IT MATTERS: ")
+    assert writer.stats.note_retries == 1 and writer.stats.notes_dropped == 0
+
+
 def test_two_drafts_good_halves_make_one_summary(tmp_path):
     first = draft(
         "Corvane Labs' new Wren 9B model has 9 billion parameters and an MIT licence. "
