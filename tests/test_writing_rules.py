@@ -279,7 +279,7 @@ NOVA = (
          Kind.RELEASE, ""),
         # the question's words, though the story never uses them
         ("Anyone can now run Nova 2 32B on hardware and software platforms under Apache 2.0.",
-         Kind.RELEASE, "names what its instruction asks for (hardwar, platform)"),
+         Kind.RELEASE, "names what its instruction asks for (hardware, platforms)"),
         ("Teams using Nova 2 32B get better access and support from Lumora.", Kind.BUSINESS,
          "names what its instruction asks for (access, support)"),
     ],

@@ -155,7 +155,11 @@ def filled_slots(text: str, instruction: str, verifier: Verifier) -> set[str]:
     platform", "prices, access, support") though its sources never use them: "Anyone can
     now run Brisa 2 on hardware and software platforms" names the question, not an answer."""
     slots = content_stems(instruction) - _INSTRUCTION_ORDINARY
-    return {word for word in content_stems(text) & slots if word not in verifier.evidence_stems}
+    return {
+        word
+        for word in checks.words(text)
+        if stem(word) in slots and stem(word) not in verifier.evidence_stems
+    }
 
 
 def content_stems(text: str) -> set[str]:
@@ -244,19 +248,13 @@ def unsourced(text: str, verifier: Verifier) -> list[str]:
         return word.replace("z", "s")
 
     own = {spelled(word) for word in verifier.evidence_stems}
-    said = (
-        {
-            stem(word)
-            for word in checks.words(text)
-            if len(word) > 3
-            and word.isalpha()
-            and word not in STOPWORDS
-            and not is_impact_word(word)
-        }
-        - _IMPACT_STEMS
-        - _ADVICE_STEMS
-    )
-    foreign = sorted(word for word in said if spelled(word) not in own)
+    said: dict[str, str] = {}  # stem: the word as the note writes it
+    for word in checks.words(text):
+        if len(word) > 3 and word.isalpha() and word not in STOPWORDS and not is_impact_word(word):
+            said.setdefault(stem(word), word)
+    for ordinary in _IMPACT_STEMS | _ADVICE_STEMS:
+        said.pop(ordinary, None)
+    foreign = sorted(word for key, word in said.items() if spelled(key) not in own)
     enough = len(foreign) >= FOREIGN_WORDS and len(foreign) > (1 - NOTE_COVERAGE) * len(said)
     return foreign if enough else []
 
