@@ -349,3 +349,17 @@ def test_a_day_that_says_what_the_example_says_may_say_it():
         point, reason = bottom_line._Checker(day).judge(bullet, link)
         assert ("echoes" in reason) is echoes, reason
         assert (point is None) is echoes
+
+
+def test_a_name_opening_a_bullet_with_a_possessive_is_traced_to_its_story():
+    """ "Rookery's new embedding model ..." draws on Rookery's story: a capitalised possessive
+    is a name even where the sentence starts, so the bullet cites both stories."""
+    day = [
+        _written("Rookery releases Wick 1B, an open embedding model",
+                 "Rookery released Wick 1B, an open embedding model, under Apache 2.0."),
+        _written("Sprocket 2 converts models straight to quantised formats",
+                 "Sprocket 2 converts models straight to quantised formats in 14 minutes."),
+    ]  # fmt: skip
+    checker = bottom_line._Checker(day)
+    text = "Rookery's new embedding model is open, while Sprocket 2 converts models quickly."
+    assert checker.origins(text) == [1, 2]

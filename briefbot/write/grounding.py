@@ -114,10 +114,13 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _is_name(word: str, before: str) -> bool:
     """A capitalised word where no sentence starts, or anywhere a word mixing cases or
-    letters and digits (TensorHarbor, vLLM, Qwen3.8)."""
+    letters and digits (TensorHarbor, vLLM, Qwen3.8) or a capitalised possessive
+    ("Rookery's new model ...")."""
     if word[0].isdigit():  # 32B, 4-bit, 128k: a number, checked as one
         return False
     if word[1:] != word[1:].lower() or any(char.isdigit() for char in word):
+        return True
+    if word[0].isupper() and word.endswith(("'s", "’s")) and len(word) > 3:
         return True
     return word[0].isupper() and not _SENTENCE_START.search(before)
 
