@@ -363,3 +363,22 @@ def test_a_name_opening_a_bullet_with_a_possessive_is_traced_to_its_story():
     checker = bottom_line._Checker(day)
     text = "Rookery's new embedding model is open, while Sprocket 2 converts models quickly."
     assert checker.origins(text) == [1, 2]
+
+
+def test_a_bullet_that_is_a_note_again_is_refused():
+    """The default model's bullet on one Bottom Line day: its story's Why It Matters again."""
+    item = Item(
+        "https://news.example/b",
+        "Bramble Compute cuts GPU rental prices by a third",
+        "News",
+        "rss",
+        datetime(2026, 9, 1, 9, tzinfo=UTC),
+        text="Bramble Compute cut its GPU rental prices by a third, to $1.20 an hour.",
+    )
+    written = WrittenStory(Story(item, (item,), 1.0), StoryText(
+        "Bramble Compute cut its GPU rental prices by a third, to $1.20 an hour.",
+        "Teams that use Bramble Compute's GPUs now pay far less per hour."))  # fmt: skip
+    checker = bottom_line._Checker([written])
+    bullet = "Bramble Compute's GPUs now pay far less per hour, according to Bramble Compute."
+    point, reason = checker.judge(bullet, bottom_line.Link((1,), "what it means", "Business"))
+    assert point is None and reason == "restates a summary"

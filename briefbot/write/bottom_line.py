@@ -288,8 +288,11 @@ class _Checker:
         self._echoes = _echo_runs() if echoes is None else echoes
         self.texts = [[w.story.lead.title, w.text.summary, w.text.why_it_matters] for w in stories]
         self.facts = [SourceFacts.of(texts) for texts in self.texts]
+        # and the notes' sentences: a bullet that is a note again says as little
         self.summary_sentences = [
-            sentence for w in stories for sentence in split_sentences(w.text.summary)
+            sentence
+            for w in stories
+            for sentence in split_sentences(f"{w.text.summary} {w.text.why_it_matters}")
         ] + [w.story.lead.title for w in stories]
         self._evidence = [story_evidence(w.story) for w in stories]
         own = [*(t for texts in self.texts for t in texts), *self.summary_sentences]
@@ -450,9 +453,10 @@ class _Checker:
         return not has_link(text) and not looks_like_instructions(text)
 
     def _restates(self, text: str) -> bool:
-        """A summary sentence or title again: most of its words (Jaccard over 0.55), or over
-        RESTATED_COPIED of the text's words in 6-word runs copied from one of them or from
-        several together (a bullet that joins the halves of two summaries says nothing new)."""
+        """A summary's or note's sentence or a title again: most of its words (Jaccard over
+        0.55), or over RESTATED_COPIED of the text's words in 6-word runs copied from one of
+        them or from several together (a bullet that joins the halves of two summaries says
+        nothing new)."""
         words = set(checks.words(text))
         for sentence in self.summary_sentences:
             other = set(checks.words(sentence))
