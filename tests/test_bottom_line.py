@@ -382,3 +382,29 @@ def test_a_bullet_that_is_a_note_again_is_refused():
     bullet = "Bramble Compute's GPUs now pay far less per hour, according to Bramble Compute."
     point, reason = checker.judge(bullet, bottom_line.Link((1,), "what it means", "Business"))
     assert point is None and reason == "restates a summary"
+
+
+MIXED = [
+    _written("Vesper 3 32B enters StackRank at fifth",
+             "Vesper 3 32B entered StackRank at fifth, the best model under 40 billion."),
+    _written("Tallow Labs doubles revenue from fine-tuning contracts",
+             "Tallow Labs doubled its revenue from fine-tuning contracts to $40 million."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bullet", "reason"),
+    [
+        # the default model's bullets: a name made of two stories' names, and news reported on
+        ("Anybody choosing a model to host should consider Tallow 3 32B over Tallow Labs.",
+         "names a model no story names (Tallow 3 32B)"),
+        ("Vesper 3 32B and Tallow Labs' revenue are discussed.", "talks about the stories"),
+        ("Vesper 3 32B and Tallow Labs are examples of open models and tools.",
+         "talks about the stories"),
+        # a name the stories give, after a capitalised word of the bullet's own
+        ("Consider Vesper 3 32B, while Tallow Labs sells fine-tuning to pay for it.", ""),
+    ],
+)  # fmt: skip
+def test_a_bullet_that_makes_up_a_name_or_reports_on_the_news_is_refused(bullet, reason):
+    _, refusal = bottom_line._Checker(MIXED).judge(bullet, bottom_line.Link((1, 2), "x", "X"))
+    assert refusal.startswith(reason) if reason else not refusal.startswith(("names", "talks"))

@@ -63,6 +63,18 @@ RESTATED_COPIED = 0.3
 # "Tallow Labs doubles revenue, Dunmarrow court orders Quenby." lists two titles.
 CLAUSE_RESTATED = 0.8
 ECHO_SPAN = 3  # words in a row of the worked example or a planned reason, not the day's own
+# A bullet that reports on the news rather than saying what it means ("... are discussed").
+_META = re.compile(
+    r"\b(?:are|is|were|was|get|gets|being)\s+(?:discussed|mentioned|highlighted|covered|"
+    r"featured|examined|explored|reported)\b|\bexamples?\s+of\b|\bthe\s+(?:stories|news|"
+    r"articles?)\s+(?:show|shows|discuss|cover|covers|highlight|highlights)\b",
+    re.IGNORECASE,
+)
+# A capitalised name run ending in a size: "Nova 2 32B", "Tallow 3 32B" ("32B", "360M", "1.5B").
+_SIZED_NAME = re.compile(
+    r"\b[A-Z][\w.+-]*(?:\s+(?:[A-Z][\w.+-]*|\d[\w.]*))*?\s+\d+(?:\.\d+)?[BMK]\b"
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w.+-]*")
 _ADVICE = {"update", "upgrade", "patch", "install", "switch", "move", "fix"}  # any advice's words
 CANDIDATES = 2
 _NUMBERS = re.compile(r"[\[(](?:stor(?:y|ies)\s*)?(\d+(?:\s*(?:,|and|&)\s*\d+)*)[\])]\s*\.?$", re.I)
@@ -299,6 +311,8 @@ class _Checker:
         own += [sentence.text for evidence in self._evidence for sentence in evidence.sentences]
         self._own_runs = {run for text in own for run in _runs(text)}
         self._own_words = {word for text in own for word in checks.words(text)}
+        self._plain = " ".join(" ".join(own).lower().split())
+        self._capitalised = {word for text in own for word in _CAPITALISED.findall(text)}
         self._stems = [
             {
                 stem(word)
@@ -359,6 +373,10 @@ class _Checker:
             return None, f"draws on story {origins[0]} alone"
         if self._restates(text):
             return None, "restates a summary"
+        if _META.search(text):
+            return None, "talks about the stories instead of what they mean"
+        if made_up := self._made_up_name(text):
+            return None, f"names a model no story names ({made_up})"
         if echo := self._echo(text):
             return None, f"echoes the worked example or its instructions ({echo})"
         if self._binds_apart(text):
@@ -427,6 +445,18 @@ class _Checker:
             set().union(*(self._stems[number - 1] for number in side)) for side in (mine, theirs)
         ]
         return sum((word in sides[0]) != (word in sides[1]) for word in words) >= ONE_SIDED
+
+    def _made_up_name(self, text: str) -> str:
+        """A model name with a size that no story's texts give, made of parts of names that
+        they do: "Tallow 3 32B" from Tallow Labs and Vesper 3 32B. Words before the first one
+        the day's texts capitalise are left off ("Consider Nova 2 32B"). "" when none."""
+        for match in _SIZED_NAME.finditer(text):
+            words = match.group(0).split()
+            while words and words[0] not in self._capitalised:
+                words.pop(0)
+            if len(words) > 1 and " ".join(words).lower() not in self._plain:
+                return " ".join(words)
+        return ""
 
     def _echo(self, text: str) -> str:
         """A run of ECHO_SPAN words that the text takes from the worked example's lede and
