@@ -388,7 +388,7 @@ MIXED = [
     _written("Vesper 3 32B enters StackRank at fifth",
              "Vesper 3 32B entered StackRank at fifth, the best model under 40 billion."),
     _written("Tallow Labs doubles revenue from fine-tuning contracts",
-             "Tallow Labs doubled its revenue from fine-tuning contracts to $40 million."),
+             "Tallow Labs doubled its revenue from fine-tuning contracts in 2 years."),
 ]  # fmt: skip
 
 
@@ -396,6 +396,7 @@ MIXED = [
     ("bullet", "reason"),
     [
         # the default model's bullets: a name made of two stories' names, and news reported on
+        ("Tallow Labs' fine-tuning may help Vesper 2 users.", "names a model no story names"),
         ("Anybody choosing a model to host should consider Tallow 3 32B over Tallow Labs.",
          "names a model no story names (Tallow 3 32B)"),
         ("Vesper 3 32B and Tallow Labs' revenue are discussed.", "talks about the stories"),

@@ -106,6 +106,15 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
             "fourth at 1,342.",
             "Halberd 2 trails the proprietary Corvo Pro on ChatHall.",
         ),
+        # a time in another unit
+        (
+            "Brightcap kept chat logs for 3 years and has deleted logs older than 30 days.",
+            "Brightcap has deleted chat logs older than three months.",
+        ),
+        (
+            "Brightcap kept chat logs for 3 years and has deleted logs older than 30 days.",
+            "Brightcap kept chat logs for 3 months.",
+        ),
         # a judgement the sources do not make
         (
             "Acme Labs released Kite 7B under MIT. It scores 58.2 on GSM8K.",
@@ -223,6 +232,10 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
         (
             "Acme Labs released Kite 7B under the MIT licence. It scores 58.2 on GSM8K.",
             "Kite 7B, an open-weight model, scores 58.2 on GSM8K.",
+        ),
+        (  # a time in its own unit, in words or digits
+            "Brightcap kept chat logs for 3 years and has deleted logs older than 30 days.",
+            "Brightcap kept chat logs for three years.",
         ),
         (  # a judgement the sources make
             "Kite 7B brings a significant gain on GSM8K, Acme says: it scores 58.2.",

@@ -70,11 +70,8 @@ _META = re.compile(
     r"articles?)\s+(?:show|shows|discuss|cover|covers|highlight|highlights)\b",
     re.IGNORECASE,
 )
-# A capitalised name run ending in a size: "Nova 2 32B", "Tallow 3 32B" ("32B", "360M", "1.5B").
-_SIZED_NAME = re.compile(
-    r"\b[A-Z][\w.+-]*(?:\s+(?:[A-Z][\w.+-]*|\d[\w.]*))*?\s+\d+(?:\.\d+)?[BMK]\b"
-)
-_CAPITALISED = re.compile(r"\b[A-Z][\w.+-]*")
+# A run of capitalised words and numbers: "Nova 2 32B", "Keelson 3.8", "Calyx 2", "In August".
+_NAME_RUN = re.compile(r"\b[A-Z][\w+-]*(?:\s+(?:[A-Z][\w+-]*|\d(?:[\w.]*\w)?))+")
 _ADVICE = {"update", "upgrade", "patch", "install", "switch", "move", "fix"}  # any advice's words
 CANDIDATES = 2
 _NUMBERS = re.compile(r"[\[(](?:stor(?:y|ies)\s*)?(\d+(?:\s*(?:,|and|&)\s*\d+)*)[\])]\s*\.?$", re.I)
@@ -312,7 +309,6 @@ class _Checker:
         self._own_runs = {run for text in own for run in _runs(text)}
         self._own_words = {word for text in own for word in checks.words(text)}
         self._plain = " ".join(" ".join(own).lower().split())
-        self._capitalised = {word for text in own for word in _CAPITALISED.findall(text)}
         self._stems = [
             {
                 stem(word)
@@ -447,14 +443,23 @@ class _Checker:
         return sum((word in sides[0]) != (word in sides[1]) for word in words) >= ONE_SIDED
 
     def _made_up_name(self, text: str) -> str:
-        """A model name with a size that no story's texts give, made of parts of names that
-        they do: "Tallow 3 32B" from Tallow Labs and Vesper 3 32B. Words before the first one
-        the day's texts capitalise are left off ("Consider Nova 2 32B"). "" when none."""
-        for match in _SIZED_NAME.finditer(text):
+        """A name with a number or size that no story's texts give, made of parts of names
+        that they do: "Tallow 3 32B" from Tallow Labs and Vesper 3 32B, "Calyx 2" for Calyx
+        12B. A run of capitalised words and numbers passes when one of its tails from a
+        capitalised word is in the day's texts ("Consider Nova 2 32B", "In August 2026").
+        "" when none."""
+        for match in _NAME_RUN.finditer(text):
             words = match.group(0).split()
-            while words and words[0] not in self._capitalised:
-                words.pop(0)
-            if len(words) > 1 and " ".join(words).lower() not in self._plain:
+            while words and not any(char.isdigit() for char in words[-1]):
+                words.pop()  # up to its last number: "Nova 2 32B", not "Nova 2 32B Instruct"
+            if len(words) < 2:
+                continue
+            tails = [
+                " ".join(words[start:]).lower()
+                for start in range(len(words) - 1)
+                if words[start][:1].isupper()
+            ]
+            if tails and not any(_in_words(tail, self._plain) for tail in tails):
                 return " ".join(words)
         return ""
 
@@ -664,3 +669,8 @@ def _echo_runs() -> frozenset[tuple[str, ...]]:
 
 def _stems(text: str) -> list[str]:
     return [stem(word) for word in checks.words(text)]
+
+
+def _in_words(phrase: str, text: str) -> bool:
+    """The phrase stands in the text as whole words ("calyx 2" is not in "calyx 20b")."""
+    return re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w.])", text) is not None

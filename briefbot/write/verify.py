@@ -69,10 +69,11 @@ _UNITS = {
     "token": "tokens", "tokens": "tokens", "parameter": "parameters", "parameters": "parameters",
     "params": "parameters", "point": "points", "points": "points", "percent": "percent",
     "%": "percent", "bit": "bits", "bits": "bits", "language": "languages",
-    "languages": "languages", "hour": "time", "hours": "time", "day": "time", "days": "time",
-    "week": "time", "weeks": "time", "month": "time", "months": "time", "year": "time",
-    "years": "time", "minutes": "time", "minute": "time", "seconds": "time", "second": "time",
-    "milliseconds": "time", "ms": "time", "gpu-hours": "gpu-hours",
+    "languages": "languages", "hour": "hours", "hours": "hours", "day": "days", "days": "days",
+    "week": "weeks", "weeks": "weeks", "month": "months", "months": "months", "year": "years",
+    "years": "years", "minutes": "minutes", "minute": "minutes", "seconds": "seconds",
+    "second": "seconds", "milliseconds": "milliseconds", "ms": "milliseconds",
+    "gpu-hours": "gpu-hours",
 }  # fmt: skip
 _CHANGE_UP = set(
     """rose rise rises risen increase increased increases gain gained gains climb climbed climbs
@@ -804,7 +805,7 @@ def _factor_problem(claim: _Parsed, at: int, source: _Parsed, position: int) -> 
 
 
 # Units of a measured figure, which holds only on what it was measured on.
-_MEASURED = {"tokens", "points", "time"}
+_MEASURED = {"tokens", "points", "hours", "minutes", "seconds", "milliseconds"}
 _FIGURE = re.compile(r"[$€£#]?\d")
 CONDITION_WORDS = 4  # words of an "on ..." phrase read as what a figure was measured on
 _PHRASE_ENDS = set(
