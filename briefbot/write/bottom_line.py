@@ -47,8 +47,8 @@ from briefbot.write.prompts import (
     bullet_header,
     parse_json,
 )
-from briefbot.write.select import content_stems, is_impact_word
-from briefbot.write.verify import STOPWORDS, Verifier, _known_names, parse, stem
+from briefbot.write.select import content_stems, is_content_word, is_impact_word
+from briefbot.write.verify import Verifier, _known_names, parse, stem
 
 log = logging.getLogger(__name__)
 
@@ -474,7 +474,7 @@ class _Checker:
                 run in self._echoes
                 and run not in self._own_runs
                 and any(
-                    _content(word)
+                    is_content_word(word)
                     and not is_impact_word(word)
                     and word not in _ADVICE
                     and word not in self._own_words
@@ -641,17 +641,13 @@ def factual_lede(kinds: list[Kind]) -> str:
     return f"Today: {listed}."
 
 
-def _content(word: str) -> bool:
-    return len(word) > 3 and word.isalpha() and word not in STOPWORDS
-
-
 def _runs(text: str) -> set[tuple[str, ...]]:
     """The text's runs of ECHO_SPAN words that hold a content word."""
     said = checks.words(text)
     return {
         run
         for run in (tuple(said[i : i + ECHO_SPAN]) for i in range(len(said) - ECHO_SPAN + 1))
-        if any(_content(word) for word in run)
+        if any(is_content_word(word) for word in run)
     }
 
 

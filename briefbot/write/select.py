@@ -162,14 +162,15 @@ def filled_slots(text: str, instruction: str, verifier: Verifier) -> set[str]:
     }
 
 
+def is_content_word(word: str) -> bool:
+    """A word that says something of its own: over 3 letters, no digits, not a function word."""
+    return len(word) > 3 and word.isalpha() and word not in STOPWORDS
+
+
 def content_stems(text: str) -> set[str]:
     """Stems of a text's content words (no numbers, no function words, no words every note
     may use)."""
-    return {
-        stem(word)
-        for word in checks.words(text)
-        if len(word) > 3 and word.isalpha() and word not in STOPWORDS
-    } - _IMPACT_STEMS
+    return {stem(word) for word in checks.words(text) if is_content_word(word)} - _IMPACT_STEMS
 
 
 def check_summary(
@@ -250,7 +251,7 @@ def unsourced(text: str, verifier: Verifier) -> list[str]:
     own = {spelled(word) for word in verifier.evidence_stems}
     said: dict[str, str] = {}  # stem: the word as the note writes it
     for word in checks.words(text):
-        if len(word) > 3 and word.isalpha() and word not in STOPWORDS and not is_impact_word(word):
+        if is_content_word(word) and not is_impact_word(word):
             said.setdefault(stem(word), word)
     for ordinary in _IMPACT_STEMS | _ADVICE_STEMS:
         said.pop(ordinary, None)
