@@ -408,3 +408,39 @@ def test_a_first_place_word_belongs_to_the_name_beside_it(note, ok):
     said of the nearest name, not of any name in its clause, and keeps its qualifier."""
     verifier = verifier_for("Halcyon-R2 climbs to fourth", DEMO_BOARD)
     assert verifier.check(note, summary=False).ok is ok
+
+
+GROUP_BOARD = (
+    "Ferrow 3 now ranks third with 71.2 points. Only two proprietary systems are ahead of it: "
+    "Lantern Max at 75.0 and Solace Pro at 73.9. Ferrow 3 is ahead of Dunmore 70B at 70.4, the "
+    "best open-weight result until this week."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        # the demo's note (default model): Halcyon-R2, fourth, "surpassed the proprietary
+        # models"; the sources put the proprietary ones ahead of it
+        ("This ranking shows that Ferrow 3 has surpassed the proprietary models.", False),
+        ("Ferrow 3 now outranks every proprietary model on the board.", False),
+        ("Ferrow 3 is ahead of the closed models.", False),
+        ("Ferrow 3 has overtaken all other models.", False),
+        ("Ferrow 3 now trails the proprietary systems.", True),
+        ("Ferrow 3 sits behind the proprietary models.", True),
+        ("Ferrow 3 is ahead of Dunmore 70B.", True),
+    ],
+)  # fmt: skip
+def test_a_comparison_with_a_group_must_be_the_sources_own(note, ok):
+    """ "X surpassed the proprietary models" compares X with a group: a source sentence must
+    compare X with a group of that kind the same way round ("only two proprietary systems are
+    ahead of it" puts X behind them), whatever comparison X has with a named model."""
+    verifier = verifier_for("Ferrow 3 climbs to third", GROUP_BOARD)
+    assert verifier.check(note, summary=False).ok is ok
+
+
+def test_the_best_of_a_kind_is_ahead_of_the_others_of_that_kind_only():
+    text = "Rookwell 2 ranks fifth with 64.0, the best open-weight result. Brisk Ultra leads."
+    verifier = verifier_for("Rookwell 2 tops the open models", text)
+    assert verifier.check("Rookwell 2 leads every other open-weight model.", summary=False).ok
+    assert not verifier.check("Rookwell 2 leads the proprietary models.", summary=False).ok

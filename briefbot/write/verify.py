@@ -21,6 +21,10 @@ AlignScore check a summary: claim by claim, against the best-aligned source sent
   each have it;
 - a **negation** must not be dropped or added: "requires an API key" against the source
   sentence nearest to it, "requires no API key";
+- a **comparison with a group** ("X surpassed the proprietary models", "ahead of every other
+  open model") must be a source sentence's comparison of X with a group of that kind, the same
+  way round ("only three proprietary systems are ahead of it" puts X behind them), or, for the
+  open models, X called the best of them;
 - **superlatives** (best, first, only, fastest...) must be in the source;
 - a Summary sentence as a whole must be covered by the source sentences it rests on (most of its
   content words), so a fact without numbers cannot be made up either.
@@ -90,7 +94,8 @@ _CHANGE_DOWN = set(
 _COMPARE_UP = set(
     """ahead lead leads leading led above higher more beat beats outperform outperforms
     outperformed tops topped exceed exceeds exceeded surpass surpasses surpassed faster better
-    larger bigger longer up""".split()
+    larger bigger longer up overtake overtakes overtook overtaken outrank outranks outranked
+    outscore outscores outscored outpace outpaces outpaced""".split()
 )
 _COMPARE_DOWN = set(
     """behind trail trails trailed trailing below lower less fewer worse smaller slower shorter
@@ -1347,10 +1352,29 @@ class Verifier:
         ]
         for index in range(len(parsed.tokens)):
             side = _side(parsed.tokens, index)
+            if side and any(
+                t.key in _GROUP_NOUNS and t.key.endswith("s")
+                for t in parsed.tokens[index + 1 : index + 3]
+            ):  # "trails only proprietary systems": a group, which a source must name beside
+                if named and not self._kind_beside(side, named):  # one of the same parties
+                    word = "open-weight" if side == "open" else "proprietary"
+                    return f"the sources do not speak of {word} models beside {named[0].label}"
+                continue
             if side and named and not any(g.matches(e) for e in named for g in self._granted[side]):
                 word = "open-weight" if side == "open" else "proprietary"
                 return f"the sources do not call {named[0].label} {word}"
         return None
+
+    def _kind_beside(self, side: str, named: list[_Entity]) -> bool:
+        """Whether a source sentence about one of `named` speaks of models of `side`."""
+        for source, other in self._parsed.items():
+            if any(_side(other.tokens, at) == side for at in range(len(other.tokens))):
+                holders = self._parties(other.entities)
+                if not holders or other.keys & _OBJECT_PRONOUNS:  # "... are ahead of it"
+                    holders = [*holders, *self._referent(source)]
+                if any(self._same_party(e, holders) for e in named):
+                    return True
+        return False
 
     @cached_property
     def _granted(self) -> dict[str, list[_Entity]]:
@@ -1720,16 +1744,54 @@ class Verifier:
                     continue
                 named = [*direction[2], *(e for e in parsed.entities if start <= e.start < end)]
                 sides = list(dict.fromkeys(named))
-                if not self._compared(direction, sides):
+                grouped = _group_comparison(parsed, word.position, end, subject)
+                if grouped is None and not self._compared(direction, sides):
                     return Verdict(False, f"the sources do not say '{direction[1]}'")
+                if grouped is not None and not self._group_compared(grouped):
+                    kind = {"open": "open-weight ", "closed": "proprietary "}.get(grouped[2], "")
+                    return Verdict(
+                        False,
+                        f"the sources do not compare it with the {kind}models that way "
+                        f"('{word.key}')",
+                    )
         return Verdict(True)
+
+    def _group_compared(self, claim: tuple[str, list[_Entity], str | None]) -> bool:
+        """Whether a source sentence compares the claim's party with a group of the same
+        kind, the same way round ("only three proprietary systems are ahead of it" is the
+        party behind them, not ahead of them)."""
+        sense, party, kind = claim
+        for source, other in self._parsed.items():
+            for token in other.tokens:
+                if token.kind != "word" or token.key not in _COMPARE_UP | _COMPARE_DOWN:
+                    continue
+                found = _group_comparison(
+                    other, token.position, len(other.tokens), self._referent(source),
+                    whole_sentence=True,
+                )  # fmt: skip
+                if found is None or found[0] != sense:
+                    continue
+                if found[2] != kind and not (found[2] is None and kind is not None):
+                    continue
+                holders = self._parties(found[1]) or self._source_resolution(source)
+                if not party or any(self._same_party(p, holders) for p in party):
+                    return True
+            # (not "the top paid system": that names the overall leader, of any kind)
+            if sense == "up" and kind == "open" and _best_of_kind(other.tokens, kind):
+                holders = self._parties(other.entities) or self._referent(source)
+                if not party or any(self._same_party(p, holders) for p in party):
+                    return True  # "the best open-weight result": ahead of every other open one
+        return False
 
     def _compared(self, direction: tuple[str, str, list[_Entity]], sides: list[_Entity]) -> bool:
         # "faster" is told of speed: only a source's speed word can bear it out ("adds 2.7
         # percent" goes up too, but is not faster), and "slower" contradicts it
         measure = next((group for group in _MEASURES if direction[1] in group), None)
         for source, other in self._parsed.items():
-            if not all(self._same_party(side, other.entities) for side in sides):
+            present = other.entities
+            if other.keys & _OBJECT_PRONOUNS:  # "It is ahead of Dunmore 70B"
+                present = [*present, *self._referent(source)]
+            if not all(self._same_party(side, present) for side in sides):
                 continue
             for token in other.tokens:
                 if measure is not None and token.key not in measure:
@@ -1826,6 +1888,11 @@ class Verifier:
                 continue
             if token.key == "each" and parsed.following(token.position) in ("other",):
                 continue
+            if any(
+                t.key in _COMPARE_UP | _COMPARE_DOWN
+                for t in parsed.tokens[max(0, token.position - 3) : token.position]
+            ):
+                continue  # "ahead of every other open model": the group comparison's check
             if token.key == "both" and self._listed_pair(parsed, token.position):
                 continue  # "fixes both X and Y": the two are checked as names
             return Verdict(False, f"the sources do not say '{token.key}'")
@@ -1978,6 +2045,99 @@ def _open_or_closed(parsed: _Parsed) -> list[tuple[_Entity, str]]:
         if holder is not None:  # "Halcyon-R2, an open-weight model", "Kite 7B is proprietary"
             found.append((holder, side))
     return found
+
+
+# A group a model is compared with: "the proprietary models", "every other open model",
+# "all rivals", "paid ones", "..., all proprietary".
+_GROUP_NOUNS = set(
+    """models model systems system rivals rival competitors peers ones others alternatives
+    offerings entries llms contenders counterparts""".split()
+)
+_GROUP_KINDS = {**_SIDES, "paid": "closed", "commercial": "closed", "free": "open",
+                "freely": "open", "downloadable": "open"}  # fmt: skip
+_GROUP_QUANTIFIERS = {"all", "every", "other", "any", "each"}
+_OBJECT_PRONOUNS = {"it", "them", "its", "itself"}
+GROUP_WORDS = 6  # words read after (or before) a comparison word for the group it names
+
+
+def _group_at(tokens: list[_Token], indices: range | list[int]) -> tuple[bool, str | None]:
+    """Whether the words at `indices` (read in that order from the comparison word) name a
+    group of models rather than a model, and the group's kind ("open", "closed" or None)."""
+    kind, quantified, noun = None, False, False
+    for index in indices:
+        token = tokens[index]
+        if (
+            token.name or token.kind == "number" or token.key in _OBJECT_PRONOUNS
+            or (token.kind == "punct" and token.text != "-")
+        ):  # fmt: skip
+            break
+        if token.key in _GROUP_KINDS or (
+            token.key in ("open", "closed") and index + 1 < len(tokens)
+            and tokens[index + 1].key in _GROUP_NOUNS | _SIDE_SECOND_WORDS
+        ):  # fmt: skip
+            kind = _GROUP_KINDS.get(token.key, "open" if token.key == "open" else "closed")
+        quantified = quantified or token.key in _GROUP_QUANTIFIERS
+        noun = noun or token.key in _GROUP_NOUNS
+    grouped = (noun or quantified) and (kind is not None or (noun and quantified))
+    return grouped, kind  # "..., all proprietary" is a group too
+
+
+_BEST_WORDS = {"best", "top", "highest", "highest-ranked", "top-ranked", "leading", "strongest"}
+
+
+def _best_of_kind(tokens: list[_Token], kind: str) -> bool:
+    """Whether a sentence calls someone the best of a kind: "the best open-weight result",
+    "the top open model", "the highest rank yet for open weights"."""
+    for index, token in enumerate(tokens):
+        if token.key in _BEST_WORDS:
+            following = range(index + 1, min(index + 5, len(tokens)))
+            if any(_GROUP_KINDS.get(tokens[at].key) == kind or _side(tokens, at) == kind
+                   for at in following):  # fmt: skip
+                return True
+    return False
+
+
+def _group_comparison(
+    parsed: _Parsed,
+    index: int,
+    end: int,
+    side: list[_Entity],
+    whole_sentence: bool = False,
+) -> tuple[str, list[_Entity], str | None] | None:
+    """A comparison of a party with a group ("X surpassed the proprietary models"), told from
+    the party's side: (sense, the party, the group's kind), or None when the comparison word
+    at `index` names no group. A group before the word with no name between ("three
+    proprietary systems are ahead of it") is on the other side: the sense turns. A source
+    sentence (`whole_sentence`) may name its group after a comma ("behind only A, B and C,
+    all proprietary")."""
+    tokens = parsed.tokens
+    sense = "up" if tokens[index].key in _UP else "down"
+    start, segment_end = parsed.segment(index)
+    starts = [index + 1]
+    if whole_sentence:
+        for at in range(index + 1, min(end, len(tokens))):
+            if tokens[at].key in _COMPARE_UP | _COMPARE_DOWN:
+                break
+            if tokens[at].text == ",":
+                starts.append(at + 1)
+    stop = len(tokens) if whole_sentence else segment_end
+    before = [e for e in parsed.entities if e.end <= index and e.start >= start]
+    # a group before the word, with no name between, is the comparison's other side
+    grouped_before, kind_before = (False, None) if before else _group_at(
+        tokens, range(index - 1, max(start, index - GROUP_WORDS) - 1, -1)
+    )  # fmt: skip
+    for at in starts:
+        grouped, kind = _group_at(tokens, range(at, min(at + GROUP_WORDS, stop)))
+        if grouped:
+            if grouped_before:
+                return None  # one group against another: no party's claim
+            return sense, [before[-1]] if before else side, kind
+    if not grouped_before:
+        return None
+    following = [t.key for t in tokens[index + 1 : index + 3]]
+    later = [e for e in parsed.entities if index < e.start < segment_end]
+    party = side if _OBJECT_PRONOUNS & set(following) else later[:1]
+    return ("down" if sense == "up" else "up"), party, kind_before
 
 
 def _superlative(word: str) -> str | None:
