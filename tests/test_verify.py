@@ -444,3 +444,28 @@ def test_the_best_of_a_kind_is_ahead_of_the_others_of_that_kind_only():
     verifier = verifier_for("Rookwell 2 tops the open models", text)
     assert verifier.check("Rookwell 2 leads every other open-weight model.", summary=False).ok
     assert not verifier.check("Rookwell 2 leads the proprietary models.", summary=False).ok
+
+
+SETTING = (
+    "The Q9_Z format nearly matches 8-bit quality at 5-bit size. For a 30B model, the Q9_Z "
+    "file is 19.6 GB, small enough to fit on a single 24 GB card. On that card it decodes at "
+    "33 tokens per second."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the demo's summary (default model): the card is where the file fits, not where the
+        # quality was measured
+        ("Q9_Z nearly matches 8-bit quality on a single 24 GB card.", False),
+        ("Q9_Z, which nearly matches 8-bit quality on one 24 GB card, is new.", False),
+        ("A 30B model in Q9_Z runs on a single 24 GB card.", True),
+        ("The 19.6 GB file fits on a single 24 GB card.", True),
+    ],
+)  # fmt: skip
+def test_a_setting_keeps_the_fact_the_sources_tie_it_to(claim, ok):
+    """A number in an "on ..." setting is grounded where a source gives it; what the claim
+    says happens on that setting must be told in that same source sentence."""
+    verifier = verifier_for("Q9_Z lands", SETTING)
+    assert verifier.check(claim, summary=True).ok is ok

@@ -14,6 +14,9 @@ AlignScore check a summary: claim by claim, against the best-aligned source sent
 - a **direction** must agree, told from the subject's side (so "Y trails X by 3.5" matches "X leads
   Y by 3.5"); a change (rose, fell, cut) must be in the source; a comparison the source does not
   make must follow from the two numbers given;
+- a **setting** keeps its fact: a number of an "on ..." phrase ("on a single 32 GB card")
+  stands in a source sentence that tells what the claim says happens on it (the file fits
+  there; the quality was not measured there);
 - a **hedge** must not vanish: "about 19 GB", "nearly matches", "plans to", "is expected to", and
   who says so ("the company says", "on its own tests");
 - a **specific word** (a verb or noun few sentences use: "exempts", "makes") must stand in a
@@ -863,6 +866,44 @@ def _conditions(
     return found
 
 
+_SETTING_LEAD = {"a", "an", "the", "one", "single", "its", "each", "same"}
+# What a model does on a setting, in the words writers swap for each other ("runs on a 24 GB
+# card", "fits on one 24 GB GPU", "loads fully on a single 32 GB card").
+_ON_SETTING = frozenset(_stem(w) for w in "run runs fit fits load loads work works serve".split())
+
+
+def _setting_claim(parsed: _Parsed, position: int) -> set[str]:
+    """What a clause says happens on the setting a number is part of ("nearly matches 4-bit
+    quality" of "... on a single 32 GB card"), as stems; empty when the number is not in an
+    "on" phrase or the clause says nothing before it. The setting's number is grounded
+    where a source gives it; the fact it is tied to must be told in that same sentence."""
+    on = next(
+        (
+            index
+            for index in range(position - 1, max(-1, position - 4), -1)
+            if parsed.tokens[index].key == "on"
+            and all(t.key in _SETTING_LEAD for t in parsed.tokens[index + 1 : position])
+        ),
+        None,
+    )
+    if on is None:
+        return set()
+    start, _ = parsed.segment(on)
+    return {
+        _stem(t.key)
+        for t in parsed.tokens[start:on]
+        if t.kind == "word" and not t.name and len(t.key) > 2
+        and t.key not in _STOPWORDS | _PRONOUNS | _VERB_HEDGES | _APPROXIMATE | _MODALS
+    }  # fmt: skip
+
+
+def _says(source: _Parsed, said: set[str]) -> bool:
+    """Whether a source sentence tells any of a claim's `said` stems (one of the words for
+    running on a setting standing for another)."""
+    stems = source.stems
+    return bool(said & stems) or bool(said & _ON_SETTING and stems & _ON_SETTING)
+
+
 def _is_delta(parsed: _Parsed, position: int) -> bool:
     start, end = parsed.segment(position)
     words = {t.key for t in parsed.tokens[start:end]}
@@ -1558,6 +1599,8 @@ class Verifier:
         if dropped := [words for words, stems in _conditions(parsed, position, fact.unit)
                        if not stems & claim.stems]:  # fmt: skip
             return f"the sources measure it on '{dropped[0]}', which it drops"
+        if (said := _setting_claim(claim, fact.token.position)) and not _says(parsed, said):
+            return "the sources give this setting with another fact"
         role, approximate = _delta_role(parsed, position)
         strict = role in _STRICT_ROLES or fact.role in _STRICT_ROLES
         # a factor reads the same with or without "by": "2.2 times faster", "faster by 2.2 times"
