@@ -321,3 +321,43 @@ def misstatements(
                 found.append(max(problems)[1] if problems else f"'{token}' is in no fact")
         previous = sentence
     return found
+
+
+# A model compared with a side of a leaderboard: "surpassed the proprietary models", "ahead of
+# every other open-weight model", "trails only proprietary systems".
+GROUP_SIDE = {"proprietary": "closed", "closed": "closed", "paid": "closed"} | dict.fromkeys(
+    ["open-weight", "open weight", "open-weights", "open", "open-source", "free"], "open"
+)
+GROUP = re.compile(
+    r"\b(?P<word>ahead of|above|surpass(?:es|ed)?|beat(?:s|en)?|outrank(?:s|ed)?"
+    r"|outperform(?:s|ed)?|overt(?:akes?|aken|ook)|tops?|topped|leads?|behind|below|trails?"
+    r"|trailing)\s+"
+    r"(?:(?:only|all|every|each|the|other|its)\s+)*"
+    rf"(?P<side>{'|'.join(sorted(GROUP_SIDE, key=len, reverse=True))})"
+    r"\s+(?:models?|systems?|ones|rivals|entries|llms)\b",
+    re.I,
+)
+GROUP_BEHIND = re.compile(r"behind|below|trail", re.I)
+
+
+def group_misstatements(text: str, board: list[dict]) -> list[str]:
+    """Each comparison of a model with one side of the board that the board contradicts:
+    ahead of a side means above all of that side's other models, behind it means below at
+    least one. `board` rows: {"model", "rank", "side"} with side "open" or "closed"; the model
+    compared is the last board name before the comparison in its sentence."""
+    found = []
+    for sentence in sentences(text):
+        for match in GROUP.finditer(sentence):
+            before = sentence[: match.start()]
+            named = [(before.rfind(r["model"]), r) for r in board if r["model"] in before]
+            if not named:
+                continue
+            row = max(named, key=lambda pair: pair[0])[1]
+            side = GROUP_SIDE[match.group("side").lower()]
+            others = [r["rank"] for r in board if r["side"] == side and r["model"] != row["model"]]
+            if not others:
+                continue
+            behind = bool(GROUP_BEHIND.match(match.group("word")))
+            if behind != (row["rank"] > min(others)):
+                found.append(f"'{match.group()}': {row['model']} is #{row['rank']}")
+    return found

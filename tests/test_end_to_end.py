@@ -37,7 +37,7 @@ import yaml
 from briefbot.demo.site import NEWS_FILE
 from briefbot.write.checks import copied_share
 from briefbot.write.select import COPIED_SHARE_LIMIT
-from tests.fact_oracle import misstatements, title_subjects, values
+from tests.fact_oracle import group_misstatements, misstatements, title_subjects, values
 from tests.test_data_sets import demo_facts
 
 BULLET = re.compile(r"^- (.+) \*\(from stor(?:y|ies) ([\d, ]+)\)\*$", re.M)
@@ -161,10 +161,21 @@ def misstated(story: dict, text: str) -> list[str]:
     facts = [fact for entry in entries for fact in entry["facts"]]
     names = [name for entry in entries for name in entry.get("names", [])]
     titles = [title for entry in entries for title in entry["titles"]]
+    found = []
     if any("/leaderboard.html" in link for link in story["links"]):
         facts += leaderboard_facts()
         names += [row["model"] for row in demo_news()["leaderboard"]] + ["top ten", "top 10"]
-    return misstatements(text, facts, names, title_subjects(titles, facts))
+        found += group_misstatements(text, board_sides())
+    return found + misstatements(text, facts, names, title_subjects(titles, facts))
+
+
+def board_sides() -> list[dict]:
+    """The demo day's snapshot as the oracle reads a model's side: model, rank, open/closed."""
+    return [
+        {"model": row["model"], "rank": rank,
+         "side": "open" if row["sourceType"] == "Open Weight" else "closed"}
+        for rank, row in enumerate(demo_news()["leaderboard"], start=1)
+    ]  # fmt: skip
 
 
 def story_of(event: str) -> dict:
@@ -189,6 +200,13 @@ LEADERBOARD = {"links": ["http://127.0.0.1:1/leaderboard.html"]}
          "trails.", []),  # a relative clause belongs to the clause before it
         (LEADERBOARD, "The best open-weight model is Kairos-3 Large at #5.", []),  # yesterday's
         (LEADERBOARD, "Halcyon-R2 rises into fourth place and into the top ten.", []),
+        # the demo's note (default model): three proprietary models are ahead of it
+        (LEADERBOARD, "This shows that Halcyon-R2 has surpassed the proprietary models.",
+         ["'surpassed the proprietary models': Halcyon-R2 is #4"]),
+        (LEADERBOARD, "Halcyon-R2 now trails only proprietary models.", []),
+        (LEADERBOARD, "Halcyon-R2 is ahead of every other open-weight model.", []),
+        (LEADERBOARD, "Kairos-3 Large beats the other open-weight models.",
+         ["'beats the other open-weight models': Kairos-3 Large is #6"]),
         (LEADERBOARD, "The proprietary Aster Ultra 2 is second at #1.",
          ["'second' given to proprietary, but it is Meridian 3 Pro's"]),
         (story_of("llamacpp-q3hx-quant"), "llama.cpp adds a 3-bit type, Q3_HX.", []),
