@@ -409,3 +409,32 @@ MIXED = [
 def test_a_bullet_that_makes_up_a_name_or_reports_on_the_news_is_refused(bullet, reason):
     _, refusal = bottom_line._Checker(MIXED).judge(bullet, bottom_line.Link((1, 2), "x", "X"))
     assert refusal.startswith(reason) if reason else not refusal.startswith(("names", "talks"))
+
+
+def test_a_name_line_gives_each_story_its_own_fact_of_that_name():
+    """A fallback line for stories tied by a name says what each is for it: the rank from a
+    leaderboard snapshot's own listing, a release's licence where the release is about it."""
+    when = datetime(2026, 9, 1, 9, tzinfo=UTC)
+    release = Item(
+        "https://news.example/kite",
+        "Kestrel releases Kite 7B under Apache 2.0",
+        "Wire",
+        "rss",
+        when,
+        text="Kestrel released Kite 7B under Apache 2.0.",
+    )
+    board = Item("https://board.example/#standing", "BenchLM: top of the ranking", "BenchLM",
+                 "leaderboard", when, text="#1 Gale Max (Gale, Proprietary): 80.0 points\n"
+                 "#3 Kite 7B (Kestrel, Open Weight): 70.0 points")  # fmt: skip
+    rival = Item("https://news.example/gale", "Gale Max tops BenchLM again", "Wire", "rss",
+                 when, text="Gale Max, Kite 7B and others were ranked.")  # fmt: skip
+    stories = [
+        WrittenStory(Story(item, (item,), 1.0), StoryText(item.text, ""))
+        for item in (board, release, rival)
+    ]
+    kinds = [bottom_line.Kind.LEADERBOARD, bottom_line.Kind.RELEASE, bottom_line.Kind.RELEASE]
+    link = bottom_line.Link((1, 2, 3), "they all name Kite 7B", "Kite 7B")
+    line = bottom_line.fact_line(stories, kinds, link)
+    # the third story is about Gale Max: its licence, if it had one, would not be Kite 7B's
+    assert line.text == "Kite 7B: #3 on BenchLM, a release (Apache 2.0) and a release."
+    assert line.stories == (1, 2, 3)

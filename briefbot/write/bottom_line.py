@@ -592,14 +592,12 @@ def _detail(written: WrittenStory, kind: Kind) -> str:
 def fact_line(stories: list[WrittenStory], kinds: list[Kind], link: Link) -> BottomLinePoint:
     """A link's plain line of facts. For stories of a kind or family: its label, then each
     story's subject with one fact of its kind ("Releases: Nova 2 32B (Apache 2.0) and
-    Halcyon-R2 (MIT)."). For stories tied by a name: the name and the kinds of story it is in
-    ("Halcyon-R2: in a leaderboard story and a release."), no fact that might be another's."""
+    Halcyon-R2 (MIT)."). For stories tied by a name: what each story is for that name, by
+    `_name_fact` ("Halcyon-R2: #4 on BenchLM and a release (MIT)."), no fact that might be
+    another's."""
     if link.reason.startswith(("both name", "they all name")):
-        nouns = []
-        for number in link.stories:
-            noun = _KIND_NOUNS[kinds[number - 1]][0]
-            nouns.append(("an " if noun[0] in "aeiou" else "a ") + noun)
-        return BottomLinePoint(f"{link.label}: in {_listed(nouns)}.", link.stories)
+        parts = [_name_fact(stories[n - 1], kinds[n - 1], link.label) for n in link.stories]
+        return BottomLinePoint(f"{link.label}: {_listed(parts)}.", link.stories)
     parts: list[str] = []
     for number in link.stories:
         written, kind = stories[number - 1], kinds[number - 1]
@@ -608,6 +606,22 @@ def fact_line(stories: list[WrittenStory], kinds: list[Kind], link: Link) -> Bot
         if part not in parts:
             parts.append(part)
     return BottomLinePoint(f"{link.label}: {_listed(parts)}.", link.stories)
+
+
+def _name_fact(written: WrittenStory, kind: Kind, name: str) -> str:
+    """What one story is for a name several stories share: its rank in a leaderboard
+    story's snapshot listing ("#4 on BenchLM", data, not text), else the kind of story, with
+    its kind's fact where the story is about that name ("a release (MIT)"); a fact of a story
+    about someone else could be theirs."""
+    if kind is Kind.LEADERBOARD:
+        row = re.compile(rf"^#(\d+) {re.escape(name)} \(", re.M | re.I)
+        for item in written.story.items:
+            if item.source_type == "leaderboard" and (found := row.search(item.text or "")):
+                return f"#{found.group(1)} on {item.source}"
+    noun = _KIND_NOUNS[kind][0]
+    noun = ("an " if noun[0] in "aeiou" else "a ") + noun
+    detail = _detail(written, kind) if subject(written).lower() == name.lower() else ""
+    return f"{noun} ({detail})" if detail else noun
 
 
 def _listed(parts: list[str]) -> str:
