@@ -469,3 +469,27 @@ def test_a_setting_keeps_the_fact_the_sources_tie_it_to(claim, ok):
     says happens on that setting must be told in that same source sentence."""
     verifier = verifier_for("Q9_Z lands", SETTING)
     assert verifier.check(claim, summary=True).ok is ok
+
+
+PLAN = (
+    "Nimbus will cut its storage prices by 20 percent next week, the company said. The cut "
+    "applies to the Cold tier only. Rival Stratus raised its prices in May."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        # a Bottom Line bullet (default model): the cut is next week's, told as done
+        ("Customers now pay less for Nimbus storage.", False),
+        ("Nimbus cuts storage prices by 20 percent, the company said.", False),
+        ("Nimbus customers will pay less from next week.", True),
+        ("Nimbus will cut storage prices by 20 percent next week, the company said.", True),
+        ("Stratus raised its prices in May.", True),
+    ],
+)  # fmt: skip
+def test_a_planned_change_is_not_told_as_done(note, ok):
+    """A change the sources give as a plan ("will cut ... next week", a headline's "X to
+    cut") is a plan in the claim too, with or without a number."""
+    verifier = verifier_for("Nimbus to cut storage prices", PLAN)
+    assert verifier.check(note, summary=False).ok is ok

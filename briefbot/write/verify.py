@@ -17,6 +17,8 @@ AlignScore check a summary: claim by claim, against the best-aligned source sent
 - a **setting** keeps its fact: a number of an "on ..." phrase ("on a single 32 GB card")
   stands in a source sentence that tells what the claim says happens on it (the file fits
   there; the quality was not measured there);
+- a **plan** stays a plan: a change the sources tell as planned ("will cut prices next week",
+  a headline's "X to cut") is not told as done ("customers now pay less");
 - a **hedge** must not vanish: "about 19 GB", "nearly matches", "plans to", "is expected to", and
   who says so ("the company says", "on its own tests");
 - a **specific word** (a verb or noun few sentences use: "exempts", "makes") must stand in a
@@ -164,6 +166,8 @@ _VERSION_LIST = set(
     "and or x before to through from of version versions release releases build".split()
 )
 _PLANS = {"expected", "expects", "planned", "plans", "due", "will", "upcoming", "coming"}
+# A clause that tells a change as a plan: "will cut prices next week", "is set to rise".
+_PLAN_MARKS = _PLANS | {"next", "starting", "soon", "set", "plan", "intends", "aims"}
 _ATTRIBUTION = re.compile(
     r"\b(says?|said|reports? [$#]?\d|reported [$#]?\d|reports? that|reported that|"
     r"claims?|claimed|according to|"
@@ -330,6 +334,10 @@ class _Parsed:
     text: str
     tokens: list[_Token]
     entities: list[_Entity]
+
+    def keys_between(self, start: int, end: int) -> set[str]:
+        """The words of tokens `start` to `end` (exclusive), lower case."""
+        return {token.key for token in self.tokens[start:end]}
 
     @cached_property
     def keys(self) -> set[str]:
@@ -902,6 +910,19 @@ def _says(source: _Parsed, said: set[str]) -> bool:
     running on a setting standing for another)."""
     stems = source.stems
     return bool(said & stems) or bool(said & _ON_SETTING and stems & _ON_SETTING)
+
+
+def _planned_at(parsed: _Parsed, position: int) -> bool:
+    """Whether the clause of the word at `position` tells it as a plan: a plan word in the
+    clause ("will cut prices next week", "is set to rise"), or a headline's "X to cut"."""
+    start, end = parsed.segment(position)
+    if parsed.keys_between(start, end) & _PLAN_MARKS:
+        return True
+    return (
+        position >= 2
+        and parsed.tokens[position - 1].key == "to"
+        and parsed.tokens[position - 2].name
+    )
 
 
 def _is_delta(parsed: _Parsed, position: int) -> bool:
@@ -1629,6 +1650,8 @@ class Verifier:
         both_first = word in _FIRST_PLACE and found[1] in _FIRST_PLACE
         if not self._same_direction(fact.direction, found) and not both_first:
             return f"the sources say '{found[1]}', not '{word}'"
+        if _planned_at(parsed, position) and not _planned_at(claim, fact.token.position):
+            return f"the sources say '{found[1]}' is planned, not done"
         return None
 
     def _other_version(self, fact: _Fact, claim: _Parsed, holders: list[_Entity]) -> str | None:
@@ -1788,8 +1811,12 @@ class Verifier:
                 named = [*direction[2], *(e for e in parsed.entities if start <= e.start < end)]
                 sides = list(dict.fromkeys(named))
                 grouped = _group_comparison(parsed, word.position, end, subject)
-                if grouped is None and not self._compared(direction, sides):
+                planned = bool(parsed.keys_between(start, end) & _PLAN_MARKS)
+                found = None if grouped else self._compared(direction, sides, planned)
+                if found == "absent":
                     return Verdict(False, f"the sources do not say '{direction[1]}'")
+                if found == "planned":
+                    return Verdict(False, f"the sources say '{direction[1]}' is planned, not done")
                 if grouped is not None and not self._group_compared(grouped):
                     kind = {"open": "open-weight ", "closed": "proprietary "}.get(grouped[2], "")
                     return Verdict(
@@ -1826,10 +1853,16 @@ class Verifier:
                     return True  # "the best open-weight result": ahead of every other open one
         return False
 
-    def _compared(self, direction: tuple[str, str, list[_Entity]], sides: list[_Entity]) -> bool:
+    def _compared(
+        self, direction: tuple[str, str, list[_Entity]], sides: list[_Entity], planned: bool
+    ) -> str | None:
+        """None when a source sentence naming `sides` tells the direction the same way round;
+        "planned" when the only ones that do tell it as a plan ("will cut prices next week")
+        and the claim (not `planned`) as done; else "absent"."""
         # "faster" is told of speed: only a source's speed word can bear it out ("adds 2.7
         # percent" goes up too, but is not faster), and "slower" contradicts it
         measure = next((group for group in _MEASURES if direction[1] in group), None)
+        found = "absent"
         for source, other in self._parsed.items():
             present = other.entities
             if other.keys & _OBJECT_PRONOUNS:  # "It is ahead of Dunmore 70B"
@@ -1843,10 +1876,12 @@ class Verifier:
                     if token.key in ("up", "down") and other.following(token.position) == "to":
                         continue
                     holders = self._subjects(other, token.position, self._source_resolution(source))
-                    found = _word_direction(other, token.position, holders)
-                    if found and self._same_direction(direction, found):
-                        return True
-        return False
+                    told = _word_direction(other, token.position, holders)
+                    if told and self._same_direction(direction, told):
+                        if planned or not _planned_at(other, token.position):
+                            return None
+                        found = "planned"
+        return found
 
     def _superlatives(
         self,
