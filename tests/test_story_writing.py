@@ -80,6 +80,15 @@ def test_the_verified_draft_is_shown_and_the_misstating_ones_are_not(tmp_path):
     assert writer.stats.drafts == 3 and writer.stats.drafts_passed == 1
 
 
+def test_each_refused_draft_is_logged_with_the_check_it_failed(tmp_path, caplog):
+    """`briefbot run -v` says why a story is shown as an extract or without a note."""
+    with caplog.at_level("DEBUG", logger="briefbot.write.writer"):
+        write(tmp_path, story_of(WREN), by_prompt([WRONG_DIRECTION, WRONG_SUBJECT, GOOD]))
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert any("'leads'" in line or "'trails'" in line for line in refused), refused
+    assert all(WREN["title"] in line for line in refused)
+
+
 def test_when_every_draft_misstates_the_summary_is_a_labelled_extract(tmp_path):
     text, writer, _ = write(tmp_path, story_of(WREN), by_prompt([WRONG_DIRECTION, WRONG_SUBJECT]))
     assert text.origin == TextOrigin.EXTRACT and text.extract

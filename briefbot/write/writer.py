@@ -114,6 +114,8 @@ class Writer:
                 self.stats.notes_passed += work.notes_passed
                 self.stats.note_retries += work.note_retries
                 self.stats.refusals += work.refusals
+            for refusal in work.refusals:  # `briefbot run -v`: why a story has no note
+                log.debug("writing: a draft for %r refused, %s", story.lead.title, refusal)
             return asdict(text)
 
         output = self._cached("story", request, produce)
