@@ -40,6 +40,9 @@ def earlier(title: str, day: date, position: int = 1, source: str = "Feed") -> E
         ("Zürich's Tessellate Labs raises $180 million", set()),
         ("H100 rental prices fall below $1.50 an hour on the EU's GPU markets", set()),
         ("A model tops MTEB and GSM8K under an MIT licence with LoRA", set()),
+        # a word made with an acronym is no name (a Bottom Line line read "Policy: AI-only.")
+        ("Kestwick court upholds a ban on AI-only hiring and LLM-based screening", set()),
+        ("Cobalt-X and Mixer-2 trade places", {"cobalt-x", "mixer-2"}),
     ],
 )
 def test_a_thread_is_tied_by_specific_names_only(title, names):

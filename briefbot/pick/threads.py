@@ -44,6 +44,9 @@ def _specific(word: str) -> bool:
         return False
     if all(char.isupper() for char in letters):
         return False  # an acronym: AI, GPUs, MTEB, GSM8K
+    last = word.split("-")[-1]
+    if "-" in word and last.isalpha() and last.islower():
+        return False  # a word made with a name or an acronym: AI-only, LLM-based
     inner_capital = any(char.isupper() for char in word[1:] if char.isalpha())
     joined_digit = any(char.isdigit() for char in word)
     return inner_capital or joined_digit

@@ -80,7 +80,15 @@ _LICENCES = re.compile(
     r"CC[- ]BY(?:-[A-Z]{2})*(?: \d\.\d)?|ODC-By|OpenRAIL\S*|Llama \d+ Community)\b"
 )
 _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
-_AMOUNT = re.compile(r"[$€£]\s?\d[\d,.]*\s?(?:million|billion|[MBK]\b)?")
+# An amount with what it is per ("$0.60 per million input tokens", "$1.60 an hour"): a price
+# shown bare reads as a deal's size.
+_AMOUNT = re.compile(
+    r"[$€£]\s?\d(?:[\d,.]*\d)?(?:\s?(?:million|billion|[MBK]\b))?"
+    r"(?:\s(?:per|an|a)\s(?:million\s(?:input\s|output\s)?tokens|[\w-]+))?"
+)
+# A price change: "from $0.60 to $0.25 per million input tokens"; its new price is its fact
+# (the first amount alone would be the old price).
+_AMOUNT_CHANGE = re.compile(rf"from {_AMOUNT.pattern} to (?P<new>{_AMOUNT.pattern})")
 _RANK = re.compile(r"#\d+")
 # Kinds whose stories belong together in a takeaway, and what to call them.
 FAMILIES = (
@@ -579,8 +587,9 @@ def _detail(written: WrittenStory, kind: Kind) -> str:
     }.get(kind)
     if pattern is None:
         return ""
+    changed = kind is Kind.BUSINESS and _AMOUNT_CHANGE.search(text)
     found = pattern.search(text)
-    value = found.group(0).strip() if found else ""
+    value = changed.group("new") if changed else found.group(0).strip() if found else ""
     if kind is Kind.SECURITY and value:
         fixed = re.search(r"\bfix|\bpatch", text, re.I)
         if value in subject(written):
