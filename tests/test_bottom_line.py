@@ -438,3 +438,21 @@ def test_a_name_line_gives_each_story_its_own_fact_of_that_name():
     # the third story is about Gale Max: its licence, if it had one, would not be Kite 7B's
     assert line.text == "Kite 7B: #3 on BenchLM, a release (Apache 2.0) and a release."
     assert line.stories == (1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("summary", "detail"),
+    [
+        ("Meridale Cloud cut its price from $0.60 to $0.25 per million input tokens.",
+         "$0.25 per million input tokens"),  # the new price, not the old one
+        ("Bramble Compute rents H100s at $1.60 an hour.", "$1.60 an hour"),
+        ("Pellmar raised $14 million.", "$14 million"),
+    ],
+)  # fmt: skip
+def test_a_business_fact_line_gives_an_amount_with_what_it_is_per(summary, detail):
+    when = datetime(2026, 9, 1, 9, tzinfo=UTC)
+    item = Item("https://news.example/deal", "Pellmar news", "Wire", "rss", when, text=summary)
+    written = WrittenStory(Story(item, (item,), 1.0), StoryText(summary, ""))
+    link = bottom_line.Link((1,), "what it means for them", "Business")
+    line = bottom_line.fact_line([written], [bottom_line.Kind.BUSINESS], link)
+    assert f"({detail})" in line.text, line.text
