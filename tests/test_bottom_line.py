@@ -402,6 +402,8 @@ MIXED = [
         ("Vesper 3 32B and Tallow Labs' revenue are discussed.", "talks about the stories"),
         ("Vesper 3 32B and Tallow Labs are examples of open models and tools.",
          "talks about the stories"),
+        ("Vesper 3 32B entering StackRank is a leaderboard move, Tallow Labs doubling its "
+         "revenue is a business venture.", "talks about the stories"),
         # a name the stories give, after a capitalised word of the bullet's own
         ("Consider Vesper 3 32B, while Tallow Labs sells fine-tuning to pay for it.", ""),
     ],

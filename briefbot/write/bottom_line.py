@@ -67,7 +67,12 @@ ECHO_SPAN = 3  # words in a row of the worked example or a planned reason, not t
 _META = re.compile(
     r"\b(?:are|is|were|was|get|gets|being)\s+(?:discussed|mentioned|highlighted|covered|"
     r"featured|examined|explored|reported)\b|\bexamples?\s+of\b|\bthe\s+(?:stories|news|"
-    r"articles?)\s+(?:show|shows|discuss|cover|covers|highlight|highlights)\b",
+    r"articles?)\s+(?:show|shows|discuss|cover|covers|highlight|highlights)\b"
+    # a story filed under its kind ("... is a business deal", "is a security story")
+    r"|\b(?:is|are|was|were)\s+(?:an?\s+)?(?:business|security|policy|research|tooling|"
+    r"release|leaderboard|funding|financial|legal|regulatory)\s+(?:deal|deals|venture|"
+    r"ventures|story|stories|move|moves|development|developments|event|events|matter|news|"
+    r"update|updates|issue|issues)\b",
     re.IGNORECASE,
 )
 # A run of capitalised words and numbers: "Nova 2 32B", "Keelson 3.8", "Calyx 2", "In August".
