@@ -493,3 +493,33 @@ def test_a_planned_change_is_not_told_as_done(note, ok):
     cut") is a plan in the claim too, with or without a number."""
     verifier = verifier_for("Nimbus to cut storage prices", PLAN)
     assert verifier.check(note, summary=False).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary: the ministry "will require" a licence
+        ("Rivermark's ministry requires a licence to export large model weights.", False),
+        ("Rivermark's ministry will require a licence to export large model weights.", True),
+        ("Rivermark's ministry plans to require a licence for large model weights.", True),
+        ("The rule affects 3 of the 40 members, Opal says.", False),
+        ("The rule would affect 3 of the 40 members, Opal says.", True),
+        ("The test set scored every model.", True),  # a noun "set" plans nothing
+    ],
+)  # fmt: skip
+def test_what_every_source_gives_as_a_plan_is_not_told_as_done(claim, ok):
+    verifier = verifier_for("Rivermark plans export licences", "Rivermark's ministry will "
+                            "require a licence to export large model weights. The rule would "
+                            "affect 3 of the 40 members, Opal says. The test set scored every "
+                            "model.")  # fmt: skip
+    assert verifier.check(claim, summary=True).ok is ok
+
+
+def test_the_month_may_is_no_hedge():
+    """ "from $2.25 in May" keeps no "may": the tracker's figures need the tracker."""
+    verifier = verifier_for("Prices fall", "Spot prices fell to $1.62 an hour in August, from "
+                            "$2.25 in May, according to the tracker RentIndex.")  # fmt: skip
+    assert not verifier.check("Spot prices fell to $1.62 an hour, from $2.25 in May.",
+                              summary=True).ok  # fmt: skip
+    assert verifier.check("Spot prices fell to $1.62 an hour, from $2.25 in May, RentIndex "
+                          "says.", summary=True).ok  # fmt: skip
