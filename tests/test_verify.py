@@ -523,3 +523,19 @@ def test_the_month_may_is_no_hedge():
                               summary=True).ok  # fmt: skip
     assert verifier.check("Spot prices fell to $1.62 an hour, from $2.25 in May, RentIndex "
                           "says.", summary=True).ok  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary: the text says "less than 0.3 points"
+        ("Scores differ by less than half a point on 37 of 40 tests.", False),
+        ("Scores differ by under 0.3 points on 37 of 40 tests.", True),
+        ("A quarter of the tests are new.", False),
+        ("The harness shipped this quarter.", True),  # a time, not a figure
+    ],
+)  # fmt: skip
+def test_a_fraction_is_a_figure_the_sources_must_give(claim, ok):
+    text = "Harness 3 shipped this quarter. Scores differ by under 0.3 points on 37 of 40 tests."
+    verifier = verifier_for("Harness 3 ships this quarter", text)
+    assert verifier.check(claim, summary=False).ok is ok

@@ -69,6 +69,8 @@ _NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "hundred": 100, "dozen": 12, "twice": 2,
 }  # fmt: skip
+# A figure written as a fraction: "less than half a point" is a number the sources must give.
+_FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
@@ -442,6 +444,8 @@ def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
             token = _Token(raw, key, "word", position)
             if key in _NUMBER_WORDS and not (key == "second" and sentence_start):
                 token.kind, token.value = "number", float(_NUMBER_WORDS[key])
+            elif key in _FRACTIONS and _fraction(matches, position):
+                token.kind, token.value = "number", _FRACTIONS[key]
             elif key in _ORDINALS and not sentence_start and not _fixed_phrase(matches, position):
                 token.kind, token.value, token.rank = "number", float(_ORDINALS[key]), True
             elif key == "version" or key == "versions":
@@ -460,6 +464,14 @@ def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
             sentence_start = raw in '.!?:"“('
     _mark_dates(tokens)
     return _Parsed(text, tokens, _entities(tokens))
+
+
+def _fraction(matches: list[re.Match], position: int) -> bool:
+    """Whether "half" or "quarter" is a figure ("half a point", "a quarter of the questions",
+    "cut by half"), not a time ("this quarter", "the first half")."""
+    after = matches[position + 1].group(0).lower() if position + 1 < len(matches) else ""
+    before = matches[position - 1].group(0).lower() if position else ""
+    return after in ("a", "an", "of", "as") or before in ("by", "than", "and")
 
 
 def _names_follow(matches: list[re.Match], position: int) -> bool:
