@@ -352,3 +352,26 @@ def test_a_note_that_says_what_its_sources_do_not_is_refused(title, text, kind, 
     checked = _note(_plan(title, text, "Model News"), note, kind)
     said = " ".join(checked.problems)
     assert ("the note says what its sources do not" in said) is refused, checked.problems
+
+
+def test_a_note_naming_the_fixed_versions_is_this_storys():
+    """ "Users on the 1.x line should upgrade to 1.9.4" names no product, but a release's full
+    version the facts give is this story's and no other's (a bare "551.20" is not)."""
+    plan = _plan("Sandpiper patches a sandbox escape",
+                 "A flaw in Sandpiper, a code sandbox, lets code write outside its folder. "
+                 "Versions 1.9.4 and 2.0.3 fix it.")  # fmt: skip
+    note = "Users on the 1.x line should upgrade to 1.9.4, and those on 2.0 to 2.0.3."
+    assert not any("generic" in p for p in _note(plan, note, Kind.SECURITY).problems)
+    bare = "Users on the 1.x line should upgrade to the fixed versions."
+    assert any("generic" in p for p in _note(plan, bare, Kind.SECURITY).problems)
+
+
+def test_a_choice_told_in_the_examples_words_is_not_a_guess():
+    """ "a strong option ... for their project" is how any leaderboard note says what a move
+    means for choosing a model: not words the sources must have."""
+    plan = _plan("ToolRun league: Fenn 14B is the top open model",
+                 "In the ToolRun agent league, Fenn 14B is the top open model at #6 with 58 "
+                 "percent of tasks.")  # fmt: skip
+    note = "Anyone choosing an open model for their project has a strong option in Fenn 14B."
+    problems = _note(plan, note, Kind.LEADERBOARD).problems
+    assert not any("sources do not" in p for p in problems), problems

@@ -32,7 +32,8 @@ FOREIGN_WORDS = 2  # and at least this many: one word ("servers") is an ordinary
 # Words any note may use to give its advice, which a story's sources need not have.
 _ADVICE_STEMS = {
     stem(word)
-    for word in "update upgrade patch install switch option options less more pay".split()
+    for word in """update upgrade patch install switch option options less more pay strong
+    stronger project projects""".split()
 }
 TARGET_WORDS = 38
 

@@ -55,6 +55,8 @@ Ask = Callable[[list[dict[str, str]], list[Sampling], int, dict, tuple[Section, 
 STORY_SECTIONS = (Section("SUMMARY:", 2, 110), Section("WHY IT MATTERS:", 1, 60))
 NOTE_SECTIONS = (Section("WHY IT MATTERS:", 1, 60),)
 
+_FULL_VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")  # "1.9.4", not "551.20"
+
 
 @dataclass
 class StoryWork:
@@ -98,7 +100,8 @@ class StoryPlan:
     def note_names(self) -> set[str]:
         """What a note may name to be this story's and no other's: the subject's names, or a
         name the facts shown to the model give ("Vantor" where the title speaks of "GPU
-        drivers"); a bare number or size ("551.20", "4-bit") is not a name."""
+        drivers"), or a release's full version they give ("upgrade to 1.9.4"); a bare number
+        or size ("551.20", "4-bit") is not a name."""
         named = {
             word.lower().removesuffix("'s").removesuffix("\u2019s")
             for fact in self.facts
@@ -108,7 +111,8 @@ class StoryPlan:
             and not (word.isupper() and len(word) <= 3)  # a unit or a licence: GB, MIT
             and word.lower() not in _MONTHS
         }
-        return self.subject_names | (named - self._source_words - GENERAL_TERMS)
+        versions = {v for fact in self.facts for v in _FULL_VERSION.findall(fact.text)}
+        return self.subject_names | versions | (named - self._source_words - GENERAL_TERMS)
 
     @cached_property
     def _source_words(self) -> set[str]:
