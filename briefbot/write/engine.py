@@ -39,7 +39,7 @@ TOP_P = 0.9
 DRY_MULTIPLIER = 1.0
 DRY_BASE = 1.75
 DRY_ALLOWED = 4
-DRY_BREAKERS = ("\n", ":", '"', "*", ".", ",", "-", "(", ")", *"0123456789")
+DRY_BREAKERS = ("\n", ":", '"', "*", ".", "-", "(", ")", *"0123456789")
 
 # ChatML, for the rare model file that carries no chat template of its own.
 _CHATML = (
