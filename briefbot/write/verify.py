@@ -937,6 +937,8 @@ def _says(source: _Parsed, said: set[str]) -> bool:
 
 _PLAN_BEFORE = {"will", "would", "plans", "planned", "plan", "expected", "expects", "aims",
                 "intends", "proposes", "proposed", "set", "due"}  # fmt: skip
+# A sentence that says something is only being weighed ("is considering requiring").
+_WEIGHING = {"considering", "considers", "considered", "weighing", "proposing", "draft"}
 _PLAN_BETWEEN = {"to", "be", "not", "also", "soon", "then", "only", "still"}
 
 
@@ -1957,7 +1959,7 @@ class Verifier:
         """Why a sentence tells as done what every source gives as a plan ("the ministry
         requires a licence" where it "will require" one), or None. A sentence with a plan
         word of its own ("will", "plans", "expected") is not read."""
-        if parsed.keys & (_PLAN_MARKS | _PLAN_BEFORE):
+        if parsed.modal_keys & (_PLAN_MARKS | _PLAN_BEFORE | _HEDGING_MODALS | _WEIGHING):
             return None
         for token in parsed.tokens:
             if token.kind != "word" or token.name or token.key in _STOPWORDS or len(token.key) < 4:
