@@ -458,3 +458,22 @@ def test_a_business_fact_line_gives_an_amount_with_what_it_is_per(summary, detai
     link = bottom_line.Link((1,), "what it means for them", "Business")
     line = bottom_line.fact_line([written], [bottom_line.Kind.BUSINESS], link)
     assert f"({detail})" in line.text, line.text
+
+
+def test_a_name_opening_a_bullet_with_its_numbers_is_traced_to_its_story():
+    """ "Nova 2 32B is released as a single-node model with eight H100 GPUs" (the demo's
+    bullet, default model): the eight H100s are the other story's, and the name that opens
+    the sentence is a name even though its first word alone would read as an ordinary one."""
+    stories = [
+        _written("Lumora releases Nova 2 32B under Apache 2.0",
+                 "Lumora released Nova 2 32B under Apache 2.0; it runs on one 24 GB GPU."),
+        _written("Halcyon Labs open-sources Halcyon-R2 under MIT",
+                 "Halcyon-R2 is out under MIT and runs on a single node of eight H100 GPUs."),
+    ]  # fmt: skip
+    checker = bottom_line._Checker(stories)
+    link = bottom_line.Link((1, 2), "two releases", "Releases")
+    bullet = ("Nova 2 32B is released as a single-node model with eight H100 GPUs, and "
+              "Halcyon-R2 is open-sourced under the MIT licence.")  # fmt: skip
+    assert checker._binds_apart(bullet)
+    assert checker.judge(bullet, link)[0] is None
+    assert not checker._binds_apart("Nova 2 32B runs on one 24 GB GPU, and Halcyon-R2 is MIT.")

@@ -106,7 +106,10 @@ FAMILIES = (
 )
 # Where a bullet's clauses end, for `_Checker._binds_apart`; and what may stand between two
 # names that are only listed together ("X and Y", "X, Y or Z", "models like X and Y").
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:while|whereas|but|as|and then)\b")
+# ("as" before an article is a preposition: "released as a single-node model" is one clause)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:while|whereas|but|and then)\b|\bas\b(?!\s+(?:a|an|the)\b)"
+)
 _LISTED = re.compile(r"\s*(?:(?:and|or|&|as well as|plus)\s*)?", re.I)
 _WORDS_OF_NAMES = re.compile(r"\b(?:[A-Z][\w.+'-]*|\d[\w.]*)")  # "Kairos-3 Large", "Nova 2 32B"
 ONE_SIDED = 2  # words of one listed story's only that make a list's clause that story's
@@ -268,6 +271,18 @@ def plan(stories: list[WrittenStory], kinds: list[Kind]) -> list[Link]:
     return chosen
 
 
+def _names(text: str) -> list[tuple[int, int, str]]:
+    """A bullet's names with where they stand: `name_spans`, and a run of a capitalised word
+    and numbers that opens a sentence ("Nova 2 32B is ..."), which word by word reads as an
+    ordinary first word and two numbers."""
+    spans = name_spans(text)
+    for match in _NAME_RUN.finditer(text):
+        inside = any(start <= match.start() < end for start, end, _ in spans)
+        if not inside and re.search(r"\s\d", match.group(0)):
+            spans.append((match.start(), match.end(), match.group(0)))
+    return sorted(spans)
+
+
 def _display(name: str, stories: list[WrittenStory]) -> str:
     """A lower-case name as the stories spell it ("halcyon-r2" -> "Halcyon-R2")."""
     pattern = re.compile(re.escape(name).replace(r"\ ", r"\s+"), re.I)
@@ -415,7 +430,7 @@ class _Checker:
         everyone = set(range(1, len(self.stories) + 1))
         breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
         clauses: dict[int, list[tuple[int, int, str, set[int]]]] = defaultdict(list)
-        for start, end, name in name_spans(text):
+        for start, end, name in _names(text):
             having = {
                 n
                 for n, facts in enumerate(self.facts, start=1)
