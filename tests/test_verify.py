@@ -539,3 +539,18 @@ def test_a_fraction_is_a_figure_the_sources_must_give(claim, ok):
     text = "Harness 3 shipped this quarter. Scores differ by under 0.3 points on 37 of 40 tests."
     verifier = verifier_for("Harness 3 ships this quarter", text)
     assert verifier.check(claim, summary=False).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        # the demo's note (default model): Halcyon-R2 is fourth overall, the best open one
+        ("Halcyon-R2 is the fourth-ranked open-weight model on the board.", False),
+        ("Halcyon-R2 is the fourth open-weight model on the board.", False),
+        ("Halcyon-R2 is the fourth-ranked model on the board.", True),
+        ("Kairos-3 Large is the sixth-placed model.", True),
+    ],
+)  # fmt: skip
+def test_a_rank_among_a_kind_is_not_a_rank_overall(note, ok):
+    verifier = verifier_for("Halcyon-R2 climbs to fourth", BOARD + " Kairos-3 Large is sixth.")
+    assert verifier.check(note, summary=False).ok is ok

@@ -31,6 +31,8 @@ AlignScore check a summary: claim by claim, against the best-aligned source sent
   open model") must be a source sentence's comparison of X with a group of that kind, the same
   way round ("only three proprietary systems are ahead of it" puts X behind them), or, for the
   open models, X called the best of them;
+- a **rank among a kind** ("the fourth-ranked open-weight model") must be a source's rank
+  among that kind, not its rank overall;
 - **superlatives** (best, first, only, fastest...) must be in the source;
 - a Summary sentence as a whole must be covered by the source sentences it rests on (most of its
   content words), so a fact without numbers cannot be made up either.
@@ -69,6 +71,7 @@ _NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "hundred": 100, "dozen": 12, "twice": 2,
 }  # fmt: skip
+_RANKED = re.compile(r"([a-z]+)-(?:ranked|placed)")
 # A figure written as a fraction: "less than half a point" is a number the sources must give.
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ORDINALS = {
@@ -448,6 +451,9 @@ def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
                 token.kind, token.value = "number", _FRACTIONS[key]
             elif key in _ORDINALS and not sentence_start and not _fixed_phrase(matches, position):
                 token.kind, token.value, token.rank = "number", float(_ORDINALS[key]), True
+            elif (ranked := _RANKED.fullmatch(key)) and ranked.group(1) in _ORDINALS:
+                token.kind, token.rank = "number", True  # "the fourth-ranked model"
+                token.value = float(_ORDINALS[ranked.group(1)])
             elif key == "version" or key == "versions":
                 token.key = "version"
             else:
@@ -1660,6 +1666,13 @@ class Verifier:
             return problem
         if fact.unit and (unit := _unit(parsed, position)) and unit != fact.unit:
             return f"the sources give it in {unit}, not {fact.unit}"
+        if (
+            fact.token.rank
+            and (among := _rank_kind(claim, fact.token.position))
+            and (among != _rank_kind(parsed, position))
+        ):  # "the fourth-ranked open-weight model" is fourth among the open ones
+            word = "open-weight" if among == "open" else "proprietary"
+            return f"the sources do not rank it among the {word} models"
         if dropped := [words for words, stems in _conditions(parsed, position, fact.unit)
                        if not stems & claim.stems]:  # fmt: skip
             return f"the sources measure it on '{dropped[0]}', which it drops"
@@ -2223,6 +2236,21 @@ def _group_at(tokens: list[_Token], indices: range | list[int]) -> tuple[bool, s
 
 
 _BEST_WORDS = {"best", "top", "highest", "highest-ranked", "top-ranked", "leading", "strongest"}
+
+
+def _rank_kind(parsed: _Parsed, position: int) -> str | None:
+    """The kind a rank is told among ("fourth open-weight model", "second-ranked proprietary
+    system"): a side word right after the ordinal, before a model noun; else None."""
+    tokens = parsed.tokens
+    for index in range(position + 1, min(position + 3, len(tokens))):
+        if tokens[index].key in ("ranked", "-", "placed", "highest", "best"):
+            continue
+        side = _side(tokens, index) or ("open" if tokens[index].key == "open" else None)
+        following = tokens[index + 1].key if index + 1 < len(tokens) else ""
+        if side and following in _GROUP_NOUNS | _SIDE_SECOND_WORDS:
+            return side
+        return None
+    return None
 
 
 def _best_of_kind(tokens: list[_Token], kind: str) -> bool:
