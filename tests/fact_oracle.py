@@ -82,6 +82,11 @@ DIRECTION = {
     "down": r"fell|falls?|fallen|cuts?|cutting|drop(?:s|ped)?|slip(?:s|ped)|narrow(?:s|ed)?"
     r"|lower(?:s|ed)|shr[ia]nks?|decreas(?:es|ed)|(?<!-)down",
 }
+# A rank told among one side: "the sixth-ranked open-weight model" (the facts rank overall).
+AMONG = re.compile(
+    r"(?:-(?:ranked|placed))?\s+(?:open-weights?|open|proprietary|closed)\s+(?:models?|systems?)",
+    re.I,
+)
 PAIRS = [("ahead", "behind"), ("fixed", "affected"), ("up", "down"), ("before", "after")]
 OPPOSITE = {a: b for pair in PAIRS for a, b in (pair, pair[::-1])}
 
@@ -182,6 +187,8 @@ def misread(fact: dict, token: str, at: int, sentence: str, masked: str, spellin
     """Why the words around the number at `at` misstate `fact` (its relation, gap, version role,
     direction or hedge), or "". `masked` is `sentence` with its names blanked out."""
     relation = fact.get("relation")
+    if token.lower() in ORDINALS and AMONG.match(masked[at + len(token) :]):
+        return f"'{token}' among one side's models, but the facts rank it overall"
     found = RELATION.search(re.split(r"[,;:()]|\d", masked[:at])[-1])
     word = found and MEANS.get(found.group(1).lower(), found.group(1).lower())
     if word == "by" and (DATED.fullmatch(token) or re.search(r"\d\s*by\s*$", masked[:at])):
