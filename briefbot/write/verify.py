@@ -941,8 +941,10 @@ def _says(source: _Parsed, said: set[str]) -> bool:
     return bool(said & stems) or bool(said & _ON_SETTING and stems & _ON_SETTING)
 
 
-_PLAN_BEFORE = {"will", "would", "plans", "planned", "plan", "expected", "expects", "aims",
-                "intends", "proposes", "proposed", "set", "due"}  # fmt: skip
+# The plan words that govern the verb after them ("will require", "plans to cut").
+_PLAN_BEFORE = (_PLANS - {"upcoming", "coming"}) | {
+    "would", "plan", "aims", "intends", "proposes", "proposed", "set",
+}  # fmt: skip
 # A sentence that says something is only being weighed ("is considering requiring").
 _WEIGHING = {"considering", "considers", "considered", "weighing", "proposing", "draft"}
 _PLAN_BETWEEN = {"to", "be", "not", "also", "soon", "then", "only", "still"}
