@@ -554,3 +554,82 @@ def test_a_fraction_is_a_figure_the_sources_must_give(claim, ok):
 def test_a_rank_among_a_kind_is_not_a_rank_overall(note, ok):
     verifier = verifier_for("Halcyon-R2 climbs to fourth", BOARD + " Kairos-3 Large is sixth.")
     assert verifier.check(note, summary=False).ok is ok
+
+
+VARIANTS = (
+    "Corvane has released Wren 9B under Apache 2.0. The full BF16 checkpoint is about 18 GB. "
+    "A GPTQ build of about 5.5 GB runs on one 8 GB laptop GPU. Corvane says that build keeps "
+    "a 32,000-token context on a 12 GB card. An official FP8 checkpoint is also available, and "
+    "Corvane says it serves 40 requests at once on one L4."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        # the demo's notes (default model): the quantised build's figure given to the model
+        ("Anyone can now run Wren 9B on one 8 GB laptop GPU.", False),
+        ("Wren 9B keeps a 32,000-token context on a 12 GB card.", False),  # "that build"
+        ("Wren 9B serves 40 requests at once on one L4.", False),  # ", and ... it"
+        ("Its FP8 build runs on one 8 GB laptop GPU.", False),  # the wrong variant
+        ("Wren 9B's GPTQ build runs on one 8 GB laptop GPU.", True),
+        ("Corvane's quantised build runs on one 8 GB laptop GPU.", True),
+        ("The GPTQ build runs on one 8 GB laptop GPU.", True),
+        ("Corvane says its FP8 checkpoint serves 40 requests at once on one L4.", True),
+        ("Wren 9B's full checkpoint is about 18 GB.", True),  # the full weights: the model's
+    ],
+)  # fmt: skip
+def test_a_variants_figure_is_not_given_to_the_model(text, ok):
+    """What the sources say of a quantised build or a checkpoint in another format ("a 4-bit
+    AWQ build ... runs on one 24 GB GPU") stays that variant's: a sentence giving it to the
+    model drops the setting that makes it true (variants.py)."""
+    verifier = verifier_for("Corvane releases Wren 9B", VARIANTS)
+    verdicts = verifier.check_text(text, summary=False)
+    assert all(verdict.ok for verdict in verdicts) is ok, verdicts
+    if not ok:
+        assert verdicts[-1].reason.endswith("build"), verdicts
+
+
+def test_a_setting_told_beside_another_figure_is_not_a_variant():
+    """ "A 70B model at 4 bits ran at 12 tokens per second": the setting is the run's, and a
+    sentence that keeps the run (its model, its cards) is not refused for leaving it out."""
+    verifier = verifier_for(
+        "Hearth 2.0 splits models across GPUs",
+        "In the developers' tests a 70B model at 4 bits ran at 12 tokens per second on a 24 GB "
+        "and a 16 GB card.",
+    )
+    claim = "In the developers' tests, Hearth 2.0 ran a 70B model at 12 tokens per second."
+    assert verifier.check(claim, summary=False).ok
+
+
+ABSOLUTE = (
+    "The Q7_R format nearly matches 6-bit quality at 4-bit size. Its perplexity penalty against "
+    "BF16 is 1.1 percent. Q7_R outputs come close to the same quality as Q6_K."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        # the demo's note (default model) where the source says "nearly matches"
+        ("Q7_R offers 4-bit size without sacrificing quality.", False),
+        ("Q7_R offers 4-bit size without any loss of quality.", False),
+        ("Q7_R has no quality loss at 4-bit size.", False),
+        ("Q7_R is a lossless format at 4-bit size.", False),
+        ("Q7_R offers the same quality as Q6_K.", False),
+        ("Q7_R is on par with Q6_K.", False),
+        ("Q7_R matches Q6_K.", False),
+        ("Q7_R nearly matches 6-bit quality at 4-bit size.", True),
+        ("Q7_R comes close to the same quality as Q6_K.", True),
+    ],
+)  # fmt: skip
+def test_a_claim_of_no_loss_needs_a_source_that_makes_it(text, ok):
+    """Where every source hedges ("nearly matches"), a sentence may not claim no loss or
+    parity in words of its own; a source that says it unhedged lets the sentence say it too."""
+    verifier = verifier_for("Q7_R lands in llama.cpp", ABSOLUTE)
+    verdict = verifier.check(text, summary=False)
+    assert verdict.ok is ok, verdict
+    if not ok:
+        assert "the sources hedge it" in verdict.reason, verdict
+    unhedged = verifier_for("Q7_R lands", ABSOLUTE + " The authors say it works without any loss.")
+    assert unhedged.check("Q7_R works without any loss.", summary=False).ok

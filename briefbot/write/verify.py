@@ -52,6 +52,7 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 
 from briefbot.sentences import split_sentences
+from briefbot.write import absolutes, variants
 from briefbot.write.evidence import Evidence, SourceSentence
 from briefbot.write.grounding import GENERAL_TERMS, SourceFacts
 from briefbot.write.injection import has_link, looks_like_instructions
@@ -1161,6 +1162,16 @@ def _in_version_list(token: _Token) -> bool:
     return bool(listed or token.kind == "number" or token.text in (".", ","))
 
 
+def _words(parsed: _Parsed) -> list[variants.Word]:
+    return [variants.Word(t.key, t.value if t.kind == "number" else None) for t in parsed.tokens]
+
+
+def _after(parsed: _Parsed, position: int) -> set[str]:
+    """The content words just after a number: what it counts or measures ("H100", "GPUs")."""
+    following = [t for t in parsed.tokens[position + 1 :] if t.kind == "word"][:4]
+    return {t.key for t in following if t.key not in _STOPWORDS}
+
+
 class Verifier:
     """Checks written sentences against one story's evidence."""
 
@@ -1172,6 +1183,9 @@ class Verifier:
         ordered = sorted(evidence.sentences, key=lambda sentence: sentence.index < 0)
         self._parsed = {s: parse(s.text, self._known) for s in ordered}
         self._sides: dict[tuple[str, ...], dict[bool, list[set[str]]]] = {}
+        self._variants: dict[float, list[tuple[set[str], set[str]]]] = {}
+        # An unhedged "without sacrificing quality" of a source lets a claim say so too.
+        self._sources_absolute = any(absolutes.absolutes(s.text) for s in evidence.sentences)
         self._objects = self._object_like()
         self._partners = self._co_parties()
         self._resolved: dict[SourceSentence, tuple[list[_Entity], list[_Entity]]] = {}
@@ -1351,11 +1365,13 @@ class Verifier:
         verdicts = []
         subject: list[_Entity] = []
         listed: list[_Entity] = []
+        before: list[variants.Word] = []  # the words of the sentences before: a variant named
         for sentence in split_sentences(text):
             parsed = parse(sentence, self._known)
-            verdict, subject = self._check(parsed, subject, summary, listed)
+            verdict, subject = self._check(parsed, subject, summary, listed, before)
             verdicts.append(verdict)
             listed = _listed(parsed, self._parties(parsed.entities, parsed))
+            before += _words(parsed)
         return verdicts
 
     def check(self, sentence: str, *, summary: bool) -> Verdict:
@@ -1367,6 +1383,7 @@ class Verifier:
         previous: list[_Entity],
         summary: bool,
         listed: list[_Entity] | None = None,
+        before: list[variants.Word] | None = None,
     ) -> tuple[Verdict, list[_Entity]]:
         sentence = parsed.text
         subject, group = self._sentence_subject(parsed, previous, listed)
@@ -1383,6 +1400,8 @@ class Verifier:
             verdict = self._support(fact, parsed)
             if not verdict.ok:
                 return verdict, subject
+            if fact.token.kind == "number" and (variant := self._variant(parsed, fact, before)):
+                return Verdict(False, f"the sources say {fact.token.text} of {variant}"), subject
             plan = self._planned(fact.token, verdict.evidence) if fact.token.version else None
             if plan and not parsed.modal_keys & _MODALS and not _ATTRIBUTION.search(sentence):
                 return Verdict(False, f"the sources say '{plan}' of it"), subject
@@ -1403,6 +1422,8 @@ class Verifier:
             return Verdict(False, problem), subject
         if problem := self._named_first(parsed) or self._judgement(parsed) or self._done(parsed):
             return Verdict(False, problem), subject
+        if not self._sources_absolute and (said := absolutes.absolutes(sentence)):
+            return Verdict(False, f"'{said[0]}': the sources hedge it or do not say so"), subject
         for check in (self._comparisons, self._superlatives, self._quantifiers, self._hedges):
             verdict = check(parsed, subject, attributed, grounds)
             if not verdict.ok:
@@ -1412,6 +1433,39 @@ class Verifier:
             if not verdict.ok:
                 return verdict, subject
         return Verdict(True, evidence=anchors[0] if anchors else best), subject
+
+    def _variant(self, parsed: _Parsed, fact: _Fact, before: list[variants.Word] | None) -> str:
+        """The build a number is said of, named as the sources name it ("the 4-bit AWQ
+        build"), where the sentence gives it to the model itself (variants.py); "" when it
+        keeps it."""
+        token = fact.token
+        if token.value is None or token.date or token.version:
+            return ""
+        claim = [*(before or []), *_words(parsed)]
+        occurrences = self._said_of(token.value)
+        after = _after(parsed, token.position)
+        alike = [found for words, found in occurrences if words & after]  # "eight H100 GPUs"
+        said_of = alike or [found for _, found in occurrences]
+        found = variants.dropped(variants.markers(claim), variants.names_variant(claim), said_of)
+        return f"the {variants.spelled(found)} build" if found else ""
+
+    def _said_of(self, value: float) -> list[tuple[set[str], set[str]]]:
+        """Each source occurrence of a number: the words after it, and the variants it is said
+        of (variants.py); the body's sentences, or the titles' where no body sentence has it."""
+        if value not in self._variants:
+            body: list[tuple[set[str], set[str]]] = []
+            titles: list[tuple[set[str], set[str]]] = []
+            for source, parsed in self._parsed.items():
+                words = _words(parsed)
+                previous = self.evidence.before(source, 1)[:1]
+                prior = _words(self._parsed[previous[0]]) if previous else []
+                for token in parsed.tokens:
+                    if token.kind == "number" and token.value == value and not token.date:
+                        found = variants.source_markers(words, token.position, prior)
+                        into = titles if source.index < 0 else body
+                        into.append((_after(parsed, token.position), found))
+            self._variants[value] = body or titles
+        return self._variants[value]
 
     def _polarity(self, parsed: _Parsed) -> str | None:
         """A negation must not be dropped or added: "requires an API key" where the source
