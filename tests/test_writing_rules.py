@@ -16,7 +16,7 @@ from briefbot.write.checks import copied_share
 from briefbot.write.engine import Section, _Answer
 from briefbot.write.kinds import Kind
 from briefbot.write.prompts import examples
-from briefbot.write.select import check_note, check_summary, shortened
+from briefbot.write.select import check_note, check_summary, shortened, without_setting
 from briefbot.write.story import _from_data
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -50,6 +50,22 @@ def test_a_failing_note_keeps_only_whole_clauses_that_add_nothing_it_needs():
     # never where a qualification follows: what is kept would say more than the note did
     assert shortened("Kite 7B runs on one GPU, with 4-bit weights, but only at 8K context.") == []
     assert shortened("Kite 7B runs on one GPU.") == []
+    # a second predicate of the same subject is a clause of its own; a list of names is not
+    second = "Anyone can run Kite 7B; it has a 32K context and runs on one 8 GB GPU."
+    assert shortened(second) == [
+        "Anyone can run Kite 7B; it has a 32K context.",
+        "Anyone can run Kite 7B.",
+    ]
+    assert shortened("Kite 7B and Kite 13B run on one GPU.") == []
+
+
+def test_a_failing_note_may_lose_the_setting_whose_figure_is_another_builds():
+    said = ("the sources say eight of the FP8 build",)
+    note = "Anyone can now run Kite 70B on a single node of eight H100 GPUs, under the MIT licence."
+    assert without_setting(note, said) == ["Anyone can now run Kite 70B under the MIT licence."]
+    # never where the phrase ends the sentence (a verb would be left without its object)
+    assert without_setting("Kite 70B has a 32K context and runs on eight H100 GPUs.", said) == []
+    assert without_setting(note, ("the sources say eight of the summary",)) == []
 
 
 def board(kind: str, title: str, text: str, model: str = "", when: datetime = NOW) -> Item:

@@ -325,6 +325,9 @@ def _summary_score(draft: Checked) -> tuple[float, float]:
 _ADDITIONS = re.compile(
     r"(?:,| -| \u2013| \u2014)\s+(?:and |with |which |making |helping |using |including |"
     r"so |as well as |plus |while also )|;\s+"
+    # a second predicate of the same subject: "it has a 131,072-token context and runs on ..."
+    r"| and (?=(?:runs|fits|supports|needs|requires|uses|offers|adds|handles|keeps|brings|is|"
+    r"has|can|lets|gives|makes|works|ships|includes)\b)"
 )
 _QUALIFIERS = re.compile(
     r"\b(but|though|although|unless|only|if|except|provided|yet|however|still)\b", re.I
@@ -341,6 +344,25 @@ def shortened(text: str) -> list[str]:
         for cut in reversed(cuts)
         if not _QUALIFIERS.search(text[cut:])
     ]
+
+
+_VARIANT_FIGURE = re.compile(r"the sources say (\S+) of the .+ build")
+
+
+def without_setting(text: str, problems: tuple[str, ...]) -> list[str]:
+    """The sentence without the setting phrase whose figure the verifier found said only of
+    another build ("on a single node of eight H100 GPUs", said of the FP8 checkpoint): what is
+    left makes no claim of that figure. Checked again like any note."""
+    cut = []
+    for problem in problems:
+        if found := _VARIANT_FIGURE.match(problem):
+            figure = re.escape(found.group(1))
+            # only a phrase set off by a comma: the words before it are a whole clause
+            phrase = rf"\s+(?:on|with|across|using|at|in)\b[^,;.]*?\b{figure}\b[^,;.]*,"
+            left = re.sub(phrase, "", text, count=1)
+            if left != text:
+                cut.append(left)
+    return cut
 
 
 def best_note(drafts: list[Checked]) -> Checked | None:

@@ -39,6 +39,7 @@ from briefbot.write.select import (
     check_summary,
     content_stems,
     shortened,
+    without_setting,
 )
 from briefbot.write.verify import STOPWORDS, Verifier
 
@@ -234,13 +235,14 @@ def _retry_note(
 
 
 def _salvaged(failed: list[Checked], work_plan: StoryPlan, summary: str) -> Checked | None:
-    """The best of the failed notes' whole-clause beginnings that pass every check."""
+    """The best of the failed notes' whole-clause beginnings, or of the notes less a setting
+    said only of another build, that pass every check."""
     return best_note(
         [
             work_plan.check_note(text, summary)
             for note in failed
             if note.text and not _fatal_note(note)
-            for text in shortened(note.text)
+            for text in [*shortened(note.text), *without_setting(note.text, note.problems)]
         ]
     )
 
