@@ -296,6 +296,20 @@ def title_subjects(titles: list[str], facts: list[dict]) -> list[str]:
     return in_titles or (facts[0]["subject"] if facts else [])
 
 
+def told_facts(facts: list[dict], token: str, after: str) -> list[dict]:
+    """The facts of the number's value; where the words just after it give the role of a fact
+    of one build ("eight H100 GPUs", `variant`), only the facts of that role: the same value
+    told of another thing ("8 active per token") must not excuse it."""
+    same = [fact for fact in facts if value(token) in values(fact["number"])]
+    words = set(re.findall(r"[a-z0-9]+", after.lower()))
+    roled = [
+        fact
+        for fact in same
+        if {w for w in re.findall(r"[a-z0-9]+", fact["role"].lower()) if len(w) > 2} & words
+    ]
+    return roled if any("variant" in fact for fact in roled) else same
+
+
 def misstatements(
     text: str, facts: list[dict], names: list[str], story_subjects: list[str]
 ) -> list[str]:
@@ -303,7 +317,8 @@ def misstatements(
     one line each: "'71.5' given to X, but it is Y's", "'41' with 'by' but the facts say 'at'",
     "'19' without its hedge 'about'", "'12' is in no fact". Each number must match a fact of its
     value whose subject it may belong to (`owners`) and whose relation, direction and hedge the
-    words around it keep (`misread`). Numbers inside `names` are skipped."""
+    words around it keep (`misread`), and, for a fact of one build (`variant`), that names the
+    build in its sentence or the one before. Numbers inside `names` are skipped."""
     entities = {spelling for fact in facts for spelling in fact["subject"]} | set(story_subjects)
     found, previous = [], ""
     for sentence in sentences(text):
@@ -311,7 +326,7 @@ def misstatements(
         for match in NUMBER.finditer(masked):
             token, at, end = match.group().rstrip(","), match.start(), match.end()
             problems = []
-            for fact in (f for f in facts if value(match.group()) in values(f["number"])):
+            for fact in told_facts(facts, match.group(), masked[end : end + 40]):
                 gap = fact.get("relation") in GAP
                 scope = owners(sentence, at, end, entities, before, story_subjects, gap)
                 if not set(fact["subject"]) & set(scope):
@@ -322,6 +337,12 @@ def misstatements(
                     problems.append((0, f"'{token}' given to {who}, but it is {whose}"))
                 elif wrong := misread(fact, token, at, sentence, masked, entities | set(names)):
                     problems.append((1, wrong))
+                elif (variant := fact.get("variant")) and not any(
+                    spot(spelling).search(previous + " " + sentence) for spelling in variant
+                ):
+                    problems.append(
+                        (1, f"'{token}' given to the model, but it is the {variant[0]}")
+                    )
                 else:
                     break
             else:

@@ -341,7 +341,8 @@ def test_demo_facts_stand_in_their_event_with_subject_role_and_hedge():
         whole = " ".join(texts).lower()
         for fact in entry["facts"]:
             where = (event, fact)
-            assert set(fact) <= {"number", "subject", "role", "hedge", "relation", "condition"}
+            keys = {"number", "subject", "role", "hedge", "relation", "condition", "variant"}
+            assert set(fact) <= keys, where
             number, role = fact["number"], fact["role"].lower()
             assert isinstance(number, str) and isinstance(fact["subject"], list), where
             assert any(spelling.lower() in whole for spelling in fact["subject"]), where
@@ -360,6 +361,9 @@ def test_demo_facts_stand_in_their_event_with_subject_role_and_hedge():
                     ), where
             if "relation" in fact:
                 assert fact["relation"] in RELATIONS, where
+            if "variant" in fact:  # the build is named where the number is given
+                named = [s for s in in_sentence if any(v in s for v in fact["variant"])]
+                assert named, where
 
 
 def test_demo_facts_leave_no_number_of_the_demo_day_out():

@@ -214,6 +214,11 @@ LEADERBOARD = {"links": ["http://127.0.0.1:1/leaderboard.html"]}
          ["'42.5' given to llama.cpp, but it is Q4_K_M's"]),
         (story_of("lumora-nova-2-release"), "Lumora AI released the 32.4-billion-parameter "
          "model, dropping the licence it used for Nova 1 34B.", []),  # its maker
+        # the demo's note (default model): the 4-bit build's figure given to the model
+        (story_of("lumora-nova-2-release"), "Anyone can now run Nova 2 32B on one 24 GB GPU.",
+         ["'24' given to the model, but it is the 4-bit build"]),
+        (story_of("lumora-nova-2-release"), "Lumora's 4-bit build of Nova 2 32B runs on one "
+         "24 GB GPU.", []),
         (story_of("yamabiko-70b-release"), "The Yamabiko Consortium's 70B model, trained on a "
          "40% Japanese data mix, is open.", []),  # its maker's model
         (story_of("benchmark-contamination-study"), "It found 12 copies.", ["'12' is in no fact"]),
