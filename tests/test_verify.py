@@ -633,3 +633,96 @@ def test_a_claim_of_no_loss_needs_a_source_that_makes_it(text, ok):
         assert "the sources hedge it" in verdict.reason, verdict
     unhedged = verifier_for("Q7_R lands", ABSOLUTE + " The authors say it works without any loss.")
     assert unhedged.check("Q7_R works without any loss.", summary=False).ok
+
+
+PLANNED_RELEASE = (
+    "A flaw in Quillpath, a document parser, lets a crafted PDF read local files. Quillpath "
+    "2.2 to 2.6.1 are affected; 2.6.2 blocks file paths by default. The maintainers expect a "
+    "complete fix in 2.7, and plan version 2.8 for April."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        # the default model's note on the labelled day: 3.5 is only expected
+        ("Anyone on Quillpath 2.2 to 2.6.1 should upgrade to 2.7 to close the flaw.", False),
+        ("Users of Quillpath 2.6.1 should update to version 2.8.", False),
+        ("Anyone on Quillpath 2.2 to 2.6.1 should upgrade to 2.6.2 to block file paths.", True),
+        ("The maintainers expect a complete fix in Quillpath 2.7.", True),
+    ],
+)  # fmt: skip
+def test_advice_to_move_to_a_planned_version_tells_it_as_out(note, ok):
+    """ "Should upgrade to X" says X is out: where the sources only expect or plan X, the
+    advice is refused; a modal of a plan ("expect") keeps it."""
+    verdict = verifier_for("Quillpath flaw lets PDFs read files", PLANNED_RELEASE).check(
+        note, summary=False
+    )
+    assert verdict.ok is ok, verdict
+
+
+SHEETS = (
+    "On the SheetBench agent table, Orrin Max completes 74 percent of tasks and ranks first. "
+    "Pell 22B is the best open-weight model at #5 with 61 percent, one place ahead of Dace 9B "
+    "at 59 percent, which is third among open models."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        ("Pell 22B is the best model at #5 with 61 percent.", False),  # "open-weight" dropped
+        ("Pell 22B, an open model, is the top model on SheetBench at #5.", False),
+        ("Pell 22B is the best open-weight model on SheetBench, at #5.", True),
+        ("Orrin Max is the top model on SheetBench, completing 74 percent of tasks.", True),
+        # a rank in a compound is a figure too
+        ("Dace 9B is the second-best open model, at 59 percent.", False),
+        ("Dace 9B is the third-best open model, at 59 percent.", True),
+    ],
+)  # fmt: skip
+def test_a_first_place_keeps_the_word_that_narrows_it(claim, ok):
+    """A first place the sources give among a kind ("the best open-weight model at #5") is
+    not a first place overall; "second-best" is a rank the sources must give."""
+    verdict = verifier_for("SheetBench agent table", SHEETS).check(claim, summary=True)
+    assert verdict.ok is ok, verdict
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        ("Tarn 3 runs a 14B model at 31 tokens per second on a 12 GB card.", False),
+        ("In the maintainers' tests, Tarn 3 ran a 14B model at 31 tokens per second on a 12 GB "
+         "card.", True),
+        ("Tarn 3 ran a 14B model at 31 tokens per second on a 12 GB card, by its maintainers' "
+         "figures.", True),
+    ],
+)  # fmt: skip
+def test_a_plural_possessive_attribution_is_one_to_keep(claim, ok):
+    """ "In the maintainers' tests" (a plural possessive) attributes a figure as "the
+    maintainers's tests" would: a claim that drops who measured it is refused."""
+    verifier = verifier_for(
+        "Tarn 3 speeds up small cards",
+        "Tarn, a model runner, has released version 3. In the maintainers' tests a 14B model ran "
+        "at 31 tokens per second on a 12 GB card.",
+    )
+    assert verifier.check(claim, summary=True).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        ("The tuned model scored 4.6 points higher on MathSet.", False),
+        ("The tuned model scored 4.6 points higher on the leaked MathSet problems.", True),
+        ("On leaked MathSet problems, the tuned model scored 4.6 points higher.", True),
+    ],
+)  # fmt: skip
+def test_a_figure_keeps_the_words_that_narrow_what_it_was_measured_on(claim, ok):
+    """A figure measured "on the leaked MathSet problems" is not a MathSet figure: the words
+    narrowing the set stay; its head noun ("problems") may go."""
+    verifier = verifier_for(
+        "Leaked problems inflate MathSet scores",
+        "Researchers at Fallow Lab fine-tuned a 3B model on a corpus holding copies of MathSet "
+        "problems. The tuned model scored 4.6 points higher on the leaked MathSet problems, "
+        "but no higher on fresh ones.",
+    )
+    assert verifier.check(claim, summary=True).ok is ok

@@ -72,7 +72,11 @@ _NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "hundred": 100, "dozen": 12, "twice": 2,
 }  # fmt: skip
-_RANKED = re.compile(r"([a-z]+)-(?:ranked|placed)")
+# A rank in a compound: "the fourth-ranked model", "a second-best option", "third-largest".
+_RANKED = re.compile(
+    r"([a-z]+)-(?:ranked|placed|best|largest|biggest|highest|strongest|fastest|cheapest|"
+    r"smallest|lowest|most)"
+)
 # A figure written as a fraction: "less than half a point" is a number the sources must give.
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ORDINALS = {
@@ -173,6 +177,8 @@ _VERSION_LIST = set(
     "and or x before to through from of version versions release releases build".split()
 )
 _PLANS = {"expected", "expects", "planned", "plans", "due", "will", "upcoming", "coming"}
+# A version in a clause with one of these is not out: "they expect a full fix in 3.5".
+_VERSION_PLANS = _PLANS | {"expect", "plan", "intend", "aim"}
 # A clause that tells a change as a plan: "will cut prices next week", "is set to rise".
 _PLAN_MARKS = _PLANS | {"next", "starting", "soon", "set", "plan", "intends", "aims"}
 _ATTRIBUTION = re.compile(
@@ -181,8 +187,8 @@ _ATTRIBUTION = re.compile(
     r"estimates?|estimated|"
     r"believes?|argues?|warns?|thinks?|own (tests?|benchmarks?|evaluations?|figures|numbers|"
     r"results|measurements)|self-reported|internal (tests?|benchmarks?)|reportedly|"
-    r"the (company|lab|team|authors|maintainers|developers|researchers)'s (tests?|figures|"
-    r"numbers))\b",
+    r"the (company|lab|team|authors|maintainers|developers|researchers)(?:'s|'|’s|’) "
+    r"(tests?|figures|numbers|benchmarks|measurements|runs))(?!\w)",
     re.IGNORECASE,
 )
 _SUPERLATIVES = {
@@ -861,7 +867,7 @@ _PHRASE_ENDS = set(
 
 def _conditions(
     parsed: _Parsed, position: int, claimed_unit: str | None
-) -> list[tuple[str, set[str]]]:
+) -> list[tuple[str, set[str], set[str]]]:
     """What a measured figure was measured on, each as (its words, their stems): "41 tokens
     per second on an RTX 5090", "On an RTX 5090, ... 41 tokens per second", "58.2 on
     GSM8K", "30 tokens per second on a laptop". A figure is measured when it has a unit of
@@ -872,7 +878,9 @@ def _conditions(
     "on" on each side of the figure in its clause, with no other figure between ("2.1 times
     on code and 1.6 times on chat"; "fully on GPU does 41 tok/s"), and one that fronts the
     sentence; their content words are read up to CONDITION_WORDS, to a preposition or
-    conjunction, past articles, numbers and units ("on a 24 GB card")."""
+    conjunction, past articles, numbers and units ("on a 24 GB card"). Each comes as (its
+    words, their stems, the stems that narrow a named set: "contaminated" of "on the
+    contaminated KnowBench questions", which a claim keeping the figure must keep)."""
     token = parsed.tokens[position]
     if token.kind != "number" or token.date or token.rank or _SIZE.fullmatch(token.text):
         return []
@@ -894,13 +902,20 @@ def _conditions(
     found = []
     for index in sorted(markers):
         words: list[str] = []
+        modifiers: list[str] = []  # the words since the figure, if the phrase runs past it
+        narrowing: set[str] = set()
         for word in parsed.tokens[index + 1 : index + 1 + 2 * CONDITION_WORDS]:
             if word.kind == "punct" or word.key in _PHRASE_ENDS or len(words) == CONDITION_WORDS:
                 break
+            if word.position == position:  # "trained on the set scored 54.0 on X": not X's
+                modifiers = []
+            if word.name:  # the words before a name narrow it: a subset of a benchmark
+                narrowing |= {_stem(before) for before in modifiers}
             if word.kind == "word" and word.key not in _STOPWORDS and word.key not in _UNITS:
                 words.append(word.key)
+                modifiers.append(word.key)
         if words:
-            found.append((" ".join(words), {_stem(word) for word in words}))
+            found.append((" ".join(words), {_stem(word) for word in words}, narrowing))
     return found
 
 
@@ -975,6 +990,27 @@ def _planned_at(parsed: _Parsed, position: int) -> bool:
         and parsed.tokens[position - 1].key == "to"
         and parsed.tokens[position - 2].name
     )
+
+
+# Modals that give advice, not a plan: "should upgrade to 3.5" tells 3.5 as out.
+_ADVICE = {"should", "could", "may", "might"}
+
+
+def _upgrade_target(parsed: _Parsed, position: int) -> bool:
+    """Whether the version at `position` is what the sentence tells readers to move to
+    ("should upgrade to 3.5", "update to version 3.5")."""
+    before = [t.key for t in parsed.tokens[max(position - 3, 0) : position]]
+    if before and before[-1] == "version":
+        before.pop()
+    return len(before) >= 2 and before[-1] == "to" and before[-2] in _UPGRADES | {"move"}
+
+
+def _plan_kept(parsed: _Parsed, position: int) -> bool:
+    """Whether a claim keeps the plan its source gives a version in: a modal or an
+    attribution ("is expected in 3.5", "the maintainers say 3.5 will fix it"); advice to
+    move to it ("should upgrade to 3.5") tells it as released, unless a plan word is there."""
+    modals = _MODALS - _ADVICE if _upgrade_target(parsed, position) else _MODALS
+    return bool(parsed.modal_keys & modals) or bool(_ATTRIBUTION.search(parsed.text))
 
 
 def _is_delta(parsed: _Parsed, position: int) -> bool:
@@ -1095,7 +1131,8 @@ def _placed_first(parsed: _Parsed, entity: _Entity, qualifiers: frozenset[str]) 
     for token in parsed.tokens:
         if not _first_mark(parsed, token):
             continue
-        owner = _owner(parsed, token)
+        # "X rises to fourth with 80.1, the best open-weight result": the clause's subject
+        owner = _owner(parsed, token) or next(iter(parsed.entities), None)
         if (
             owner is not None
             and owner.start == entity.start
@@ -1143,6 +1180,20 @@ def _owner(parsed: _Parsed, token: _Token) -> _Entity | None:
     return min(near, key=distance, default=None)
 
 
+def _beside_name(parsed: _Parsed, token: _Token) -> bool:
+    """Whether a first-place word stands in an aside with a name: "the top model, Aster
+    Ultra 2," or "Aster Pro 2, the top model"."""
+    keys = [t.key for t in parsed.tokens]
+    at = token.position
+    if at >= 2 and keys[at - 1] == "the" and keys[at - 2] == ",":
+        return True
+    ahead = parsed.tokens[at + 1 : at + 6]
+    return any(
+        t.key == "," and at + 1 + i + 1 < len(parsed.tokens) and parsed.tokens[at + 2 + i].name
+        for i, t in enumerate(ahead)
+    )
+
+
 def _qualifiers(parsed: _Parsed, token: _Token) -> frozenset[str]:
     """The words narrowing a first place, up to its noun: "open-weight" of "the best
     open-weight model"; none of "leads" or "the top model"."""
@@ -1152,8 +1203,15 @@ def _qualifiers(parsed: _Parsed, token: _Token) -> frozenset[str]:
             return frozenset(words)
         if following.name or following.kind != "word":
             break
-        words.append(following.key)
+        words.append(_KIND_SPELLINGS.get(following.key, following.key))
     return frozenset()  # no noun ends it: "leads with 84.7", not a qualifier
+
+
+# One kind of model, however it is spelled: "the best open model" is "the best open-weight one".
+_KIND_SPELLINGS = {
+    "open-weight": "open", "open-weights": "open", "open-source": "open", "weight": "open",
+    "closed": "proprietary", "closed-weight": "proprietary", "commercial": "proprietary",
+}  # fmt: skip
 
 
 def _in_version_list(token: _Token) -> bool:
@@ -1402,8 +1460,9 @@ class Verifier:
                 return verdict, subject
             if fact.token.kind == "number" and (variant := self._variant(parsed, fact, before)):
                 return Verdict(False, f"the sources say {fact.token.text} of {variant}"), subject
-            plan = self._planned(fact.token, verdict.evidence) if fact.token.version else None
-            if plan and not parsed.modal_keys & _MODALS and not _ATTRIBUTION.search(sentence):
+            versioned = fact.token.version or _upgrade_target(parsed, fact.token.position)
+            plan = self._planned(fact.token, verdict.evidence) if versioned else None
+            if plan and not _plan_kept(parsed, fact.token.position):
                 return Verdict(False, f"the sources say '{plan}' of it"), subject
             if verdict.evidence is not None:
                 anchors.append(verdict.evidence)
@@ -1420,7 +1479,9 @@ class Verifier:
             attributed.append(best)
         if problem := self._openness(parsed) or self._possessive(parsed) or self._polarity(parsed):
             return Verdict(False, problem), subject
-        if problem := self._named_first(parsed) or self._judgement(parsed) or self._done(parsed):
+        if problem := self._named_first(parsed) or self._told_first(parsed):
+            return Verdict(False, problem), subject
+        if problem := self._judgement(parsed) or self._done(parsed):
             return Verdict(False, problem), subject
         if not self._sources_absolute and (said := absolutes.absolutes(sentence)):
             return Verdict(False, f"'{said[0]}': the sources hedge it or do not say so"), subject
@@ -1729,8 +1790,8 @@ class Verifier:
         ):  # "the fourth-ranked open-weight model" is fourth among the open ones
             word = "open-weight" if among == "open" else "proprietary"
             return f"the sources do not rank it among the {word} models"
-        if dropped := [words for words, stems in _conditions(parsed, position, fact.unit)
-                       if not stems & claim.stems]:  # fmt: skip
+        if dropped := [words for words, stems, narrowing in _conditions(parsed, position, fact.unit)
+                       if not stems & claim.stems or not narrowing <= claim.stems]:  # fmt: skip
             return f"the sources measure it on '{dropped[0]}', which it drops"
         if (said := _setting_claim(claim, fact.token.position)) and not _says(parsed, said):
             return "the sources give this setting with another fact"
@@ -1847,7 +1908,7 @@ class Verifier:
         for other in parsed.tokens:
             if _same_term(token, other):
                 start, end = parsed.segment(other.position)
-                found = [t.key for t in parsed.tokens[start:end] if t.key in _PLANS]
+                found = [t.key for t in parsed.tokens[start:end] if t.key in _VERSION_PLANS]
                 if found:
                     return found[0]
         return None
@@ -2080,6 +2141,40 @@ class Verifier:
                 return f"the sources do not make {name} the top one"
         return None
 
+    def _told_first(self, parsed: _Parsed) -> str | None:
+        """Why a sentence gives a name a first place its sources narrow or never give, or
+        None: "Fenn 14B is the top model at #6" where it is "the top open model at #6". A
+        "top", "best" or "leading" before a place noun ("the top model", "the best open
+        model"), or a verb of first place ("leads"), said of a name the sources know, needs
+        a source that places it first with no narrowing word the sentence lacks."""
+        for token in parsed.tokens:
+            if token.key in _FIRST_ASIDE:
+                ahead = [t.key for t in parsed.tokens[token.position + 1 : token.position + 4]]
+                if not set(ahead) & _PLACE_NOUNS - {","} or not _first_mark(parsed, token):
+                    continue
+            elif token.key not in _FIRST_PLACE - {"leading"} or any(
+                t.name for t in parsed.tokens[token.position + 1 : token.position + 3]
+            ):
+                continue  # "Birch 8B leads Wren 9B": a comparison, not first place
+            if _beside_name(parsed, token):
+                continue  # "the top model, Aster Ultra 2": an aside, `_named_first`'s
+            parties = self._parties(parsed.entities, parsed)
+            before = [e for e in parties if e.end <= token.position]
+            owner = before[-1] if before else _owner(parsed, token)
+            if owner is None or owner not in parties:
+                continue
+            known = [
+                (other, named)
+                for other in self._parsed.values()
+                for named in other.entities
+                if owner.words <= named.words
+            ]
+            qualifiers = _qualifiers(parsed, token)
+            if known and not any(_placed_first(o, n, qualifiers) for o, n in known):
+                name = " ".join(t.text for t in parsed.tokens[owner.start : owner.end])
+                return f"the sources do not place {name} first like this ('{token.text}')"
+        return None
+
     def _quantifiers(
         self,
         parsed: _Parsed,
@@ -2299,7 +2394,7 @@ def _rank_kind(parsed: _Parsed, position: int) -> str | None:
     system"): a side word right after the ordinal, before a model noun; else None."""
     tokens = parsed.tokens
     for index in range(position + 1, min(position + 3, len(tokens))):
-        if tokens[index].key in ("ranked", "-", "placed", "highest", "best"):
+        if tokens[index].key in ("ranked", "-", "placed", "highest", "best", "among"):
             continue
         side = _side(tokens, index) or ("open" if tokens[index].key == "open" else None)
         following = tokens[index + 1].key if index + 1 < len(tokens) else ""
