@@ -257,3 +257,22 @@ def test_a_version_range_after_in_versions_is_affected_whatever_verb_the_sentenc
     assert check("loomgate-two-flaws", summary) == []
     assert check("loomgate-two-flaws", "The bypass is fixed in version 0.9.2.") != []
     assert check("loomgate-two-flaws", "Loomgate fixed the bypass in 0.8.0.") != []
+
+
+def test_the_default_models_true_sentences_of_the_fourth_session_are_not_flagged():
+    """Sentences the default model wrote that the oracle misread: a version after "before" is
+    the fixed one ("2.0.0 before 2.0.3 should update"), "affecting" is a word of the affected
+    versions, a named source kept by its name ("RentIndex shows") keeps the attribution, and a
+    sentence opened by "It" speaks of the sentence before's subject. Each wrong twin is still
+    flagged."""
+    note = "Users of Sandpiper 1.x and 2.0.0 before 2.0.3 should update to 2.0.3."
+    assert check("sandpiper-sandbox-escape", note) == []
+    assert check("sandpiper-sandbox-escape", "Sandpiper 2.0.3 is affected by the escape.") != []
+    summary = "Sandpiper patches a sandbox escape, affecting versions before 1.9.4 and 2.0.0."
+    assert check("sandpiper-sandbox-escape", summary) == []
+    shows = "RentIndex shows Vantor V80 spot prices dropping from $2.25 in May to $1.62 in August."
+    assert check("v80-rental-prices", shows) == []
+    assert check("v80-rental-prices", "Vantor V80 spot prices dropped to $1.62 in August.") != []
+    it = "Valmora University released Threadneedle, a benchmark. It has 3,000 questions."
+    assert check("threadneedle-benchmark", it) == []
+    assert check("threadneedle-benchmark", "Auric 3 14B answered 3,000 questions.") != []
