@@ -726,3 +726,60 @@ def test_a_figure_keeps_the_words_that_narrow_what_it_was_measured_on(claim, ok)
         "but no higher on fresh ones.",
     )
     assert verifier.check(claim, summary=True).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary on the labelled day: one model scored higher, not both
+        ("Two 3B models tuned on the leaks scored 4.6 points higher on leaked MathSet problems.",
+         False),
+        ("The three models scored 4.6 points higher on leaked MathSet problems.", False),
+        ("The model tuned with the leaks scored 4.6 points higher on leaked MathSet problems.",
+         True),
+        ("Two 3B models were tuned; the one tuned with the leaks scored 4.6 points higher on "
+         "leaked MathSet problems.", True),
+        ("Two runners, Tarn and Mure, load a 14B model in 9 seconds.", True),
+    ],
+)  # fmt: skip
+def test_a_figure_of_one_member_is_not_the_whole_counted_groups(claim, ok):
+    """A clause opening with a count ("Two 3B models ... scored 4.6 points higher") gives its
+    figure to all of them; where the source's clause gives it to one member, it is refused."""
+    verifier = verifier_for(
+        "Leaked problems inflate MathSet scores",
+        "Fallow Lab tuned two 3B models, one with leaked MathSet problems and one without. The "
+        "model tuned with the leaks scored 4.6 points higher on the leaked MathSet problems. "
+        "Tarn and Mure, two runners, both load a 14B model in 9 seconds.",
+    )
+    assert verifier.check(claim, summary=True).ok is ok
+
+
+SPLIT_FIGURES = (
+    "Brannock's new rule caps data-centre water use from 1 July. Penalties reach up to 4 "
+    "percent of annual turnover, or €200,000 for community operators. On a 24 GB Vell card, "
+    "the Sprig kernels make prefill 1.9 times faster with a 7B model, and decoding rises by 25 "
+    "percent. On the older 12 GB cards the gain is about 1.3 times."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summaries on the labelled days: each phrase moved to another figure
+        ("Penalties reach up to 4 percent of annual turnover for community operators.", False),
+        ("Sprig makes prefill 1.9 times faster on a 24 GB card and decoding 25 percent faster "
+         "on older 12 GB cards.", False),
+        ("Penalties reach up to 4 percent of annual turnover, or €200,000 for community "
+         "operators.", True),
+        ("On older 12 GB cards, the Sprig kernels' gain is about 1.3 times.", True),
+        ("Decoding rises by 25 percent on a 24 GB Vell card.", True),
+    ],
+)  # fmt: skip
+def test_a_phrase_keeps_the_figure_the_sources_tie_it_to(claim, ok):
+    """ "For community operators" belongs to the figure the source sets it beside (€200,000),
+    and a setting ("on older 12 GB cards") to the figure its own sentence gives: neither may
+    be moved to another figure of the story."""
+    verdict = verifier_for("Brannock caps water use; Sprig kernels", SPLIT_FIGURES).check(
+        claim, summary=True
+    )
+    assert verdict.ok is ok, verdict

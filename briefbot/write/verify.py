@@ -920,6 +920,11 @@ def _conditions(
 
 
 _SETTING_LEAD = {"a", "an", "the", "one", "single", "its", "each", "same"}
+# Words that tell one setting from another before its number: "on older 8 GB cards".
+_SETTING_WORDS = set(
+    """older newer smaller larger bigger cheaper previous current consumer mid-range
+    high-end low-end entry-level""".split()
+)
 # What a model does on a setting, in the words writers swap for each other ("runs on a 24 GB
 # card", "fits on one 24 GB GPU", "loads fully on a single 32 GB card").
 _ON_SETTING = frozenset(_stem(w) for w in "run runs fit fits load loads work works serve".split())
@@ -935,7 +940,9 @@ def _setting_claim(parsed: _Parsed, position: int) -> set[str]:
             index
             for index in range(position - 1, max(-1, position - 4), -1)
             if parsed.tokens[index].key == "on"
-            and all(t.key in _SETTING_LEAD for t in parsed.tokens[index + 1 : position])
+            and all(
+                t.key in _SETTING_LEAD | _SETTING_WORDS for t in parsed.tokens[index + 1 : position]
+            )
         ),
         None,
     )
@@ -948,6 +955,66 @@ def _setting_claim(parsed: _Parsed, position: int) -> set[str]:
         if t.kind == "word" and not t.name and len(t.key) > 2
         and t.key not in _STOPWORDS | _PRONOUNS | _VERB_HEDGES | _APPROXIMATE | _MODALS
     }  # fmt: skip
+
+
+def _for_phrase_owner(
+    claim: _Parsed, position: int, source: _Parsed, at: int
+) -> tuple[str, str] | None:
+    """(the phrase, the figure) where a claim ties a "for ..." phrase to its figure at
+    `position` ("fines of up to 2 percent of revenue for small firms") and the source sentence
+    ties those words to another figure ("up to 2 percent of annual revenue, or €500,000 for
+    small firms"): the nearest figure before them in their clause; None otherwise. `at` is
+    the figure's position in `source`."""
+    _, end = claim.segment(position)
+    ahead = claim.tokens[position + 1 : min(end, position + 6)]
+    lead = next((i for i, t in enumerate(ahead) if t.key == "for"), None)
+    if lead is None or any(_FIGURE.match(t.text) for t in ahead[:lead]):
+        return None
+    words = []
+    for token in claim.tokens[position + 2 + lead : end]:
+        if token.kind != "word" or token.key in _PHRASE_ENDS or len(words) == 3:
+            break
+        if token.key not in _STOPWORDS:
+            words.append(_stem(token.key))
+    if not words:
+        return None
+    for index, token in enumerate(source.tokens):
+        if token.key != "for":
+            continue
+        following = [t for t in source.tokens[index + 1 : index + 8] if t.key not in _STOPWORDS]
+        if [_stem(t.key) for t in following[: len(words)]] != words:
+            continue
+        start, _ = source.segment(index)
+        before = [
+            t
+            for t in source.tokens[start:index]
+            if t.kind == "number" and _FIGURE.match(t.text) and not t.date
+        ]
+        if before and before[-1].position != at:
+            phrase = " ".join(
+                t.text
+                for t in itertools.takewhile(
+                    lambda t: t.kind == "word", claim.tokens[position + 1 + lead : end][:6]
+                )
+            )
+            return phrase, before[-1].text
+    return None
+
+
+def _setting_figure(parsed: _Parsed, position: int) -> _Token | None:
+    """The figure a setting's number is tied to in a claim: "30" of "by 30 percent on older
+    8 GB cards", for the number 8; None where the number is in no "on" setting or no figure
+    stands right before it (at most three words between, in its clause)."""
+    if not _setting_claim(parsed, position):
+        return None
+    on = next(i for i in range(position - 1, -1, -1) if parsed.tokens[i].key == "on")
+    start, _ = parsed.segment(on)
+    for token in reversed(parsed.tokens[max(start, on - 4) : on]):
+        if parsed.entity_at(token.position) or _SIZE.fullmatch(token.text):
+            return None  # "run Wren 9B on one 8 GB GPU": a name, not a figure
+        if token.kind == "number" and _FIGURE.match(token.text) and not token.date:
+            return token
+    return None
 
 
 def _says(source: _Parsed, said: set[str]) -> bool:
@@ -1011,6 +1078,41 @@ def _plan_kept(parsed: _Parsed, position: int) -> bool:
     move to it ("should upgrade to 3.5") tells it as released, unless a plan word is there."""
     modals = _MODALS - _ADVICE if _upgrade_target(parsed, position) else _MODALS
     return bool(parsed.modal_keys & modals) or bool(_ATTRIBUTION.search(parsed.text))
+
+
+# Words by which a clause gives a figure to several at once.
+_TOGETHER = {"both", "each", "all", "together", "combined", "respectively", "they", "and"}
+_COUNT_LEAD = {"the", "these", "those", "its", "their", "all"}
+_NOT_PLURAL = set("is was has its this does thus plus less across as us".split())
+
+
+def _count_subject(parsed: _Parsed, position: int) -> int | None:
+    """The count a clause opens with as the subject of the figure at `position`: 2 of "Two 1B
+    models trained on them scored 5.1" or "the two models score 5.1"; None where it opens with
+    none, where the figure is that count, or where the sentence says "respectively"."""
+    if "respectively" in parsed.keys:
+        return None
+    start, _ = parsed.segment(position)
+    tokens = parsed.tokens[start:position]
+    colons = [index for index, token in enumerate(tokens) if token.text == ":"]
+    tokens = tokens[colons[-1] + 1 :] if colons else tokens  # "Two drivers leak: X found 12"
+    for index, token in enumerate(tokens[:3]):
+        if token.kind == "number":
+            counted = (
+                not token.rank
+                and token.value is not None
+                and 2 <= token.value <= 20
+                and (token.key in _NUMBER_WORDS or token.key.isdigit())
+            )
+            nouns = tokens[index + 1 : index + 4]
+            if counted and any(
+                n.kind == "word" and n.key.endswith("s") and n.key not in _NOT_PLURAL for n in nouns
+            ):
+                return int(token.value)
+            return None
+        if token.key not in _COUNT_LEAD:
+            return None
+    return None
 
 
 def _is_delta(parsed: _Parsed, position: int) -> bool:
@@ -1458,6 +1560,8 @@ class Verifier:
             verdict = self._support(fact, parsed)
             if not verdict.ok:
                 return verdict, subject
+            if fact.token.kind == "number" and (problem := self._one_of(parsed, fact, verdict)):
+                return Verdict(False, problem), subject
             if fact.token.kind == "number" and (variant := self._variant(parsed, fact, before)):
                 return Verdict(False, f"the sources say {fact.token.text} of {variant}"), subject
             versioned = fact.token.version or _upgrade_target(parsed, fact.token.position)
@@ -1494,6 +1598,29 @@ class Verifier:
             if not verdict.ok:
                 return verdict, subject
         return Verdict(True, evidence=anchors[0] if anchors else best), subject
+
+    def _one_of(self, parsed: _Parsed, fact: _Fact, verdict: Verdict) -> str | None:
+        """Why a figure told of a counted group ("Two 1B models trained on them scored 5.1
+        points higher") is one member's in its source ("The model trained with them scored
+        5.1 points higher"), or None: the source's clause must give it to several too (the
+        count, "both", "each", "they", two names)."""
+        count = _count_subject(parsed, fact.token.position)
+        if count is None or verdict.evidence is None:
+            return None
+        source = self._parsed[verdict.evidence]
+        for token in source.tokens:
+            if token.kind != "number" or not _same_term(fact.token, token):
+                continue
+            start, end = source.segment(token.position)
+            clause = source.tokens[start:end]
+            names = [e for e in source.entities if start <= e.start < token.position]
+            if (
+                {t.key for t in clause} & _TOGETHER
+                or any(t.value == count and t is not token for t in clause)
+                or len(names) > 1
+            ):
+                return None
+        return f"{fact.token.text}: the sources give it to one of them, not to all {count}"
 
     def _variant(self, parsed: _Parsed, fact: _Fact, before: list[variants.Word] | None) -> str:
         """The build a number is said of, named as the sources name it ("the 4-bit AWQ
@@ -1795,6 +1922,12 @@ class Verifier:
             return f"the sources measure it on '{dropped[0]}', which it drops"
         if (said := _setting_claim(claim, fact.token.position)) and not _says(parsed, said):
             return "the sources give this setting with another fact"
+        if (tied := _setting_figure(claim, fact.token.position)) and not any(
+            _same_term(tied, other) for other in parsed.tokens
+        ):  # "by 30 percent on older 8 GB cards" where 30 percent is the 16 GB card's
+            return f"the sources give this setting with another figure than {tied.text}"
+        if other := _for_phrase_owner(claim, fact.token.position, parsed, position):
+            return f"the sources give '{other[0]}' to {other[1]}"
         role, approximate = _delta_role(parsed, position)
         strict = role in _STRICT_ROLES or fact.role in _STRICT_ROLES
         # a factor reads the same with or without "by": "2.2 times faster", "faster by 2.2 times"
