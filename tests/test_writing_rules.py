@@ -330,6 +330,25 @@ def test_a_text_with_a_short_word_written_twice_is_refused(note, doubled):
     assert checked.ok is not bool(doubled)
 
 
+@pytest.mark.parametrize(
+    ("note", "cut"),
+    [
+        # the default model's summary sentence on the labelled court day
+        ("Anyone can now run Nova 2 32B on one 24 GB GPU; more sizes come at a later.",
+         "'a later.'"),
+        ("Anyone can now run Nova 2 32B on one 24 GB GPU, and Lumora ranks it the top.",
+         "'the top.'"),
+        ("Anyone can now run Nova 2 32B on one 24 GB GPU under the Apache 2.0 licence.", ""),
+    ],
+)  # fmt: skip
+def test_a_text_whose_sentence_stops_before_its_noun_is_refused(note, cut):
+    plan = _plan("Lumora releases Nova 2 32B under Apache 2.0", NOVA, "Model News")
+    checked = _note(plan, note, Kind.RELEASE)
+    assert (f"a sentence stops before its noun ({cut}" in " ".join(checked.problems)) is bool(cut)
+    if cut:
+        assert not checked.ok
+
+
 PELLMAR = (
     "Pellmar, which makes an on-device assistant app, has raised $14 million in a Series A "
     "round. The company plans to hire engineers and to bring its app to more phones."

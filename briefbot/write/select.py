@@ -91,6 +91,15 @@ class Checked:
 _DOUBLED = re.compile(r"\b(a|an|the|to|of|in|on|at|by|for|and|or|is|it)\s+\1\b", re.I)
 
 
+# A sentence that stops where its noun should come ("Damages will be set at a later."): an
+# article, then a word that only leads a noun, then the end.
+_CUT_OFF = re.compile(
+    r"\b(?:a|an|the)\s+(?:later|earlier|next|further|following|same|previous|new|latest|"
+    r"single|certain|given|other|full|final|first|second|top|leading|open|proprietary)\s*[.!?]",
+    re.I,
+)
+
+
 def _hygiene(text: str) -> list[str]:
     if has_link(text):
         return ["it carries a link"]
@@ -98,6 +107,8 @@ def _hygiene(text: str) -> list[str]:
         return ["it reads as instructions"]
     if doubled := _DOUBLED.search(text):
         return [f"it writes a word twice ({doubled.group(0)!r})"]
+    if cut := _CUT_OFF.search(text):
+        return [f"a sentence stops before its noun ({cut.group(0)!r})"]
     return []
 
 
