@@ -62,9 +62,18 @@ def test_a_failing_note_keeps_only_whole_clauses_that_add_nothing_it_needs():
 def test_a_failing_note_may_lose_the_setting_whose_figure_is_another_builds():
     said = ("the sources say eight of the FP8 build",)
     note = "Anyone can now run Kite 70B on a single node of eight H100 GPUs, under the MIT licence."
-    assert without_setting(note, said) == ["Anyone can now run Kite 70B under the MIT licence."]
-    # never where the phrase ends the sentence (a verb would be left without its object)
-    assert without_setting("Kite 70B has a 32K context and runs on eight H100 GPUs.", said) == []
+    assert without_setting(note, said) == [
+        "Anyone can now run Kite 70B under the MIT licence.",
+        "Anyone can now run Kite 70B under the MIT licence; its FP8 build runs on a single node "
+        "of eight H100 GPUs.",
+    ]
+    # a last clause that only runs the model there goes whole, or is given to the build
+    assert without_setting("Kite 70B has a 32K context and runs on eight H100 GPUs.", said) == [
+        "Kite 70B has a 32K context.",
+        "Kite 70B has a 32K context; its FP8 build runs on eight H100 GPUs.",
+    ]
+    # never a verb left without its object
+    assert without_setting("Kite 70B runs on eight H100 GPUs.", said) == []
     assert without_setting(note, ("the sources say eight of the summary",)) == []
 
 

@@ -357,22 +357,33 @@ def shortened(text: str) -> list[str]:
     ]
 
 
-_VARIANT_FIGURE = re.compile(r"the sources say (\S+) of the .+ build")
+_VARIANT_FIGURE = re.compile(r"the sources say (\S+) of the (.+ build)$")
 
 
 def without_setting(text: str, problems: tuple[str, ...]) -> list[str]:
     """The sentence without the setting phrase whose figure the verifier found said only of
     another build ("on a single node of eight H100 GPUs", said of the FP8 checkpoint): what is
-    left makes no claim of that figure. Checked again like any note."""
+    left makes no claim of that figure; and what is left with the setting given back to its
+    build ("...; its FP8 build runs on a single node of eight H100 GPUs."). Each is checked
+    again like any note."""
     cut = []
     for problem in problems:
-        if found := _VARIANT_FIGURE.match(problem):
-            figure = re.escape(found.group(1))
-            # only a phrase set off by a comma: the words before it are a whole clause
-            phrase = rf"\s+(?:on|with|across|using|at|in)\b[^,;.]*?\b{figure}\b[^,;.]*,"
-            left = re.sub(phrase, "", text, count=1)
-            if left != text:
-                cut.append(left)
+        if not (found := _VARIANT_FIGURE.match(problem)):
+            continue
+        figure, build = re.escape(found.group(1)), found.group(2)
+        setting = rf"\bon\b[^,;.]*?\b{figure}\b[^,;.]*"
+        # a phrase set off by a comma: the words before it are a whole clause
+        left = re.sub(rf"\s+{setting},", "", text, count=1)
+        # or a last clause that only runs the model there: "; it runs on ...", "and runs on ..."
+        if left == text:
+            left = re.sub(
+                rf"(?:;\s*it|,?\s+and)\s+(?:runs|fits|works)\s+{setting}(?=\.$)", "", text
+            )
+        if left == text or not left.endswith("."):
+            continue
+        cut.append(left)
+        if told := re.search(setting, text):
+            cut.append(f"{left[:-1]}; its {build} runs {told.group(0).strip()}.")
     return cut
 
 
