@@ -783,3 +783,92 @@ def test_a_phrase_keeps_the_figure_the_sources_tie_it_to(claim, ok):
         claim, summary=True
     )
     assert verdict.ok is ok, verdict
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary on the labelled days: the new model's own score refused
+        ("Larkspur 4B scores 55.0 on MathBench.", True),
+        ("Kestrel AI's Larkspur 4B scores 55.0 on MathBench, up from 48.3 for Larkspur 3B.", True),
+        ("Larkspur 3B scores 55.0 on MathBench.", False),
+        ("Larkspur 4B scores 48.3 on MathBench.", False),
+    ],
+)  # fmt: skip
+def test_a_for_phrase_belongs_to_the_figure_just_before_it(claim, ok):
+    """ "It scores 55.0 ..., up from 48.3 for its predecessor, Larkspur 3B": the "for" phrase
+    names 48.3's holder, not 55.0's, which is the sentence before's subject's."""
+    verdict = verifier_for(
+        "Kestrel AI releases Larkspur 4B",
+        "Kestrel AI has released Larkspur 4B, a 4-billion-parameter model. It scores 55.0 on "
+        "MathBench, up from 48.3 for its predecessor, Larkspur 3B.",
+    ).check(claim, summary=True)
+    assert verdict.ok is ok, verdict
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the labelled set: the smaller file was read as the smaller rise in perplexity
+        ("Brisk 2 adds less latency than Brisk 1.", False),
+        ("Brisk 2 raises latency less than Brisk 1.", False),
+        ("Brisk 2 raises latency more than Brisk 1.", True),
+    ],
+)  # fmt: skip
+def test_a_comparison_without_a_number_is_told_of_the_same_thing(claim, ok):
+    """A comparison's direction must come from a source sentence about what the claim
+    compares (latency), not from another of the sides' comparisons (their file sizes)."""
+    verdict = verifier_for(
+        "Brisk 2 is out",
+        "The Brisk 2 file is 9.1 GB, down from 12.4 GB for Brisk 1. Brisk 2 raises latency by "
+        "8 percent, against 3 percent for Brisk 1.",
+    ).check(claim, summary=True)
+    assert verdict.ok is ok, verdict
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary on the labelled days: "1-page" for "one-page"
+        ("Small labs would file a 1-page notice each year.", True),
+        ("Small labs would file a one-page notice each year.", True),
+        ("Small labs would file a 2-page notice each year.", False),
+        ("Small labs would file a two-page notice each year.", False),
+        ("Large labs would file a full report within 3 days.", True),
+    ],
+)  # fmt: skip
+def test_a_count_in_a_compound_is_the_same_figure_in_digits(claim, ok):
+    """ "A one-page notice" and "a 1-page notice" state the same count; another count is
+    a figure the sources do not give."""
+    verdict = verifier_for(
+        "Tarn sets filing rules",
+        "Under the Tarn rule, small labs would file a one-page notice each year, and large "
+        "labs a full report within three days.",
+    ).check(claim, summary=True)
+    assert verdict.ok is ok, verdict
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary on the labelled days: "prefer" dropped from the rule
+        ("Brenmark requires hospitals to run diagnostic models on their own servers.", False),
+        ("From May, Brenmark hospitals must host diagnostic models themselves.", False),
+        ("Brenmark will require hospitals to favour diagnostic models they can run on their "
+         "own servers.", True),
+        ("Brenmark hospitals should prefer diagnostic models they can run on their own "
+         "servers.", True),
+        ("Kelp's maintainers require users to upgrade to 3.1.", False),
+        ("Kelp's maintainers say users should upgrade to 3.1.", True),
+    ],
+)  # fmt: skip
+def test_a_leaning_rule_or_advice_is_not_told_as_a_must(claim, ok):
+    """A source's "prefer", "encourage" or "recommend" leans one way: the claim keeps a word
+    of leaning or advice, never turns it into a requirement."""
+    verdict = verifier_for(
+        "Brenmark hospitals to prefer self-hosted models",
+        "Brenmark's health ministry will require hospitals to prefer diagnostic models they can "
+        "run on their own servers, from May. Kelp's maintainers recommend that users upgrade "
+        "to 3.1.",
+    ).check(claim, summary=True)
+    assert verdict.ok is ok, verdict

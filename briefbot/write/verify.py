@@ -77,6 +77,10 @@ _RANKED = re.compile(
     r"([a-z]+)-(?:ranked|placed|best|largest|biggest|highest|strongest|fastest|cheapest|"
     r"smallest|lowest|most)"
 )
+# A count in a compound: "a one-page model card" is the "1-page" card.
+_COUNTED_WORDS = {**_NUMBER_WORDS, "one": 1}
+_COUNTED = re.compile(rf"({'|'.join(_COUNTED_WORDS)})-([a-z]+)")
+_IDIOMS = {"off", "time", "way", "sided", "stop", "click", "size", "liner", "fold"}
 # A figure written as a fraction: "less than half a point" is a number the sources must give.
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _ORDINALS = {
@@ -173,6 +177,14 @@ _HEDGING_MODALS = set(
     should""".split()
 )
 _MODALS = _HEDGING_MODALS | {"will", "set", "due", "soon"}
+# A rule or advice that only leans one way ("agencies must prefer models they can run"): a
+# claim keeps a word of leaning or advice, never a bare "requires agencies to run them".
+_PREFERENCES = set(
+    """prefer prefers preferred preference favour favours favoured favor favors favored
+    encourage encourages encouraged recommend recommends recommended urge urges urged advise
+    advises advised suggest suggests suggested voluntary voluntarily""".split()
+)
+_LEANING = _PREFERENCES | {"should", "could", "may", "might", "can", "asks", "asked", "ask"}
 _VERSION_LIST = set(
     "and or x before to through from of version versions release releases build".split()
 )
@@ -458,6 +470,8 @@ def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
                 token.kind, token.value = "number", _FRACTIONS[key]
             elif key in _ORDINALS and not sentence_start and not _fixed_phrase(matches, position):
                 token.kind, token.value, token.rank = "number", float(_ORDINALS[key]), True
+            elif (counted := _COUNTED.fullmatch(key)) and counted.group(2) not in _IDIOMS:
+                token.kind, token.value = "number", float(_COUNTED_WORDS[counted.group(1)])
             elif (ranked := _RANKED.fullmatch(key)) and ranked.group(1) in _ORDINALS:
                 token.kind, token.rank = "number", True  # "the fourth-ranked model"
                 token.value = float(_ORDINALS[ranked.group(1)])
@@ -1453,6 +1467,8 @@ class Verifier:
         for index in range(position + 1, stop):
             if parsed.tokens[index].key in (";", "while", "whereas", "but"):
                 break
+            if parsed.tokens[index].kind == "number":
+                break  # "68.4 ..., up from 61.2 for its predecessor": the "for" is 61.2's
             if parsed.tokens[index].key in _ATTACH_AFTER:
                 # "61.2 for its predecessor, Wren 7B": an appositive past the comma counts
                 after = self._parties([e for e in parsed.entities if index < e.start <= index + 5])
@@ -2118,7 +2134,8 @@ class Verifier:
                 sides = list(dict.fromkeys(named))
                 grouped = _group_comparison(parsed, word.position, end, subject)
                 planned = bool(parsed.keys_between(start, end) & _PLAN_MARKS)
-                found = None if grouped else self._compared(direction, sides, planned)
+                topic = _topic(parsed, start, end) & self.evidence_stems
+                found = None if grouped else self._compared(direction, sides, planned, topic)
                 if found == "absent":
                     return Verdict(False, f"the sources do not say '{direction[1]}'")
                 if found == "planned":
@@ -2160,11 +2177,16 @@ class Verifier:
         return False
 
     def _compared(
-        self, direction: tuple[str, str, list[_Entity]], sides: list[_Entity], planned: bool
+        self,
+        direction: tuple[str, str, list[_Entity]],
+        sides: list[_Entity],
+        planned: bool,
+        topic: frozenset[str] = frozenset(),
     ) -> str | None:
-        """None when a source sentence naming `sides` tells the direction the same way round;
-        "planned" when the only ones that do tell it as a plan ("will cut prices next week")
-        and the claim (not `planned`) as done; else "absent"."""
+        """None when a source sentence naming `sides` tells the direction the same way round,
+        of the claim's `topic` where it has one (a source's smaller file does not bear out
+        "raises perplexity less"); "planned" when the only ones that do tell it as a plan
+        ("will cut prices next week") and the claim (not `planned`) as done; else "absent"."""
         # "faster" is told of speed: only a source's speed word can bear it out ("adds 2.7
         # percent" goes up too, but is not faster), and "slower" contradicts it
         measure = next((group for group in _MEASURES if direction[1] in group), None)
@@ -2174,6 +2196,8 @@ class Verifier:
             if other.keys & _OBJECT_PRONOUNS:  # "It is ahead of Dunmore 70B"
                 present = [*present, *self._referent(source)]
             if not all(self._same_party(side, present) for side in sides):
+                continue
+            if topic and measure is None and not topic & other.stems:
                 continue
             for token in other.tokens:
                 if measure is not None and token.key not in measure:
@@ -2349,7 +2373,9 @@ class Verifier:
         grounds: list[SourceSentence],
     ) -> Verdict:
         """A hedged or planned verb of the source ("nearly matches", "expected to close") must
-        stay hedged; what the source attributes ("the company says") must stay attributed."""
+        stay hedged, and a leaning one ("prefer AI models", "recommends updating") must not
+        become a must; what the source attributes ("the company says") must stay
+        attributed."""
         claim_stems = {_stem(t.key): t.position for t in parsed.tokens if t.kind == "word"}
         claim_keys = parsed.modal_keys
         attributes = bool(
@@ -2358,7 +2384,11 @@ class Verifier:
         for source in grounds:
             tokens = self._parsed[source].tokens
             for position, token in enumerate(tokens):
-                if token.key not in _VERB_HEDGES and token.key not in _HEDGING_MODALS:
+                if (
+                    token.key not in _VERB_HEDGES
+                    and token.key not in _HEDGING_MODALS
+                    and token.key not in _PREFERENCES
+                ):
                     continue
                 for target in tokens[position + 1 : position + 4]:
                     if target.kind != "word" or target.key in ("to", "be", "have", "the", "a"):
@@ -2376,9 +2406,13 @@ class Verifier:
                         for t in parsed.tokens[max(where - 4, 0) : where + 5]
                         if t.kind == "word" and t.key not in _STOPWORDS
                     }
-                    if source_object and claim_near and not source_object & claim_near:
+                    if token.key in _PREFERENCES:  # what is preferred is named right after it
+                        if not claim_keys & _LEANING:
+                            leaning = f"{token.key} {target.key}"
+                            return Verdict(False, f"the sources say '{leaning}', not a must")
+                    elif source_object and claim_near and not source_object & claim_near:
                         break  # the hedge is about something else ("expect to release the weights")
-                    if token.key in _VERB_HEDGES:
+                    elif token.key in _VERB_HEDGES:
                         lead_in = {t.key for t in parsed.tokens[max(where - 3, 0) : where]}
                         if not lead_in & (_VERB_HEDGES | _APPROXIMATE | {"close", "near"}):
                             return Verdict(False, f"the sources say '{token.key} {target.key}'")
@@ -2495,6 +2529,21 @@ _GROUP_KINDS = {**_SIDES, "paid": "closed", "commercial": "closed", "free": "ope
 _GROUP_QUANTIFIERS = {"all", "every", "other", "any", "each"}
 _OBJECT_PRONOUNS = {"it", "them", "its", "itself"}
 GROUP_WORDS = 6  # words read after (or before) a comparison word for the group it names
+
+
+def _topic(parsed: _Parsed, start: int, end: int) -> frozenset[str]:
+    """What a clause's comparison is about: the stems of its content words that are neither
+    a name nor a direction word ("perplexity" in "Q2_X raises perplexity less than Q4_F");
+    the caller keeps those the sources use (a verb of its own, "runs", tells nothing)."""
+    return frozenset(
+        _stem(token.key)
+        for token in parsed.tokens[start:end]
+        if token.kind == "word"
+        and token.key not in _STOPWORDS
+        and token.key not in _UP | _DOWN
+        and len(token.key) > 2
+        and parsed.entity_at(token.position) is None
+    )
 
 
 def _group_at(tokens: list[_Token], indices: range | list[int]) -> tuple[bool, str | None]:
