@@ -182,6 +182,8 @@ class EmbeddedSettings(_Strict):
     path: Path | None = None
     threads: int | None = Field(default=None, ge=1)
     context_tokens: int = Field(default=4096, ge=1024)
+    # keep the KV state of each prompt's static part on disk (write/prefixes.py)
+    saved_prefixes: bool = True
 
     @field_validator("path")
     @classmethod

@@ -15,13 +15,14 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import httpx
 
 from briefbot.config import EmbeddedSettings, OllamaSettings
 from briefbot.write.engine import Engine, EngineError, Sampling, Section
-from briefbot.write.model_files import MODEL_FILES, model_path
+from briefbot.write.model_files import MODEL_FILES, cache_dir, model_path
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +124,18 @@ class EmbeddedBackend:
     capacity = 1
     in_flight = 0
 
-    def __init__(self, settings: EmbeddedSettings, temperature: float, sequences: int = 4) -> None:
+    def __init__(
+        self,
+        settings: EmbeddedSettings,
+        temperature: float,
+        sequences: int = 4,
+        prefixes: Path | None = None,
+    ) -> None:
+        """`prefixes`: where saved prompt prefixes live (default: the cache folder's
+        `prefixes`), unless `settings.saved_prefixes` is off."""
         self.model = settings.label
         self._settings = settings
+        self._prefixes = (prefixes or cache_dir() / "prefixes") if settings.saved_prefixes else None
         self._temperature = temperature
         self._sequences = sequences
         self._engine: Engine | None = None
@@ -140,6 +150,7 @@ class EmbeddedBackend:
                     context_tokens=self._settings.context_tokens,
                     threads=self._settings.threads or os.cpu_count() or 2,
                     sequences=self._sequences,
+                    prefixes=self._prefixes,
                 )
             except EngineError as error:
                 raise BackendUnavailable(str(error)) from error

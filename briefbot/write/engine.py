@@ -10,6 +10,10 @@ each step decodes the next token of every live sequence in one batch. A CPU read
 once per step for all of them, so n candidates cost far less than n calls
 (ggml-org/llama.cpp#4064; `benchmarks/write.py` measures it here).
 
+With `prefixes`, the state of a prompt's static part (every message but the last: the system
+prompt and the worked example) is saved on disk once and read back by later calls and runs
+(`prefixes.py`), so a call evaluates only its last message.
+
 The prompt is made with the model file's own chat template (GGUF `tokenizer.chat_template`), so
 any instruct GGUF model can be used.
 """
@@ -23,6 +27,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from briefbot.write.prefixes import PrefixStore
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +98,13 @@ class Engine:
     batch at a time."""
 
     def __init__(
-        self, path: Path, *, context_tokens: int, threads: int, sequences: int = 4
+        self,
+        path: Path,
+        *,
+        context_tokens: int,
+        threads: int,
+        sequences: int = 4,
+        prefixes: Path | None = None,
     ) -> None:
         import llama_cpp  # imported late: loading the native library takes a while
 
@@ -123,6 +135,14 @@ class Engine:
         self._batch = llama_cpp.llama_batch_init(BATCH_TOKENS, 0, sequences)
         self._cached: list[int] = []  # the prompt whose cells sequence 0 holds
         self._formatter = self._chat_formatter()
+        self._prefixes = None
+        if prefixes is not None:
+            stat = path.stat()
+            identity = (
+                f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{llama_cpp.__version__}|"
+                f"{self.context_tokens}|{threads}|{sequences}"
+            )
+            self._prefixes = PrefixStore(prefixes, identity)
 
     def close(self) -> None:
         if self._ctx:
@@ -160,6 +180,20 @@ class Engine:
         """The messages as the model's chat template writes them, as tokens."""
         text = self._formatter(messages=messages).prompt
         return self.tokenize(text)
+
+    def _static_length(self, messages: Messages, tokens: list[int]) -> int:
+        """How many of the prompt's first tokens are its static part: all the messages but
+        the last (the system prompt and a worked example), as the template writes them; 0
+        for a prompt of one message."""
+        if self._prefixes is None or len(messages) < 2:
+            return 0
+        before = self.prompt(messages[:-1])
+        common = 0
+        for old, new in zip(before, tokens, strict=False):
+            if old != new:
+                break
+            common += 1
+        return common if common < len(tokens) else 0
 
     def tokenize(self, text: str) -> list[int]:
         data = text.encode("utf-8")
@@ -209,17 +243,19 @@ class Engine:
                 f"the prompt ({len(tokens)} tokens) and {max_tokens} more do not fit the "
                 f"context of {self.context_tokens} tokens"
             )
+        static = self._static_length(messages, tokens)
         with self._lock:
-            evaluated = self._evaluate(tokens)
+            evaluated = self._evaluate(tokens, static)
             try:
                 candidates = self._decode(tokens, samplings, max_tokens, sections, grammar)
             finally:
                 self._forget_candidates(len(tokens), len(samplings))
         return Generated(candidates, len(tokens), evaluated)
 
-    def _evaluate(self, tokens: list[int]) -> int:
-        """Put the prompt into sequence 0, reusing what the cache still holds of it; the
-        logits of its last token are the batch's last output. Returns the tokens evaluated."""
+    def _evaluate(self, tokens: list[int], static: int = 0) -> int:
+        """Put the prompt into sequence 0, reusing what the cache still holds of it, else the
+        saved state of its first `static` tokens (saving it when there is none); the logits
+        of its last token are the batch's last output. Returns the tokens evaluated."""
         ll = self._ll
         common = 0
         for old, new in zip(self._cached, tokens, strict=False):
@@ -229,15 +265,57 @@ class Engine:
         common = min(common, len(tokens) - 1)  # the last token is evaluated for its logits
         ll.llama_memory_seq_rm(self._memory, 0, common, -1)
         self._cached = tokens[:common]
-        for start in range(common, len(tokens), BATCH_TOKENS):
-            chunk = tokens[start : start + BATCH_TOKENS]
+        evaluated = 0
+        if common < static:
+            if self._restore(tokens[:static]):
+                common = static
+            else:
+                common = min(common, len(self._cached))  # 0 where a refused state emptied it
+                evaluated += self._extend(tokens[:static], common, logits=False)
+                self._save(tokens[:static])
+                common = static
+        return evaluated + self._extend(tokens, common, logits=True)
+
+    def _extend(self, tokens: list[int], start: int, *, logits: bool) -> int:
+        """Evaluate `tokens` from `start` into sequence 0 (which holds the ones before), the
+        last one's logits kept when `logits`. Returns how many were evaluated."""
+        for begin in range(start, len(tokens), BATCH_TOKENS):
+            chunk = tokens[begin : begin + BATCH_TOKENS]
             self._batch.n_tokens = 0
             for offset, token in enumerate(chunk):
-                position = start + offset
-                self._add(token, position, 0, position == len(tokens) - 1)
+                position = begin + offset
+                self._add(token, position, 0, logits and position == len(tokens) - 1)
             self._decode_batch()
-            self._cached = tokens[: start + len(chunk)]
-        return len(tokens) - common
+            self._cached = tokens[: begin + len(chunk)]
+        return len(tokens) - start
+
+    def _restore(self, prefix: list[int]) -> bool:
+        """Sequence 0 set to the saved state of `prefix`; False when none is saved (sequence
+        0 as it was) or llama.cpp refuses it (sequence 0 emptied)."""
+        data = self._prefixes.load(prefix) if self._prefixes else None
+        if data is None:
+            return False
+        ll = self._ll
+        ll.llama_memory_seq_rm(self._memory, 0, -1, -1)
+        buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        if ll.llama_state_seq_set_data(self._ctx, buffer, len(data), 0) != len(data):
+            log.warning("a saved prompt prefix was refused; evaluating it again")
+            ll.llama_memory_seq_rm(self._memory, 0, -1, -1)
+            self._cached = []
+            return False
+        self._cached = list(prefix)
+        return True
+
+    def _save(self, prefix: list[int]) -> None:
+        """Save sequence 0's state, which holds exactly `prefix`."""
+        if self._prefixes is None:
+            return
+        ll = self._ll
+        size = ll.llama_state_seq_get_size(self._ctx, 0)
+        buffer = (ctypes.c_uint8 * size)()
+        written = ll.llama_state_seq_get_data(self._ctx, buffer, size, 0)
+        if written:
+            self._prefixes.save(prefix, bytes(buffer)[:written])
 
     def _decode(
         self,
