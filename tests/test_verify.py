@@ -872,3 +872,23 @@ def test_a_leaning_rule_or_advice_is_not_told_as_a_must(claim, ok):
         "to 3.1.",
     ).check(claim, summary=True)
     assert verdict.ok is ok, verdict
+
+
+@pytest.mark.parametrize(
+    ("note", "ok"),
+    [
+        # the demo day's leaderboard note: a rank behind proprietary models read as a size
+        ("Anyone choosing a model may prefer Quill 9B, which has fewer parameters than "
+         "proprietary models.", False),
+        ("Quill 9B scores less than the proprietary models ahead of it.", True),
+    ],
+)  # fmt: skip
+def test_a_comparison_with_a_group_is_told_of_the_same_thing(note, ok):
+    """Behind two proprietary systems on a ranking is not "fewer parameters than proprietary
+    models": a comparison with a group needs a source comparing the same thing."""
+    verdict = verifier_for(
+        "Quill 9B is third on the Panel ranking",
+        "Quill 9B, an open-weight model with 9 billion parameters, is third on the Panel "
+        "ranking with 70.2 points. Only two proprietary systems score more than it.",
+    ).check(note, summary=False)
+    assert verdict.ok is ok, verdict

@@ -2140,7 +2140,7 @@ class Verifier:
                     return Verdict(False, f"the sources do not say '{direction[1]}'")
                 if found == "planned":
                     return Verdict(False, f"the sources say '{direction[1]}' is planned, not done")
-                if grouped is not None and not self._group_compared(grouped):
+                if grouped is not None and not self._group_compared(grouped, topic):
                     kind = {"open": "open-weight ", "closed": "proprietary "}.get(grouped[2], "")
                     return Verdict(
                         False,
@@ -2149,12 +2149,18 @@ class Verifier:
                     )
         return Verdict(True)
 
-    def _group_compared(self, claim: tuple[str, list[_Entity], str | None]) -> bool:
+    def _group_compared(
+        self, claim: tuple[str, list[_Entity], str | None], topic: frozenset[str] = frozenset()
+    ) -> bool:
         """Whether a source sentence compares the claim's party with a group of the same
         kind, the same way round ("only three proprietary systems are ahead of it" is the
-        party behind them, not ahead of them)."""
+        party behind them, not ahead of them), and of the claim's `topic` where it has one
+        (being behind them on a ranking is not having "fewer parameters than proprietary
+        models")."""
         sense, party, kind = claim
         for source, other in self._parsed.items():
+            if topic and not topic & other.stems:
+                continue
             for token in other.tokens:
                 if token.kind != "word" or token.key not in _COMPARE_UP | _COMPARE_DOWN:
                     continue
@@ -2527,6 +2533,7 @@ _GROUP_NOUNS = set(
 _GROUP_KINDS = {**_SIDES, "paid": "closed", "commercial": "closed", "free": "open",
                 "freely": "open", "downloadable": "open"}  # fmt: skip
 _GROUP_QUANTIFIERS = {"all", "every", "other", "any", "each"}
+_GROUP_WORDS = _GROUP_NOUNS | set(_GROUP_KINDS) | set(_SIDES) | _GROUP_QUANTIFIERS
 _OBJECT_PRONOUNS = {"it", "them", "its", "itself"}
 GROUP_WORDS = 6  # words read after (or before) a comparison word for the group it names
 
@@ -2541,6 +2548,7 @@ def _topic(parsed: _Parsed, start: int, end: int) -> frozenset[str]:
         if token.kind == "word"
         and token.key not in _STOPWORDS
         and token.key not in _UP | _DOWN
+        and token.key not in _GROUP_WORDS
         and len(token.key) > 2
         and parsed.entity_at(token.position) is None
     )
