@@ -25,6 +25,12 @@ def verifier_for(title: str, text: str) -> Verifier:
     return Verifier(story_evidence(Story(item, (item,), 1.0)))
 
 
+def assert_judged(title: str, text: str, claim: str, ok: bool, *, summary: bool = True) -> None:
+    """The verifier of a one-item story (`title`, `text`) passes `claim` exactly when `ok`."""
+    verdict = verifier_for(title, text).check(claim, summary=summary)
+    assert verdict.ok is ok, verdict
+
+
 def test_precision_and_recall_on_the_labelled_set():
     stories = yaml.safe_load(CLAIMS.read_text(encoding="utf-8"))["stories"]
     flagged = Counter()
@@ -798,12 +804,13 @@ def test_a_phrase_keeps_the_figure_the_sources_tie_it_to(claim, ok):
 def test_a_for_phrase_belongs_to_the_figure_just_before_it(claim, ok):
     """ "It scores 55.0 ..., up from 48.3 for its predecessor, Larkspur 3B": the "for" phrase
     names 48.3's holder, not 55.0's, which is the sentence before's subject's."""
-    verdict = verifier_for(
+    assert_judged(
         "Kestrel AI releases Larkspur 4B",
         "Kestrel AI has released Larkspur 4B, a 4-billion-parameter model. It scores 55.0 on "
         "MathBench, up from 48.3 for its predecessor, Larkspur 3B.",
-    ).check(claim, summary=True)
-    assert verdict.ok is ok, verdict
+        claim,
+        ok,
+    )
 
 
 @pytest.mark.parametrize(
@@ -818,12 +825,13 @@ def test_a_for_phrase_belongs_to_the_figure_just_before_it(claim, ok):
 def test_a_comparison_without_a_number_is_told_of_the_same_thing(claim, ok):
     """A comparison's direction must come from a source sentence about what the claim
     compares (latency), not from another of the sides' comparisons (their file sizes)."""
-    verdict = verifier_for(
+    assert_judged(
         "Brisk 2 is out",
         "The Brisk 2 file is 9.1 GB, down from 12.4 GB for Brisk 1. Brisk 2 raises latency by "
         "8 percent, against 3 percent for Brisk 1.",
-    ).check(claim, summary=True)
-    assert verdict.ok is ok, verdict
+        claim,
+        ok,
+    )
 
 
 @pytest.mark.parametrize(
@@ -840,12 +848,13 @@ def test_a_comparison_without_a_number_is_told_of_the_same_thing(claim, ok):
 def test_a_count_in_a_compound_is_the_same_figure_in_digits(claim, ok):
     """ "A one-page notice" and "a 1-page notice" state the same count; another count is
     a figure the sources do not give."""
-    verdict = verifier_for(
+    assert_judged(
         "Tarn sets filing rules",
         "Under the Tarn rule, small labs would file a one-page notice each year, and large "
         "labs a full report within three days.",
-    ).check(claim, summary=True)
-    assert verdict.ok is ok, verdict
+        claim,
+        ok,
+    )
 
 
 @pytest.mark.parametrize(
@@ -865,13 +874,14 @@ def test_a_count_in_a_compound_is_the_same_figure_in_digits(claim, ok):
 def test_a_leaning_rule_or_advice_is_not_told_as_a_must(claim, ok):
     """A source's "prefer", "encourage" or "recommend" leans one way: the claim keeps a word
     of leaning or advice, never turns it into a requirement."""
-    verdict = verifier_for(
+    assert_judged(
         "Brenmark hospitals to prefer self-hosted models",
         "Brenmark's health ministry will require hospitals to prefer diagnostic models they can "
         "run on their own servers, from May. Kelp's maintainers recommend that users upgrade "
         "to 3.1.",
-    ).check(claim, summary=True)
-    assert verdict.ok is ok, verdict
+        claim,
+        ok,
+    )
 
 
 @pytest.mark.parametrize(
@@ -886,9 +896,11 @@ def test_a_leaning_rule_or_advice_is_not_told_as_a_must(claim, ok):
 def test_a_comparison_with_a_group_is_told_of_the_same_thing(note, ok):
     """Behind two proprietary systems on a ranking is not "fewer parameters than proprietary
     models": a comparison with a group needs a source comparing the same thing."""
-    verdict = verifier_for(
+    assert_judged(
         "Quill 9B is third on the Panel ranking",
         "Quill 9B, an open-weight model with 9 billion parameters, is third on the Panel "
         "ranking with 70.2 points. Only two proprietary systems score more than it.",
-    ).check(note, summary=False)
-    assert verdict.ok is ok, verdict
+        note,
+        ok,
+        summary=False,
+    )

@@ -187,12 +187,7 @@ class Engine:
         for a prompt of one message."""
         if self._prefixes is None or len(messages) < 2:
             return 0
-        before = self.prompt(messages[:-1])
-        common = 0
-        for old, new in zip(before, tokens, strict=False):
-            if old != new:
-                break
-            common += 1
+        common = _common_length(self.prompt(messages[:-1]), tokens)
         return common if common < len(tokens) else 0
 
     def tokenize(self, text: str) -> list[int]:
@@ -257,12 +252,8 @@ class Engine:
         saved state of its first `static` tokens (saving it when there is none); the logits
         of its last token are the batch's last output. Returns the tokens evaluated."""
         ll = self._ll
-        common = 0
-        for old, new in zip(self._cached, tokens, strict=False):
-            if old != new:
-                break
-            common += 1
-        common = min(common, len(tokens) - 1)  # the last token is evaluated for its logits
+        # the last token is evaluated for its logits
+        common = min(_common_length(self._cached, tokens), len(tokens) - 1)
         ll.llama_memory_seq_rm(self._memory, 0, common, -1)
         self._cached = tokens[:common]
         evaluated = 0
@@ -315,7 +306,7 @@ class Engine:
         buffer = (ctypes.c_uint8 * size)()
         written = ll.llama_state_seq_get_data(self._ctx, buffer, size, 0)
         if written:
-            self._prefixes.save(prefix, bytes(buffer)[:written])
+            self._prefixes.save(prefix, ctypes.string_at(buffer, written))
 
     def _decode(
         self,
@@ -416,6 +407,16 @@ class Engine:
         if status != 0:
             self._cached = []  # the cache no longer holds a known prompt
             raise EngineError(f"llama_decode failed with status {status}")
+
+
+def _common_length(first: Sequence[int], second: Sequence[int]) -> int:
+    """How many tokens the two open with alike."""
+    common = 0
+    for one, other in zip(first, second, strict=False):
+        if one != other:
+            break
+        common += 1
+    return common
 
 
 _LOG_CALLBACK = None

@@ -70,10 +70,11 @@ class PrefixStore:
             log.warning("cannot save a prompt prefix in %s: %s", self.folder, error)
 
     def _prune(self) -> None:
-        files = sorted(self.folder.glob(f"*{SUFFIX}"), key=lambda path: path.stat().st_mtime)
-        total = sum(path.stat().st_size for path in files)
-        for path in files[:-1]:  # the newest stays, however large
+        files = [(path.stat(), path) for path in self.folder.glob(f"*{SUFFIX}")]
+        files.sort(key=lambda entry: entry[0].st_mtime_ns)
+        total = sum(stat.st_size for stat, _ in files)
+        for stat, path in files[:-1]:  # the newest stays, however large
             if total <= self._limit:
                 break
-            total -= path.stat().st_size
+            total -= stat.st_size
             path.unlink(missing_ok=True)

@@ -2126,6 +2126,7 @@ class Verifier:
                 and t.key not in ("up", "down")  # "turned up", "broke down"
                 and not _compares_numbers(parsed, t.position, end)
             ]
+            topic = _topic(parsed, start, end) & self.evidence_stems if words else frozenset()
             for word in words:  # each: "reducing the size and making it faster" is two claims
                 direction = _word_direction(parsed, word.position, subject)
                 if direction is None:
@@ -2134,7 +2135,6 @@ class Verifier:
                 sides = list(dict.fromkeys(named))
                 grouped = _group_comparison(parsed, word.position, end, subject)
                 planned = bool(parsed.keys_between(start, end) & _PLAN_MARKS)
-                topic = _topic(parsed, start, end) & self.evidence_stems
                 found = None if grouped else self._compared(direction, sides, planned, topic)
                 if found == "absent":
                     return Verdict(False, f"the sources do not say '{direction[1]}'")
@@ -2547,7 +2547,8 @@ def _topic(parsed: _Parsed, start: int, end: int) -> frozenset[str]:
         for token in parsed.tokens[start:end]
         if token.kind == "word"
         and token.key not in _STOPWORDS
-        and token.key not in _UP | _DOWN
+        and token.key not in _UP
+        and token.key not in _DOWN
         and token.key not in _GROUP_WORDS
         and len(token.key) > 2
         and parsed.entity_at(token.position) is None
