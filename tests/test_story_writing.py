@@ -126,6 +126,17 @@ def test_a_copied_sentence_is_not_shown_as_the_models_words_when_its_draft_is_cu
         assert text.origin == TextOrigin.EXTRACT
 
 
+def test_a_draft_whose_other_sentence_is_the_copy_keeps_its_own_sentence(tmp_path):
+    """The model's own first sentence and the article's third, word for word: the draft as a
+    whole copies past the limit, its own sentence alone does not, and is shown."""
+    own = "Corvane Labs' new Wren 9B model has 9 billion parameters and an MIT licence."
+    copied = WREN["text"].split(". ")[2] + "."
+    assert copied_share(f"{own} {copied}", WREN["text"]) > COPIED_SHARE_LIMIT
+    half = draft(f"{own} {copied}", "Developers can now download and run Wren 9B under MIT.")
+    text, _, _ = write(tmp_path, story_of(WREN), by_prompt([half, half]))
+    assert text.origin == TextOrigin.MODEL and text.summary == own
+
+
 def test_a_failed_note_is_asked_for_once_more_then_left_out(tmp_path):
     bad_notes = [draft(GOOD.split("\n")[0].removeprefix("SUMMARY: "), "This matters a lot.")] * 3
     text, writer, backend = write(

@@ -904,3 +904,53 @@ def test_a_comparison_with_a_group_is_told_of_the_same_thing(note, ok):
         ok,
         summary=False,
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's note: the ministry "will require" a licence
+        ("Anyone exporting large model weights needs to apply for a licence.", False),
+        ("Exporters must get a licence for large model weights.", False),
+        ("Exporters have to hold a licence for large model weights.", False),
+        ("Exporters of large model weights will need a licence.", True),
+        ("Exporters of large model weights would have to hold a licence.", True),
+        ("The rule would affect 3 of the 40 members, Opal says.", True),
+    ],
+)  # fmt: skip
+def test_a_duty_the_sources_give_as_a_plan_is_not_told_as_present(claim, ok):
+    """A duty ("must", "need to", "have to") where every source's duty is planned ("will
+    require", "would require") reads as in force now."""
+    assert_judged("Rivermark plans export licences", "Rivermark's ministry will require a "
+                  "licence to export large model weights. The rule would affect 3 of the 40 "
+                  "members, Opal says.", claim, ok, summary=False)  # fmt: skip
+
+
+def test_a_duty_in_force_may_be_told_as_one():
+    assert_judged("Ostmark labels AI images", "Ostmark passed a law that requires labels on "
+                  "AI-generated images from 1 January.", "Companies in Ostmark must label "
+                  "AI-generated images from 1 January.", True, summary=False)  # fmt: skip
+
+
+DRIVERS = (
+    "Two GPU drivers leave model data in memory after a job ends. On the Marten driver, the "
+    "team recovered up to 9 MB of another tenant's cache; on the Pika driver, about 1 MB. "
+    "Marten driver 610.3 fixes the leak, while Pika drivers are still affected."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary: the fixed driver told as the one with the leak
+        ("The team found up to 9 MB of another tenant's cache in Marten 610.3.", False),
+        ("Marten 610.3 leaks up to 9 MB of another tenant's cache.", False),
+        ("Marten driver 610.3 fixes the leak.", True),
+        ("Anyone on the Marten driver should update to 610.3.", True),
+        ("Marten 610.3, released this week, closes the leak.", True),
+    ],
+)  # fmt: skip
+def test_a_version_known_only_as_the_fix_is_told_as_the_fix(claim, ok):
+    """A version every source gives only as the fix, named in a clause that does not say it
+    fixes (or is released, or is the one to move to), reads as the version with the flaw."""
+    assert_judged("GPU drivers leave model data in memory", DRIVERS, claim, ok, summary=False)

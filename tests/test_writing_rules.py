@@ -419,3 +419,49 @@ def test_a_choice_told_in_the_examples_words_is_not_a_guess():
     note = "Anyone choosing an open model for their project has a strong option in Fenn 14B."
     problems = _note(plan, note, Kind.LEADERBOARD).problems
     assert not any("sources do not" in p for p in problems), problems
+
+
+KESTREL = (
+    "Kestrel Labs reported third-quarter revenue of $22 million from its hosted API, up 40 "
+    "percent. It cut 12 staff in September. Kestrel raised prices for its largest customers."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "refused"),
+    [
+        # the default model's note on a revenue story: the company's revenue, the readers'
+        ("Teams that use Kestrel's hosted API now see increased revenue, as the company grows.",
+         True),
+        ("Customers of Kestrel's hosted API get more funding for their projects.", True),
+        ("Users of Kestrel's API pay more, though Kestrel's revenue rose 40 percent.", False),
+        ("Anyone on Kestrel's API should expect higher prices now that it cut staff.", False),
+        ("Teams that use Kestrel's API can count on a maker whose revenue rose.", False),
+    ],
+)  # fmt: skip
+def test_a_companys_figures_are_not_given_to_its_readers(note, refused):
+    """Revenue, losses, staff or funding said in the readers' own clause, with no owner
+    ("Kestrel's", "its", "whose"), become the readers' figures."""
+    checked = _note(_plan("Kestrel's API revenue rises 40 percent", KESTREL), note,
+                    Kind.BUSINESS)  # fmt: skip
+    assert any("to its readers" in p for p in checked.problems) is refused, checked.problems
+
+
+@pytest.mark.parametrize(
+    ("note", "guess"),
+    [
+        # the default model's note on the same kind of story: a consequence it imagines
+        ("Kestrel's revenue rise could benefit teams by raising API prices.", "could benefit"),
+        ("Teams on Kestrel's API might leave for rival providers as prices rise.", "might leave"),
+        ("Kestrel's largest customers may pay more after the price rise.", ""),
+        ("Kestrel's customers could be paying more for its hosted API.", ""),
+        ("Kestrel raised prices in May for its largest customers.", ""),
+    ],
+)  # fmt: skip
+def test_a_note_does_not_guess_a_consequence(note, guess):
+    """After "could", "might" or "may", the verb must be one the sources use: "could benefit"
+    where no source speaks of a benefit is the model's guess; "May" the month is no modal."""
+    checked = _note(_plan("Kestrel's API revenue rises 40 percent", KESTREL), note,
+                    Kind.BUSINESS)  # fmt: skip
+    found = [p for p in checked.problems if p.startswith("it guesses")]
+    assert found == ([f"it guesses what its sources do not say ({guess})"] if guess else [])

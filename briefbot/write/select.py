@@ -237,6 +237,10 @@ def check_note(
         problems.append(f"the note says what its sources do not ({', '.join(foreign[:4])})")
     if _restates(text, summary):
         problems.append("the note only restates the summary")
+    if guess := guessed(text, verifier):
+        problems.append(f"it guesses what its sources do not say ({guess})")
+    if measure := readers_measure(text):
+        problems.append(f"it gives the company's {measure} to its readers")
     if checks.copied_share(text, article) > NOTE_COPIED_LIMIT:
         problems.append("the note copies whole sentences from the article")
     if leaked := echoed(text, example_words, verifier):
@@ -249,6 +253,56 @@ def check_note(
     verdicts = tuple(verifier.check_text(text, summary=False)) if text else ()
     problems += [verdict.reason for verdict in verdicts if not verdict.ok]
     return Checked(text, verdicts, tuple(problems))
+
+
+# A note about its readers ("Teams that use ...", "Anyone running ...") and a company's own
+# figures: said without the company's possessive, the figure becomes the readers' ("Teams that
+# use Halden's Quartz API now see increased revenue", where the revenue is Halden's).
+_READERS = re.compile(
+    r"^\W*(?:anyone|teams?|users?|developers?|customers?|people|those|builders?|operators?|"
+    r"researchers?|buyers?|clients?)\b",
+    re.IGNORECASE,
+)
+_MEASURES = re.compile(
+    r"\b(revenues?|profits?|loss(?:es)?|sales|income|earnings|valuation|funding|headcount|"
+    r"margins?|staff)\b",
+    re.IGNORECASE,
+)
+# Where the readers' own clause ends and another subject may begin ("..., as its revenue grows").
+_CLAUSE_END = re.compile(r"[,;:]|\b(?:as|since|because|now that|after|while|when|so|but)\b", re.I)
+_OWNED = re.compile(r"(?:'s|\u2019s|\bits|\bwhose)(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+
+
+def readers_measure(text: str) -> str:
+    """A company's measure (revenue, losses, staff) that a note about its readers states in
+    their own clause without saying whose it is: the readers become its holders. "" when
+    none."""
+    for sentence in split_sentences(text):
+        if not _READERS.search(sentence):
+            continue
+        main = _CLAUSE_END.split(sentence, maxsplit=1)[0]
+        for found in _MEASURES.finditer(main):
+            if not _OWNED.search(main[: found.start()].rstrip()):
+                return found.group(1).lower()
+    return ""
+
+
+# "could benefit", "might attract": a consequence the model imagines. The verb after a modal
+# of possibility must be one the sources use or a word of advice ("may pay more"); "be" and
+# "have" lead to a word checked elsewhere.
+_POSSIBLE = re.compile(r"\b(could|might|may)\s+(?:not\s+|also\s+|still\s+|now\s+)?([a-z]+)")
+_LINKING = {"be", "have", "need", "want"}
+
+
+def guessed(text: str, verifier: Verifier) -> str:
+    """The modal and verb of a possibility a note imagines ("could benefit") where the
+    sources never use the verb; "" when none. "May" the month is capitalised, and not read."""
+    for found in _POSSIBLE.finditer(text):
+        verb = found.group(2)
+        ordinary = verb in _LINKING or is_impact_word(verb) or stem(verb) in _ADVICE_STEMS
+        if not ordinary and stem(verb) not in verifier.evidence_stems:
+            return f"{found.group(1)} {verb}"
+    return ""
 
 
 def unsourced(text: str, verifier: Verifier) -> list[str]:
@@ -312,8 +366,10 @@ def best_summary(drafts: list[Checked], recheck: Callable[[str], Checked]) -> Ch
 
 
 def _fatal(draft: Checked) -> bool:
-    """Problems of the whole text, which dropping its second sentence does not mend."""
-    whole = ("link", "instructions", "copies", "does not name")
+    """Problems of the whole text, which dropping its second sentence does not mend. Copying
+    is not one: the sentence kept is checked again alone, and copies less than its draft when
+    the other sentence was the copy."""
+    whole = ("link", "instructions", "does not name")
     return any(any(part in problem for part in whole) for problem in draft.problems)
 
 

@@ -223,6 +223,11 @@ _JUDGEMENTS = set(
 _UPGRADES = {"upgrade", "update", "upgrading", "updating"}
 _FIXED = {"fix", "fixes", "fixed", "patch", "patches", "patched", "resolves", "resolved",
           "addresses", "safe", "removes", "removed"} | _UPGRADES  # fmt: skip
+# A clause this short is a name set off by commas; what it does follows in the next clauses.
+APPOSITION_TOKENS = 4
+# Words that tell of a version as released, neither fixing nor affected: "0.9.3, out Tuesday".
+_RELEASED = {"release", "released", "releases", "ships", "shipped", "out", "available", "new",
+             "latest", "closes", "closed", "install", "installing", "move", "moving"}  # fmt: skip
 _AFFECTED = {"affects", "affected", "vulnerable", "exposed", "compromised"}
 _AFFECTED_WEAK = {"flaw", "bug", "bugs", "vulnerability", "broken", "contained", "sent", "added"}
 _VARIANTS = set(
@@ -1060,6 +1065,20 @@ def _plan_governs(parsed: _Parsed, position: int) -> bool:
     return True
 
 
+# Words that put a duty on someone: "must", "need to", "requires", "is obliged to".
+_OBLIGATIONS = {"must", "require", "requires", "required", "requiring", "obliged", "obliges",
+                "mandatory", "mandates", "mandated", "compelled"}  # fmt: skip
+
+
+def _obligation(parsed: _Parsed, token: _Token) -> bool:
+    """Whether `token` puts a duty on someone: an obligation word, or "need"/"have" before
+    "to" ("needs to apply", "have to publish"; not "the need for")."""
+    if token.key in _OBLIGATIONS:
+        return True
+    duty_verbs = ("need", "needs", "have", "has")
+    return token.key in duty_verbs and parsed.following(token.position) == "to"
+
+
 def _planned_at(parsed: _Parsed, position: int) -> bool:
     """Whether the clause of the word at `position` tells it as a plan: a plan word in the
     clause ("will cut prices next week", "is set to rise"), or a headline's "X to cut"."""
@@ -1864,6 +1883,8 @@ class Verifier:
 
     def _support(self, fact: _Fact, parsed: _Parsed) -> Verdict:
         """The first source sentence that states the fact, or the best reason none does."""
+        if problem := self._fix_told_otherwise(fact, parsed):
+            return Verdict(False, f"{fact.token.text}: {problem}")
         reasons = []
         neutral = None  # a version's mention that says nothing of its role
         for source, other in self._parsed.items():
@@ -1890,6 +1911,28 @@ class Verifier:
             return Verdict(False, f"{shown}: not in the sources")
         reason, source = reasons[0]
         return Verdict(False, f"{shown}: {reason}", source)
+
+    def _fix_told_otherwise(self, fact: _Fact, claim: _Parsed) -> str | None:
+        """Why a version every source gives only as the fix ("Vantor driver 551.20 fixes the
+        leak") cannot stand in a clause that does not say so ("found up to 12 MB of data in
+        Vantor 551.20", which reads as the version with the leak), or None."""
+        if not fact.token.version or fact.version_role:
+            return None
+        roles = [
+            _version_role(other, token.position)
+            for other in self._parsed.values()
+            for token in other.tokens
+            if _same_term(fact.token, token)
+        ]
+        if not roles or any(role != {"fixed"} for role in roles):
+            return None
+        start, end = claim.segment(fact.token.position)
+        if end - start <= APPOSITION_TOKENS:  # "Marten 610.3, released today, closes it"
+            for _ in range(2):
+                end = claim.segment(min(end + 1, len(claim.tokens) - 1))[1]
+        if claim.keys_between(start, end) & (_FIXED | _RELEASED):
+            return None
+        return "the sources give this version only as the fix"
 
     def _disagreement(
         self, fact: _Fact, claim: _Parsed, source: SourceSentence, parsed: _Parsed, token: _Token
@@ -2265,6 +2308,24 @@ class Verifier:
             ]
             if told and all(told):
                 return f"the sources say '{token.text}' is planned, not done"
+        return self._obliged(parsed)
+
+    def _obliged(self, parsed: _Parsed) -> str | None:
+        """Why a sentence tells as a present duty one that every source gives as a plan or a
+        proposal ("need to apply for a licence" where the ministry "will require" one, "must
+        publish" where a bill "would require" it), or None. Its own words of obligation need
+        not be the sources' ("need to" for "require")."""
+        duty = next((token for token in parsed.tokens if _obligation(parsed, token)), None)
+        if duty is None:
+            return None
+        told = [
+            _plan_governs(other, found.position)
+            for other in self._parsed.values()
+            for found in other.tokens
+            if _obligation(other, found)
+        ]
+        if told and all(told):
+            return f"the sources say '{duty.text}' is planned, not a duty now"
         return None
 
     def _judgement(self, parsed: _Parsed) -> str | None:
