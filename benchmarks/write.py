@@ -68,6 +68,9 @@ class Timed:
     texts: list[str]
 
 
+INSTRUCTION_LINES = 2  # the story prompt's opening lines: what to write (story.txt.j2)
+
+
 def new_messages(story: Story) -> Messages:
     """The writer's prompt for a story: its chosen sentences, the labelled format."""
     work = story_writing.plan(story)
@@ -75,10 +78,20 @@ def new_messages(story: Story) -> Messages:
 
 
 def old_messages(story: Story) -> Messages:
-    """Today's prompt: the same instructions and worked example, JSON answers, and every
-    sentence of the lead article."""
+    """Today's prompt: the same instructions and worked example, JSON answers, every sentence
+    of the lead article, and the instructions after the article (where they were before they
+    moved ahead of it to join the reused prefix)."""
     whole = [s for s in story_evidence(story).sentences if s.item == 0 and s.index >= 0]
-    return story_messages(story, whole, story_kind(story), structured=True)
+    messages = story_messages(story, whole, story_kind(story), structured=True)
+    return [_instructions_last(m) if m["role"] == "user" else m for m in messages]
+
+
+def _instructions_last(message: dict[str, str]) -> dict[str, str]:
+    lines = message["content"].split("\n")
+    return {
+        **message,
+        "content": "\n".join([*lines[INSTRUCTION_LINES:], *lines[:INSTRUCTION_LINES]]),
+    }
 
 
 def new_call(backend: EmbeddedBackend, story: Story, candidates: int) -> Timed:

@@ -1,6 +1,7 @@
 """Saved prompt prefixes, through the real runtime (llama.cpp, the tiny SmolLM2 model): the KV
 state of a prompt's static part is saved once and read back by a later engine, which then
-evaluates only the prompt's last message and writes what an engine without it writes."""
+evaluates only the story's own part of the prompt's last message (not the instructions it
+shares with the worked example) and writes what an engine without it writes."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ from briefbot.write.engine import Engine, Sampling, Section
 from briefbot.write.model_files import MODEL_FILES, model_path
 from briefbot.write.prefixes import SUFFIX, PrefixStore
 
+ASK = "Write the SUMMARY in one plain sentence of your own words that names the release.\n"
 STATIC = [
     {"role": "system", "content": "You write short, plain news summaries. " * 12},
-    {"role": "user", "content": "TITLE: Kelp 3.1 fixes a crash\nFACTS:\n1. Kelp 3.1 is out."},
+    {"role": "user", "content": f"{ASK}TITLE: Kelp 3.1 fixes a crash\nFACTS:\n1. Kelp 3.1 is out."},
     {"role": "assistant", "content": "SUMMARY: Kelp 3.1 fixes a crash that hit 3.0 users."},
 ]
 SECTIONS = (Section("SUMMARY:", 1, 30),)
 
 
 def story(title: str) -> list[dict[str, str]]:
-    return [*STATIC, {"role": "user", "content": f"TITLE: {title}\nFACTS:\n1. {title}."}]
+    return [*STATIC, {"role": "user", "content": f"{ASK}TITLE: {title}\nFACTS:\n1. {title}."}]
 
 
 def engine(folder=None) -> Engine:
@@ -42,7 +44,7 @@ def test_a_later_engine_reads_the_static_part_back_and_writes_the_same(tmp_path)
     assert len(list(tmp_path.glob(f"*{SUFFIX}"))) == 1
     later = engine(tmp_path)
     warm = [write(later, title) for title in ("Tarn 2 is out", "Mure 4 ships")]
-    static = len(later.prompt(STATIC))
+    static = len(later.prompt(STATIC)) + len(later.tokenize(ASK))
     later.close()
     for result, alone in zip(warm, expected, strict=True):
         assert result.candidates[0].text == alone.candidates[0].text

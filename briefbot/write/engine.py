@@ -183,11 +183,14 @@ class Engine:
 
     def _static_length(self, messages: Messages, tokens: list[int]) -> int:
         """How many of the prompt's first tokens are its static part: all the messages but
-        the last (the system prompt and a worked example), as the template writes them; 0
-        for a prompt of one message."""
+        the last (the system prompt and a worked example), then as much of the last as it
+        shares with the first user message (the instructions both open with), as the
+        template writes them; 0 for a prompt of one message."""
         if self._prefixes is None or len(messages) < 2:
             return 0
-        common = _common_length(self.prompt(messages[:-1]), tokens)
+        first = next(m for m in messages if m["role"] == messages[-1]["role"])
+        probe = [*messages[:-1], {"role": first["role"], "content": first["content"]}]
+        common = _common_length(self.prompt(probe), tokens)
         return common if common < len(tokens) else 0
 
     def tokenize(self, text: str) -> list[int]:

@@ -3,7 +3,8 @@ of PROMPT_VERSION, and so of the cache key: editing a prompt re-writes the next 
 
 Static text comes first and the story last, so that consecutive calls share the longest prefix
 (llama.cpp then evaluates only the story): the system prompt, then the worked example of the
-story's kind, then the story's title and its most informative sentences. Stories are written
+story's kind, then what to write (the same words that open the example's message), then the
+story's title and its most informative sentences. Stories are written
 grouped by kind for the same reason. The embedded model answers in a plain labelled format
 (`SUMMARY: ...` / `WHY IT MATTERS: ...`) that code parses, since a JSON grammar makes llama.cpp
 generate about 40% slower; model servers get a JSON schema, which they apply cheaply.
