@@ -189,8 +189,7 @@ class Engine:
         if self._prefixes is None or len(messages) < 2:
             return 0
         first = next(m for m in messages if m["role"] == messages[-1]["role"])
-        probe = [*messages[:-1], {"role": first["role"], "content": first["content"]}]
-        common = _common_length(self.prompt(probe), tokens)
+        common = _common_length(self.prompt([*messages[:-1], first]), tokens)
         return common if common < len(tokens) else 0
 
     def tokenize(self, text: str) -> list[int]:

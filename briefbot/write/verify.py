@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -2300,15 +2301,21 @@ class Verifier:
         for token in parsed.tokens:
             if token.kind != "word" or token.name or token.key in _STOPWORDS or len(token.key) < 4:
                 continue
-            told = [
-                _plan_governs(other, found.position)
-                for other in self._parsed.values()
-                for found in other.tokens
-                if found.kind == "word" and _stem(found.key) == _stem(token.key)
-            ]
-            if told and all(told):
+            key = _stem(token.key)
+            if self._only_planned(lambda _, t, key=key: t.kind == "word" and _stem(t.key) == key):
                 return f"the sources say '{token.text}' is planned, not done"
         return self._obliged(parsed)
+
+    def _only_planned(self, matches: Callable[[_Parsed, _Token], bool]) -> bool:
+        """Whether the sources have a word that `matches` and a plan word governs every one
+        ("will require")."""
+        told = [
+            _plan_governs(other, found.position)
+            for other in self._parsed.values()
+            for found in other.tokens
+            if matches(other, found)
+        ]
+        return bool(told) and all(told)
 
     def _obliged(self, parsed: _Parsed) -> str | None:
         """Why a sentence tells as a present duty one that every source gives as a plan or a
@@ -2318,13 +2325,7 @@ class Verifier:
         duty = next((token for token in parsed.tokens if _obligation(parsed, token)), None)
         if duty is None:
             return None
-        told = [
-            _plan_governs(other, found.position)
-            for other in self._parsed.values()
-            for found in other.tokens
-            if _obligation(other, found)
-        ]
-        if told and all(told):
+        if self._only_planned(_obligation):
             return f"the sources say '{duty.text}' is planned, not a duty now"
         return None
 
