@@ -118,6 +118,23 @@ def test_the_plan_connects_stories_by_name_first_then_by_kind():
         assert sum(len(s) > 1 for s in sets) >= bottom_line.WIDE, (day["day"], links)
 
 
+def test_a_name_that_no_story_is_about_ties_no_stories():
+    """Two releases that both give an MMLU-Pro score are releases, not stories about
+    MMLU-Pro: they are tied by their kind ("MMLU-Pro: a release and a release." was shown)."""
+    stories = [
+        _written("Kestrel releases Kite 7B under Apache 2.0",
+                 "Kestrel released Kite 7B under Apache 2.0. It scores 61.0 on MMLU-Pro."),
+        _written("Gale opens Gale-3 under MIT",
+                 "Gale released Gale-3 under MIT. It scores 58.2 on MMLU-Pro."),
+    ]  # fmt: skip
+    kinds = [story_kind(s.story) for s in stories]
+    links = bottom_line.plan(stories, kinds)
+    assert all("mmlu" not in link.label.lower() for link in links), links
+    tied = next(link for link in links if link.stories == (1, 2))
+    line = bottom_line.fact_line(stories, kinds, tied)
+    assert line.text == "Releases: Kite 7B (Apache 2.0) and Gale-3 (MIT).", line
+
+
 def test_a_bullet_that_connects_two_stories_is_shown_with_exactly_their_numbers():
     day = next(d for d in days() if str(d["day"]) == "2026-09-07")
     stories = written_day(day)
@@ -428,8 +445,8 @@ def test_a_name_line_gives_each_story_its_own_fact_of_that_name():
     board = Item("https://board.example/#standing", "BenchLM: top of the ranking", "BenchLM",
                  "leaderboard", when, text="#1 Gale Max (Gale, Proprietary): 80.0 points\n"
                  "#3 Kite 7B (Kestrel, Open Weight): 70.0 points")  # fmt: skip
-    rival = Item("https://news.example/gale", "Gale Max tops BenchLM again", "Wire", "rss",
-                 when, text="Gale Max, Kite 7B and others were ranked.")  # fmt: skip
+    rival = Item("https://news.example/gale", "GaleMax 2 tops BenchLM again", "Wire", "rss",
+                 when, text="GaleMax 2, Kite 7B and others were ranked.")  # fmt: skip
     stories = [
         WrittenStory(Story(item, (item,), 1.0), StoryText(item.text, ""))
         for item in (board, release, rival)
@@ -437,8 +454,10 @@ def test_a_name_line_gives_each_story_its_own_fact_of_that_name():
     kinds = [bottom_line.Kind.LEADERBOARD, bottom_line.Kind.RELEASE, bottom_line.Kind.RELEASE]
     link = bottom_line.Link((1, 2, 3), "they all name Kite 7B", "Kite 7B")
     line = bottom_line.fact_line(stories, kinds, link)
-    # the third story is about Gale Max: its licence, if it had one, would not be Kite 7B's
-    assert line.text == "Kite 7B: #3 on BenchLM, a release (Apache 2.0) and a release."
+    # the third story is about GaleMax 2: its kind and licence would not be Kite 7B's
+    assert line.text == (
+        "Kite 7B: #3 on BenchLM, a release (Apache 2.0) and named in the GaleMax 2 story."
+    )
     assert line.stories == (1, 2, 3)
 
 

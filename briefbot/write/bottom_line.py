@@ -218,17 +218,20 @@ def _sentence(text: str) -> str:
 
 
 def plan(stories: list[WrittenStory], kinds: list[Kind]) -> list[Link]:
-    """Up to LINKS connections, those that tie stories by a name first, then by kind, then by
-    family of kinds, no two over the same stories; then single stories, best ranked first,
-    until there are BULLETS[0] bullets."""
+    """Up to LINKS connections, those that tie stories by a name one of them is about first,
+    then by kind, then by family of kinds, no two over the same stories; then single stories,
+    best ranked first, until there are BULLETS[0] bullets."""
     found: list[Link] = []
     names = [story_names(w.story) | title_names(w.text.summary) for w in stories]
     having: dict[str, set[int]] = defaultdict(set)
     for number, story_names_ in enumerate(names, start=1):
         for name in story_names_:
             having[name].add(number)
+    # A name ties stories only when one of them is about it: two releases that both give an
+    # MMLU-Pro score are not "about MMLU-Pro" ("MMLU-Pro: a release and a release.").
+    subjects = {subject(written).lower() for written in stories}
     for name, numbers in sorted(having.items(), key=lambda pair: (-len(pair[1]), pair[0])):
-        if len(numbers) > 1:
+        if len(numbers) > 1 and name in subjects:
             shown = _display(name, stories)
             both = "both name" if len(numbers) == 2 else "they all name"
             found.append(Link(tuple(sorted(numbers)), f"{both} {shown}", shown))
@@ -640,16 +643,20 @@ def fact_line(stories: list[WrittenStory], kinds: list[Kind], link: Link) -> Bot
 def _name_fact(written: WrittenStory, kind: Kind, name: str) -> str:
     """What one story is for a name several stories share: its rank in a leaderboard
     story's snapshot listing ("#4 on BenchLM", data, not text), else the kind of story, with
-    its kind's fact where the story is about that name ("a release (MIT)"); a fact of a story
-    about someone else could be theirs."""
+    its kind's fact where the story is about that name ("a release (MIT)"); of a story about
+    someone else only that it names it ("named in the Gale Max story"): its kind and facts are
+    the other subject's."""
     if kind is Kind.LEADERBOARD:
         row = re.compile(rf"^#(\d+) {re.escape(name)} \(", re.M | re.I)
         for item in written.story.items:
             if item.source_type == "leaderboard" and (found := row.search(item.text or "")):
                 return f"#{found.group(1)} on {item.source}"
+    about = subject(written)
+    if about.lower() != name.lower():  # the name only stands in another's story
+        return f"named in the {about} story"
     noun = _KIND_NOUNS[kind][0]
     noun = ("an " if noun[0] in "aeiou" else "a ") + noun
-    detail = _detail(written, kind) if subject(written).lower() == name.lower() else ""
+    detail = _detail(written, kind)
     return f"{noun} ({detail})" if detail else noun
 
 
