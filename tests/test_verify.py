@@ -954,3 +954,54 @@ def test_a_version_known_only_as_the_fix_is_told_as_the_fix(claim, ok):
     """A version every source gives only as the fix, named in a clause that does not say it
     fixes (or is released, or is the one to move to), reads as the version with the flaw."""
     assert_judged("GPU drivers leave model data in memory", DRIVERS, claim, ok, summary=False)
+
+
+KESTREL = (
+    "Kestrel released Kite 7B under Apache 2.0. It scores 61.0 on MMLU-Pro and 44.8 on "
+    "LiveCodeBench, and 70.1 on the GPQA Diamond benchmark. Kestrel says it is meant for "
+    "coding assistants."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's note: benchmarks the model was scored on, told as its uses
+        ("Customers can use Kite 7B for a range of tasks such as MMLU-Pro and LiveCodeBench.",
+         False),
+        ("Kite 7B handles tasks like GPQA Diamond under Apache 2.0.", False),
+        ("Kite 7B is used for LiveCodeBench and coding assistants.", False),
+        ("Kite 7B scores 61.0 on MMLU-Pro and 44.8 on LiveCodeBench.", True),
+        ("Teams choosing a model for coding tasks can weigh Kite 7B's 44.8 on LiveCodeBench.",
+         True),
+        ("Anyone can use Kite 7B for coding assistants, where its LiveCodeBench score counts.",
+         True),
+    ],
+)  # fmt: skip
+def test_a_benchmark_is_not_told_as_a_use(claim, ok):
+    """A name the sources give as what the model was scored on ("61.0 on MMLU-Pro", "the
+    GPQA Diamond benchmark") told as a task or use changes its role; every name is grounded."""
+    assert_judged("Kestrel releases Kite 7B", KESTREL, claim, ok, summary=False)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary: "reports good performance on several benchmarks"
+        ("Kestrel reports good performance for Kite 7B on MMLU-Pro.", False),
+        ("Kite 7B is a great model for coding assistants.", False),
+        ("Kite 7B is a strong model for coding assistants.", False),
+        ("Kite 7B posts solid scores of 61.0 on MMLU-Pro and 44.8 on LiveCodeBench.", False),
+        ("Kestrel says Kite 7B is meant for coding assistants.", True),
+        # advice on a choice, not a report: the worked example's "a stronger option"
+        ("Anyone picking an open model for coding assistants has a strong option in Kite 7B.",
+         True),
+    ],
+)  # fmt: skip
+def test_praise_the_sources_do_not_give_is_refused(claim, ok):
+    assert_judged("Kestrel releases Kite 7B", KESTREL, claim, ok, summary=False)
+
+
+def test_praise_the_sources_give_may_be_told():
+    assert_judged("Kestrel releases Kite 7B", "Reviewers call Kite 7B a strong coding model.",
+                  "Reviewers call Kite 7B a strong coding model.", True)  # fmt: skip

@@ -53,7 +53,7 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 
 from briefbot.sentences import split_sentences
-from briefbot.write import absolutes, variants
+from briefbot.write import absolutes, benchmark_uses, variants
 from briefbot.write.evidence import Evidence, SourceSentence
 from briefbot.write.grounding import GENERAL_TERMS, SourceFacts
 from briefbot.write.injection import has_link, looks_like_instructions
@@ -219,8 +219,12 @@ _JUDGEMENTS = set(
     breakthrough stunning exciting incredible amazing excellent outstanding superb superior
     unprecedented seamless seamlessly robust powerful cutting-edge state-of-the-art
     substantial substantially considerable considerably vastly exceptional crucial vital
-    landmark milestone""".split()
+    landmark milestone good great strong stronger solid ideal perfect decent competitive
+    """.split()
 )
+# Judging words a note may use of a choice it advises ("a strong option", "a good fit").
+_ADVISING = {"good", "strong", "stronger", "solid", "ideal", "decent", "competitive"}
+_CHOICES = {"option", "options", "choice", "choices", "pick", "fit", "alternative"}
 _UPGRADES = {"upgrade", "update", "upgrading", "updating"}
 _FIXED = {"fix", "fixes", "fixed", "patch", "patches", "patched", "resolves", "resolved",
           "addresses", "safe", "removes", "removed"} | _UPGRADES  # fmt: skip
@@ -885,6 +889,17 @@ _PHRASE_ENDS = set(
 )
 
 
+def _figure_before(parsed: _Parsed, index: int) -> bool:
+    """An "on" that follows another figure, its unit aside: in "61.0 on MMLU-Pro and 44.8 on
+    LiveCodeBench" the first "on" is 61.0's, not 44.8's."""
+    for token in reversed(parsed.tokens[max(index - 3, 0) : index]):
+        if token.kind == "number":
+            return bool(_FIGURE.match(token.text))
+        if token.key not in _UNITS:
+            return False
+    return False
+
+
 def _conditions(
     parsed: _Parsed, position: int, claimed_unit: str | None
 ) -> list[tuple[str, set[str], set[str]]]:
@@ -897,7 +912,8 @@ def _conditions(
     two figures of one setup, which a summary may give bare). The phrases are the nearest
     "on" on each side of the figure in its clause, with no other figure between ("2.1 times
     on code and 1.6 times on chat"; "fully on GPU does 41 tok/s"), and one that fronts the
-    sentence; their content words are read up to CONDITION_WORDS, to a preposition or
+    sentence (never one that follows another figure); their content words are read up to
+    CONDITION_WORDS, to a preposition or
     conjunction, past articles, numbers and units ("on a 24 GB card"). Each comes as (its
     words, their stems, the stems that narrow a named set: "contaminated" of "on the
     contaminated KnowBench questions", which a claim keeping the figure must keep)."""
@@ -917,7 +933,8 @@ def _conditions(
             if token.kind == "number" and _FIGURE.match(token.text):
                 break  # another figure's phrase (not "per second")
             if token.key == "on":
-                markers.add(index)
+                if index > position or not _figure_before(parsed, index):
+                    markers.add(index)
                 break
     found = []
     for index in sorted(markers):
@@ -1380,6 +1397,7 @@ class Verifier:
         self._variants: dict[float, list[tuple[set[str], set[str]]]] = {}
         # An unhedged "without sacrificing quality" of a source lets a claim say so too.
         self._sources_absolute = any(absolutes.absolutes(s.text) for s in evidence.sentences)
+        self._benchmarks = benchmark_uses.benchmarks(s.text for s in evidence.sentences)
         self._objects = self._object_like()
         self._partners = self._co_parties()
         self._resolved: dict[SourceSentence, tuple[list[_Entity], list[_Entity]]] = {}
@@ -1623,6 +1641,8 @@ class Verifier:
             return Verdict(False, problem), subject
         if problem := self._judgement(parsed) or self._done(parsed):
             return Verdict(False, problem), subject
+        if used := benchmark_uses.told_as_use(sentence, self._benchmarks):
+            return Verdict(False, f"the sources give {used} as a benchmark, not a use"), subject
         if not self._sources_absolute and (said := absolutes.absolutes(sentence)):
             return Verdict(False, f"'{said[0]}': the sources hedge it or do not say so"), subject
         for check in (self._comparisons, self._superlatives, self._quantifiers, self._hedges):
@@ -2334,6 +2354,9 @@ class Verifier:
         "significant", "groundbreaking" that no source sentence uses), or None."""
         for token in parsed.tokens:
             if token.key in _JUDGEMENTS and _stem(token.key) not in self.evidence_stems:
+                after = parsed.tokens[token.position + 1 : token.position + 4]
+                if token.key in _ADVISING and {t.key for t in after} & _CHOICES:
+                    continue  # advice, not a report: "a strong open-weight option in Fenn 14B"
                 return f"the sources do not call it '{token.text}'"
         return None
 
