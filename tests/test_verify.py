@@ -1005,3 +1005,62 @@ def test_praise_the_sources_do_not_give_is_refused(claim, ok):
 def test_praise_the_sources_give_may_be_told():
     assert_judged("Kestrel releases Kite 7B", "Reviewers call Kite 7B a strong coding model.",
                   "Reviewers call Kite 7B a strong coding model.", True)  # fmt: skip
+
+
+PROBITY = (
+    "A study by Probity Lab found copies of KnowBench questions in four open corpora. The team "
+    "trained two 1B models, one with the copies and one without. Two of the four corpora's "
+    "maintainers have since published cleaned versions. Probity expects more corpora to follow."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's note: the maintainers' deed given to the lab
+        ("Teams can use the cleaned versions, and Probity has published them.", False),
+        ("Probity Lab has since published cleaned versions of the corpora.", False),
+        ("Probity Lab found copies of KnowBench questions in four open corpora.", True),
+        ("Probity trained two 1B models, one with the copies and one without.", True),  # "the team"
+        ("Probity expects more corpora to follow.", True),
+    ],
+)  # fmt: skip
+def test_a_deed_of_another_is_not_given_to_a_name(claim, ok):
+    """What a name does must stand in a source sentence that names it or is about it ("The
+    team trained ..."); a sentence with a doer of its own ("the corpora's maintainers have
+    published") gives the deed to them."""
+    assert_judged("Probity Lab finds benchmark questions in open corpora", PROBITY, claim, ok,
+                  summary=False)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's note: an absence no source speaks of
+        ("Teams can use the cleaned versions without copyright concerns.", False),
+        ("The lab trained a model without extra hardware.", False),
+        ("Probity trained one 1B model without the copies.", True),
+    ],
+)  # fmt: skip
+def test_an_absence_the_sources_never_speak_of_is_refused(claim, ok):
+    assert_judged("Probity Lab finds benchmark questions in open corpora", PROBITY, claim, ok,
+                  summary=False)  # fmt: skip
+
+
+NOVA_HUB = (
+    "Nova 2 32B lands on Hugging Face. A 4-bit AWQ build of about 19 GB runs on one 24 GB GPU, "
+    "and the model is also served via Bramble Cloud."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "ok"),
+    [
+        # the default model's summary: a hub that hosts the weights told as where it runs
+        ("Lumora AI's Nova 2 32B model runs on Hugging Face.", False),
+        ("Nova 2 32B is served via Bramble Cloud.", True),
+        ("Nova 2 32B's weights are on Hugging Face.", True),
+    ],
+)  # fmt: skip
+def test_a_model_runs_only_where_a_source_runs_it(claim, ok):
+    assert_judged("Lumora releases Nova 2 32B", NOVA_HUB, claim, ok, summary=False)

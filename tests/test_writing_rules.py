@@ -465,3 +465,30 @@ def test_a_note_does_not_guess_a_consequence(note, guess):
                     Kind.BUSINESS)  # fmt: skip
     found = [p for p in checked.problems if p.startswith("it guesses")]
     assert found == ([f"it guesses what its sources do not say ({guess})"] if guess else [])
+
+
+HARBOR = (
+    "A flaw in Dockyard, a model server, lets attackers run code. Dockyard 2.4.1 requires an "
+    "API key for all management endpoints and is licensed under the Apache 2.0 licence."
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "slip"),
+    [
+        # the default model's note on the demo day: "management endponts"
+        ("Anyone running Dockyard should upgrade to 2.4.1, which requires an API key for all "
+         "management endponts.", "endponts (endpoints)"),
+        ("Anyone running Dockyard should upgrade to 2.4.1 and set an API key for managment.",
+         "managment (management)"),
+        # spelling variants and words of the story's own stem are not slips
+        ("Anyone running Dockyard should upgrade to 2.4.1, licenced under Apache 2.0.", ""),
+        ("Operators of Dockyard servers should upgrade to 2.4.1 and manage API keys.", ""),
+    ],
+)  # fmt: skip
+def test_a_word_misspelt_from_the_sources_is_refused(note, slip):
+    """A slip of one letter from a word the sources use, in no source and no prompt, is
+    never shown: the rest of the brief would be doubted with it."""
+    problems = _note(_plan("Dockyard patches a code flaw", HARBOR), note, Kind.SECURITY).problems
+    found = [p for p in problems if "misspells" in p]
+    assert found == ([f"it misspells a word ({slip})"] if slip else []), problems

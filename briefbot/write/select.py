@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from briefbot.sentences import split_sentences
-from briefbot.write import checks
+from briefbot.write import checks, spelling
 from briefbot.write.evidence import SourceSentence
 from briefbot.write.injection import has_link, looks_like_instructions
 from briefbot.write.kinds import Kind
@@ -203,6 +204,7 @@ def check_summary(
         problems.append("the summary does not name what the story is about")
     if leaked := echoed(text, example_words, verifier):
         problems.append(f"it echoes the worked example ({', '.join(sorted(leaked))})")
+    problems += _misspelt(text, verifier)
     verdicts = tuple(verifier.check_text(text, summary=True)) if text else ()
     problems += [verdict.reason for verdict in verdicts if not verdict.ok]
     return Checked(text, verdicts, tuple(problems), copied)
@@ -246,6 +248,7 @@ def check_note(
     if leaked := echoed(text, example_words, verifier):
         problems.append(f"it echoes the worked example ({', '.join(sorted(leaked))})")
     instruction = examples()[kind.value]["why"]
+    problems += _misspelt(text, verifier)
     if asked := echoed_instruction(text, instruction):
         problems.append(f"it writes the instruction back ({asked})")
     elif slots := filled_slots(text, instruction, verifier):
@@ -253,6 +256,21 @@ def check_note(
     verdicts = tuple(verifier.check_text(text, summary=False)) if text else ()
     problems += [verdict.reason for verdict in verdicts if not verdict.ok]
     return Checked(text, verdicts, tuple(problems))
+
+
+def _misspelt(text: str, verifier: Verifier) -> list[str]:
+    """A problem for each word the text misspells (spelling.py): a word of neither the
+    sources nor the prompts, a slip away from one of the sources' words."""
+    known = verifier.evidence_words | _prompt_words()
+    slips = spelling.misspelt(text, known, verifier.evidence_words)
+    return [f"it misspells a word ({slip})" for slip in slips]
+
+
+@cache
+def _prompt_words() -> frozenset[str]:
+    """Every word of the worked examples and their instructions: a draft may take them up."""
+    texts = [str(value) for example in examples().values() for value in example.values()]
+    return frozenset(checks.words(" ".join(texts)))
 
 
 # A note about its readers ("Teams that use ...", "Anyone running ...") and a company's own

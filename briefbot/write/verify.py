@@ -53,7 +53,7 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 
 from briefbot.sentences import split_sentences
-from briefbot.write import absolutes, benchmark_uses, variants
+from briefbot.write import absolutes, benchmark_uses, checks, variants
 from briefbot.write.evidence import Evidence, SourceSentence
 from briefbot.write.grounding import GENERAL_TERMS, SourceFacts
 from briefbot.write.injection import has_link, looks_like_instructions
@@ -220,6 +220,7 @@ _JUDGEMENTS = set(
     unprecedented seamless seamlessly robust powerful cutting-edge state-of-the-art
     substantial substantially considerable considerably vastly exceptional crucial vital
     landmark milestone good great strong stronger solid ideal perfect decent competitive
+    balanced accessible versatile flexible reliable convenient user-friendly affordable
     """.split()
 )
 # Judging words a note may use of a choice it advises ("a strong option", "a good fit").
@@ -889,6 +890,35 @@ _PHRASE_ENDS = set(
 )
 
 
+# Words of running a model somewhere ("runs on one 24 GB GPU", "served via Bramble Cloud").
+_RUNNING = set("run runs running ran serve serves served serving hosted fits fit".split())
+# Words before a maker noun that make it the sentence's subject's: "the team", "its lab".
+_OWNERS = {"the", "its", "their", "his", "her", "our"}
+
+
+def _spelled(stem: str) -> str:
+    """A stem in one spelling of British and American English: "licence", "license"."""
+    return stem.replace("z", "s").replace("c", "s")
+
+
+_AUXILIARIES = set(
+    """has have had is are was were will would can could may might also now then since just
+    today recently already still has not""".split()
+)
+
+
+def _deed_word(parsed: _Parsed, entity: _Entity) -> _Token | None:
+    """The word a name does, read as the first after it that is no auxiliary or adverb ("Acme
+    has since published" -> "published"); None after a possessive, a comma or the end."""
+    for token in parsed.tokens[entity.end : entity.end + 4]:
+        if token.kind != "word" or token.key in ("'s", "’s", "s"):
+            return None
+        if token.key in _AUXILIARIES or token.key.endswith("ly"):
+            continue
+        return None if token.key in _STOPWORDS else token
+    return None
+
+
 def _figure_before(parsed: _Parsed, index: int) -> bool:
     """An "on" that follows another figure, its unit aside: in "61.0 on MMLU-Pro and 44.8 on
     LiveCodeBench" the first "on" is 61.0's, not 44.8's."""
@@ -1407,6 +1437,24 @@ class Verifier:
                 frequency[stem] = frequency.get(stem, 0) + 1
         self._frequency = frequency
 
+    def fixed_versions(self) -> list[str]:
+        """The versions the sources give only as fixed ("upgrade to 1.7.3", "1.9.4 fixes
+        it"), never as affected, in the order they first appear; three-part versions only
+        ("1.7.3", not a driver's "551.20", which may be either)."""
+        roles: dict[str, set[str]] = {}
+        for parsed in self._parsed.values():
+            for token in parsed.tokens:
+                if token.version and token.text.count(".") == 2:
+                    roles.setdefault(token.text, set()).update(
+                        _version_role(parsed, token.position)
+                    )
+        return [version for version, found in roles.items() if found == {"fixed"}]
+
+    @cached_property
+    def evidence_words(self) -> set[str]:
+        """Every word the story's sources use, lower case (checks.words)."""
+        return {word for s in self.evidence.sentences for word in checks.words(s.text)}
+
     @cached_property
     def evidence_stems(self) -> set[str]:
         """The stems of every word the story's sources use."""
@@ -1487,8 +1535,9 @@ class Verifier:
         `nearest`, the last of them: a source's "the successor to its Nova 1 34B model from
         August 2025" gives the date to Nova 1), else a party it is "for"/"of"/"by", else those
         of an earlier clause of the sentence, else `resolve` (the subject of the sentence
-        before). A pronoun adds `resolve`, or `referent` where given: what the pronoun itself
-        points back to."""
+        before). A rank opening its clause is the name right after it's ("#9 Nova 2 32B
+        (Lumora AI, Open Weight)"). A pronoun adds `resolve`, or `referent` where given: what
+        the pronoun itself points back to."""
         start, _end = parsed.segment(position)
         before = self._parties(
             [e for e in parsed.entities if e.start >= start and e.end <= position]
@@ -1501,6 +1550,11 @@ class Verifier:
             resolve = referent
         if before:
             return before + (resolve if pronoun else [])
+        token = parsed.tokens[position]
+        if token.rank and position == start:  # a listing row: "#9 Nova 2 32B (Lumora AI, ...)"
+            named = self._parties([e for e in parsed.entities if e.start == position + 1])
+            if named:
+                return named
         stop = min(position + 10, len(parsed.tokens))
         for index in range(position + 1, stop):
             if parsed.tokens[index].key in (";", "while", "whereas", "but"):
@@ -1639,7 +1693,9 @@ class Verifier:
             return Verdict(False, problem), subject
         if problem := self._named_first(parsed) or self._told_first(parsed):
             return Verdict(False, problem), subject
-        if problem := self._judgement(parsed) or self._done(parsed):
+        if problem := self._judgement(parsed) or self._absence(parsed) or self._done(parsed):
+            return Verdict(False, problem), subject
+        if problem := self._deed(parsed) or self._runs_on(parsed):
             return Verdict(False, problem), subject
         if used := benchmark_uses.told_as_use(sentence, self._benchmarks):
             return Verdict(False, f"the sources give {used} as a benchmark, not a use"), subject
@@ -2358,6 +2414,81 @@ class Verifier:
                 if token.key in _ADVISING and {t.key for t in after} & _CHOICES:
                     continue  # advice, not a report: "a strong open-weight option in Fenn 14B"
                 return f"the sources do not call it '{token.text}'"
+        return None
+
+    @cached_property
+    def _spelled(self) -> set[str]:
+        """The sources' stems in one spelling ("licenc" and "licens" alike)."""
+        return {_spelled(stem) for stem in self.evidence_stems}
+
+    def _deed(self, parsed: _Parsed) -> str | None:
+        """Why a name is given a deed its sources give to someone else, or None: "Probity has
+        published them" where "Two of the four corpora's maintainers have since published
+        cleaned versions". The word after a party (auxiliaries and adverbs aside) must stand,
+        in some source sentence with that party, or in one about it (`_doers`); a word no
+        source uses is other checks' to judge."""
+        for entity in self._parties(parsed.entities, parsed):
+            word = _deed_word(parsed, entity)
+            if word is None or _stem(word.key) not in self.evidence_stems:
+                continue
+            if not self._same_party(entity, self._doers(_stem(word.key))):
+                return f"the sources do not say {entity.label} {word.text} it"
+        return None
+
+    def _doers(self, word_stem: str) -> list[_Entity]:
+        """Whom the source sentences with a word of `word_stem` may give it to: every party
+        they name, and whom each sentence is about (`_source_resolution`), unless a doer of
+        its own stands before the word ("Two of the four corpora's maintainers have since
+        published"; "the team" or "its developers" may still be the subject's)."""
+        doers: list[_Entity] = []
+        for source, other in self._parsed.items():
+            for token in other.tokens:
+                if token.kind != "word" or _stem(token.key) != word_stem:
+                    continue
+                doers += self._parties(other.entities)
+                before = other.tokens[: token.position]
+                own = any(
+                    t.key in _MAKERS and not (n and before[n - 1].key in _OWNERS)
+                    for n, t in enumerate(before)
+                )
+                if not own:
+                    doers += self._source_resolution(source) + self._referent(source)
+        return doers
+
+    def _runs_on(self, parsed: _Parsed) -> str | None:
+        """Why a sentence runs a model on a name no source runs anything on, or None: "Nova 2
+        32B runs on Hugging Face", where the weights only "land on Hugging Face" (a hub hosts
+        files; hardware and services run models). A source sentence with the name must have
+        a word of running (`_RUNNING`)."""
+        for token in parsed.tokens:
+            if token.key not in _RUNNING:
+                continue
+            after = parsed.tokens[token.position + 1 : token.position + 3]
+            if not after or after[0].key not in ("on", "in", "via", "through"):
+                continue
+            place = next((e for e in parsed.entities if e.start in range(
+                after[0].position + 1, after[0].position + 4)), None)  # fmt: skip
+            if place is None:
+                continue
+            if not any(
+                {t.key for t in other.tokens} & _RUNNING
+                and any(place.matches(named) for named in other.entities)
+                for other in self._parsed.values()
+            ):
+                named = " ".join(t.text for t in parsed.tokens[place.start : place.end])
+                return f"the sources do not run it on {named}"
+        return None
+
+    def _absence(self, parsed: _Parsed) -> str | None:
+        """Why a sentence says something is absent that no source speaks of ("use the clean
+        versions without copyright concerns"), or None: of the content words a negation
+        governs (`_negated_phrases`'s, up to two), one at least must be the sources'."""
+        for index, token in enumerate(parsed.tokens):
+            if not _negates(token):
+                continue
+            governed = _content_words(parsed, index + 1, 2)
+            if governed and not any(_spelled(_stem(word)) in self._spelled for word in governed):
+                return f"the sources say nothing of '{' '.join(governed)}'"
         return None
 
     def _named_first(self, parsed: _Parsed) -> str | None:
