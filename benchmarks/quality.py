@@ -101,7 +101,8 @@ def show(report: Report) -> None:
     for written in report.written:
         text = written.text
         print(f"\n# {written.story.lead.title}\n  summary ({text.origin}): {text.summary}")
-        print(f"  why: {text.why_it_matters or '(left out)'}")
+        origin = f" ({text.note_origin})" if text.why_it_matters else ""
+        print(f"  why{origin}: {text.why_it_matters or '(left out)'}")
 
 
 def figures(report: Report, drafts: int, summaries_passed: int, notes_passed: int) -> list[Figure]:
@@ -118,8 +119,9 @@ def figures(report: Report, drafts: int, summaries_passed: int, notes_passed: in
             misstating == 0,
         ),
         Figure(
-            "write quality: stories with a Why It Matters",
-            f"{with_note:.0%}",
+            "write quality: stories with a Why It Matters (the model's own; from the facts)",
+            f"{with_note:.0%} ({with_note - report.fact_notes / count:.0%}; "
+            f"{report.fact_notes / count:.0%})",
             ">= 95%",
             with_note >= 0.95,
         ),

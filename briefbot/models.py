@@ -152,11 +152,12 @@ class SentenceSource:
 
 
 class TextOrigin:
-    """Who wrote a Summary."""
+    """Who wrote a Summary or a Why It Matters."""
 
     MODEL = "model"  # the model's own words, every sentence verified against the sources
     EXTRACT = "extract"  # the article's own opening sentences: no draft passed the checks
     DATA = "data"  # made from structured data (a leaderboard snapshot), not by the model
+    FACTS = "facts"  # a note: a fixed sentence of the story's kind filled with checked facts
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class StoryText:
     why_it_matters: str  # empty when no note passed the checks
     origin: str = TextOrigin.MODEL
     sources: tuple[SentenceSource | None, ...] = ()  # one per Summary sentence, where known
+    note_origin: str = TextOrigin.MODEL  # who wrote the Why It Matters: the model, the facts
 
     @property
     def extract(self) -> bool:

@@ -34,6 +34,7 @@ class PublishedStory:
     discussions: list[tuple[str, str]] = field(default_factory=list)
     also: list[str] = field(default_factory=list)
     origin: str = "model"  # who wrote the Summary: the model, an extract, the data
+    note_origin: str = "model"  # who wrote the Why It Matters: the model, the facts
     checks: list[dict | None] = field(default_factory=list)  # {url, quote} per Summary sentence
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) per source
     previously: dict | None = None  # the earlier story it continues: {day, title, page}
@@ -79,6 +80,7 @@ class PublishedBrief:
                 discussions=written.story.discussion_urls,
                 also=written.story.other_urls,
                 origin=written.text.origin,
+                note_origin=written.text.note_origin,
                 checks=[asdict(s) if s else None for s in written.text.sources],
                 links=[(link.label, link.url) for link in source_links(written.story)],
                 previously=_previously(written.story.continues),

@@ -130,10 +130,12 @@ def sources_line(brief: Brief) -> str:
 
 
 def origin_label(origin: str) -> str:
-    """What the Summary's label adds to say who wrote it: nothing for the model's own words."""
+    """What a Summary's or a Why It Matters' label adds to say who wrote it: nothing for the
+    model's own words."""
     return {
         TextOrigin.EXTRACT: " (extract from the article)",
         TextOrigin.DATA: " (from the leaderboard data)",
+        TextOrigin.FACTS: " (from the facts)",
     }.get(origin, "")
 
 

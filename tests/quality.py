@@ -65,6 +65,7 @@ class Report:
     stories: int = 0
     misstating: list[str] = field(default_factory=list)  # "story id: problem"
     with_note: int = 0
+    fact_notes: int = 0  # of `with_note`: made from the facts, not by the model
     extracts: int = 0
     key_fact: int = 0
     seconds: float = 0.0
@@ -80,7 +81,9 @@ class Report:
             f"stories: {self.stories}, {self.seconds / count:.1f} s a story",
             f"stories whose shown text misstates a fact (oracle): {self.misstating_stories}"
             " (goal 0)",
-            f"stories with a Why It Matters: {self.with_note / count:.0%} (goal >= 95%)",
+            f"stories with a Why It Matters: {self.with_note / count:.0%} (goal >= 95%), "
+            f"the model's own {(self.with_note - self.fact_notes) / count:.0%}, from the facts "
+            f"{self.fact_notes / count:.0%}",
             f"summaries that are extracts: {self.extracts / count:.0%} (goal <= 10%)",
             f"summaries naming a key fact: {self.key_fact / count:.0%}",
         ]
@@ -97,6 +100,7 @@ def measure(writer: Writer, cases: list[Case]) -> Report:
             for problem in shown_misstatements(case, written)
         ]
         report.with_note += bool(written.text.why_it_matters)
+        report.fact_notes += written.text.note_origin == TextOrigin.FACTS
         report.extracts += written.text.origin == TextOrigin.EXTRACT
         report.key_fact += any(
             fact.lower() in written.text.summary.lower() for fact in case.key_facts

@@ -80,7 +80,7 @@ _NAME_RUN = re.compile(r"\b[A-Z][\w+-]*(?:\s+(?:[A-Z][\w+-]*|\d(?:[\w.]*\w)?))+"
 _ADVICE = {"update", "upgrade", "patch", "install", "switch", "move", "fix"}  # any advice's words
 CANDIDATES = 2
 _NUMBERS = re.compile(r"[\[(](?:stor(?:y|ies)\s*)?(\d+(?:\s*(?:,|and|&)\s*\d+)*)[\])]\s*\.?$", re.I)
-_LICENCES = re.compile(
+LICENCES = re.compile(
     r"\b(Apache[ -]2\.0|MIT|BSD[- ]?\d?-?Clause|GPL-?\d(?:\.\d)?|AGPL-?\d(?:\.\d)?|"
     r"CC[- ]BY(?:-[A-Z]{2})*(?: \d\.\d)?|ODC-By|OpenRAIL\S*|Llama \d+ Community)\b"
 )
@@ -583,7 +583,7 @@ def subject(written: WrittenStory) -> str:
         spans = [  # not a bare size ("3B") or a licence ("Apache 2.0")
             span
             for span in spans
-            if re.search(r"[A-Za-z]{2}", span) and not _LICENCES.fullmatch(span)
+            if re.search(r"[A-Za-z]{2}", span) and not LICENCES.fullmatch(span)
         ]
         with_numbers = [span for span in spans if re.search(r"\d", span)]
         if with_numbers or spans:
@@ -601,8 +601,8 @@ def _detail(written: WrittenStory, kind: Kind) -> str:
     rank, an amount."""
     text = f"{written.story.lead.title} {written.text.summary}"
     pattern = {
-        Kind.RELEASE: _LICENCES,
-        Kind.RESEARCH: _LICENCES,
+        Kind.RELEASE: LICENCES,
+        Kind.RESEARCH: LICENCES,
         Kind.SECURITY: _VERSION,
         Kind.TOOLING: _VERSION,
         Kind.LEADERBOARD: _RANK,

@@ -7,7 +7,9 @@
    passing note are kept, each on its own.
 3. No Summary passed: the article's own opening sentences, labelled as an extract (or, failing
    that, the verified first sentence of a draft). No note passed: one more call for the note alone,
-   with what was wrong named and as many candidates as the first; then it is left out.
+   with what was wrong named and as many candidates as the first; then, for a security story, a
+   release, a dataset or a leaderboard story, a fixed sentence of its kind filled with its facts
+   (fact_notes.py), checked like any note and labelled; else it is left out.
 
 Leaderboard stories state their facts from the snapshot itself: the Summary is the data's own
 text, and the model writes only why it matters.
@@ -26,6 +28,7 @@ from briefbot.models import Item, SentenceSource, Story, StoryText, TextOrigin
 from briefbot.sentences import split_sentences
 from briefbot.write.engine import Sampling, Section
 from briefbot.write.evidence import Evidence, SourceSentence, prompt_sentences, story_evidence
+from briefbot.write.fact_notes import fact_note
 from briefbot.write.grounding import GENERAL_TERMS, NUMBER_WORDS, name_spans
 from briefbot.write.injection import without_links
 from briefbot.write.kinds import Kind, story_kind
@@ -204,7 +207,14 @@ def write(
     note = best_note(notes) or _salvaged(notes, work_plan, summary.summary)
     if note is None:
         note = _retry_note(work_plan, ask, summary.summary, notes, draws, structured, work)
-    return StoryText(summary.summary, note.text if note else "", summary.origin, summary.sources)
+    note_origin = TextOrigin.MODEL
+    if note is None and (drafted := fact_note(story, kind, work_plan.verifier)):
+        checked = work_plan.check_note(drafted, summary.summary)
+        work.refusals += [f"fact note: {problem}" for problem in checked.problems]
+        note, note_origin = (checked, TextOrigin.FACTS) if checked.ok else (None, note_origin)
+    return StoryText(
+        summary.summary, note.text if note else "", summary.origin, summary.sources, note_origin
+    )
 
 
 def _retry_note(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 from briefbot.models import (
     BottomLine,
@@ -20,6 +21,7 @@ from briefbot.models import (
     SentenceSource,
     Story,
     StoryText,
+    TextOrigin,
     WrittenStory,
 )
 from briefbot.store import Store
@@ -31,6 +33,18 @@ from briefbot.write.kinds import story_kind
 from briefbot.write.prompts import PROMPT_VERSION
 
 log = logging.getLogger(__name__)
+
+
+def _checks_version() -> str:
+    """A digest of the writing code (this package's modules): a change to the checks or the
+    choosing re-writes each story's texts from the model's stored answers, no call made."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+CHECKS_VERSION = _checks_version()
 
 # The kind of output ("story", "bottom_line") being produced, for the audit rows of its calls.
 _KIND: ContextVar[str] = ContextVar("kind", default="")
@@ -52,6 +66,7 @@ class WriterStats:
     refusals: list[str] = field(default_factory=list)  # each check a draft failed: StoryWork's
     extracts: int = 0  # summaries that are the article's opening: no draft passed
     notes_dropped: int = 0  # "Why It Matters" notes left out: none passed
+    fact_notes: int = 0  # notes made from the facts (fact_notes.py): no draft passed
     model_seconds: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -96,6 +111,7 @@ class Writer:
             "kind": plan.kind.value,
             "candidates": self._candidates,
             "temperature": self._temperature,
+            "checks": CHECKS_VERSION,
         }
 
         def produce(backend: Backend) -> dict:
@@ -124,10 +140,12 @@ class Writer:
             output["why_it_matters"],
             output["origin"],
             tuple(SentenceSource(**s) if s else None for s in output["sources"]),
+            output.get("note_origin", TextOrigin.MODEL),  # answers kept before notes had one
         )
         with self._counting:
             self.stats.extracts += text.extract
             self.stats.notes_dropped += not text.why_it_matters
+            self.stats.fact_notes += text.note_origin == TextOrigin.FACTS
         return text
 
     def write_stories(

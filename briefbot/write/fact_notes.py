@@ -1,0 +1,95 @@
+"""Why It Matters from the facts: when no draft of the model passes, a fixed sentence of the
+story's kind filled with facts its sources state, so a reader still learns what changes for
+them. A security story says who must update to what ("Anyone running an affected version of
+TensorHarbor should update to 1.7.3."), a release under what licence anyone can now run it, a
+dataset under what licence anyone can use it, a leaderboard story where the model now stands
+for anyone choosing one. Each is checked like any note, and shown labelled as made from the
+facts; a story of another kind, or one whose facts do not fill the sentence, gets none.
+
+Own code, not a library's: this is writing what the facts say, what briefbot exists for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefbot.collect.leaderboard import OPEN, OTHER, PROPRIETARY
+from briefbot.models import Story, StoryText, WrittenStory
+from briefbot.write.bottom_line import LICENCES, subject
+from briefbot.write.kinds import Kind
+from briefbot.write.verify import Verifier
+
+# A listing row of a leaderboard snapshot (collect/leaderboard.py): "#4 Halcyon-R2 (Halcyon
+# Labs, open-weight): 79.6 points".
+_ROW = re.compile(
+    rf"^#(\d+) (.+?) \((.+), ({OPEN}|{PROPRIETARY}|{OTHER})\): ([\d.]+) points$", re.M
+)
+_TRAILING_VERSION = re.compile(r"(?:\s+v?\d+(?:\.\d+)+)+$")
+
+
+def fact_note(story: Story, kind: Kind, verifier: Verifier) -> str:
+    """The story's note from its facts, or "" where its kind has no such sentence or its facts
+    do not fill it."""
+    about = _as_written(subject(WrittenStory(story, StoryText("", ""))), story)
+    if kind is Kind.SECURITY:
+        return _security(_TRAILING_VERSION.sub("", about), verifier)
+    if kind in (Kind.RELEASE, Kind.RESEARCH):
+        return _licensed(story, about, kind)
+    if kind is Kind.LEADERBOARD:
+        return _standing(story)
+    return ""
+
+
+def _as_written(about: str, story: Story) -> str:
+    """The subject as the items' texts write it: a title's opening word ("Critical Dockyard
+    flaw ...") is left off when the texts write the name without it."""
+    texts = " ".join(item.text or "" for item in story.items)
+    words = about.split()
+    if about not in texts and len(words) > 1 and " ".join(words[1:]) in texts:
+        return " ".join(words[1:])
+    return about
+
+
+def _security(product: str, verifier: Verifier) -> str:
+    fixed = verifier.fixed_versions()
+    if not fixed or not product:
+        return ""
+    versions = fixed[0] if len(fixed) == 1 else ", ".join(fixed[:-1]) + " or " + fixed[-1]
+    return f"Anyone running an affected version of {product} should update to {versions}."
+
+
+def _licensed(story: Story, about: str, kind: Kind) -> str:
+    """The licence every item that names one gives; none when they differ."""
+    found = {
+        match.group(0)
+        for item in story.items
+        for match in LICENCES.finditer(f"{item.title} {item.text or ''}")
+    }
+    if len(found) != 1:
+        return ""
+    licence = found.pop()
+    verb = "use" if kind is Kind.RESEARCH else "download and run"
+    return f"Anyone can now {verb} {about} under the {licence} licence."
+
+
+def _standing(story: Story) -> str:
+    """Where the story's model stands in its snapshot's listing, for anyone choosing a model:
+    first among the open-weight models, or its rank."""
+    snapshots = [item for item in story.items if item.source_type == "leaderboard"]
+    model = next((str(i.metadata["model"]) for i in snapshots if i.metadata.get("model")), "")
+    listing = next((i for i in snapshots if _ROW.search(i.text or "")), None)
+    if listing is None:
+        return ""
+    rows = [match.groups() for match in _ROW.finditer(listing.text or "")]
+    named = [row for row in rows if row[1] == model] or [row for row in rows if row[3] == OPEN]
+    if not named:
+        return ""
+    rank, name, _, side, _ = named[0]
+    board = listing.source
+    first_open = next((row for row in rows if row[3] == OPEN), None)
+    if side == OPEN and first_open is not None and first_open[1] == name:
+        return (
+            f"Anyone choosing an open-weight model now has its highest-ranked option on "
+            f"{board} in {name}, at #{rank}."
+        )
+    return f"Anyone choosing a model by {board}'s ranking will now find {name} at #{rank}."

@@ -1,0 +1,94 @@
+"""Why It Matters from the facts (briefbot/write/fact_notes.py): the fixed sentence of each
+kind, filled only with what the sources state, and none where they do not fill it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from briefbot.models import Item, Story
+from briefbot.write import story as story_writing
+from briefbot.write.fact_notes import fact_note
+
+
+def _item(title: str, text: str, kind: str = "rss", source: str = "Wire", **metadata) -> Item:
+    return Item(f"https://news.example/{abs(hash((title, text)))}", title, source, kind,
+                datetime(2026, 9, 1, 9, tzinfo=UTC), text=text, metadata=metadata)  # fmt: skip
+
+
+def _note(*items: Item) -> tuple[str, tuple[str, ...]]:
+    """The story's fact note and what the note checks find wrong with it."""
+    plan = story_writing.plan(Story(items[0], items, 1.0))
+    note = fact_note(plan.story, plan.kind, plan.verifier)
+    return note, plan.check_note(note, "").problems if note else ()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "note"),
+    [
+        ("Critical Dockyard flaw lets attackers run code",
+         "A flaw in Dockyard allows code execution. Versions 1.4.0 through 1.7.2 are affected. "
+         "Operators should upgrade to 1.7.3.",
+         "Anyone running an affected version of Dockyard should update to 1.7.3."),
+        ("Sandpiper patches a sandbox escape",
+         "A flaw in Sandpiper lets code write outside its folder. It affects Sandpiper 1.x "
+         "before 1.9.4 and 2.0.0 before 2.0.3. Versions 1.9.4 and 2.0.3 fix it.",
+         "Anyone running an affected version of Sandpiper should update to 1.9.4 or 2.0.3."),
+        # no version is given as the fix: no sentence to fill
+        ("A flaw in Quayline lets attackers read files",
+         "CVE-2026-31877 affects Quayline versions 2.1.0 through 2.3.4. No fix is out yet.", ""),
+    ],
+)  # fmt: skip
+def test_a_security_note_says_who_must_update_to_the_fixed_version(title, text, note):
+    written, problems = _note(_item(title, text))
+    assert written == note and not problems, problems
+
+
+def test_a_release_note_gives_the_licence_its_sources_give():
+    note, problems = _note(_item("Kestrel releases Kite 7B under Apache 2.0",
+                                 "Kestrel released Kite 7B under Apache 2.0."))  # fmt: skip
+    assert note == "Anyone can now download and run Kite 7B under the Apache 2.0 licence."
+    assert not problems
+    # two items giving two licences: which one holds is not the note's to pick
+    other = _item("Kite 7B weights are out", "Kestrel's Kite 7B weights are under MIT.")
+    assert _note(_item("Kestrel releases Kite 7B under Apache 2.0",
+                       "Kestrel released Kite 7B under Apache 2.0."), other)[0] == ""  # fmt: skip
+
+
+def test_a_dataset_note_says_it_can_be_used_not_run():
+    note, problems = _note(_item("Loam releases the LoamCode-2 dataset under ODC-By",
+                                 "Loam released LoamCode-2, a dataset of 400 billion tokens of "
+                                 "code, under ODC-By."))  # fmt: skip
+    assert note == "Anyone can now use LoamCode-2 under the ODC-By licence." and not problems
+
+
+LISTING = (
+    "The best open-weight model on BenchLM is Halcyon-R2 by Halcyon Labs at #4 with 79.6 "
+    "points.\n\n#1 Aster Ultra 2 (Aster AI, proprietary): 84.7 points\n#4 Halcyon-R2 (Halcyon "
+    "Labs, open-weight): 79.6 points\n#9 Nova 2 32B (Lumora AI, open-weight): 73.8 points"
+)
+
+
+@pytest.mark.parametrize(
+    ("model", "note"),
+    [
+        ("Halcyon-R2", "Anyone choosing an open-weight model now has its highest-ranked option "
+                       "on BenchLM in Halcyon-R2, at #4."),
+        ("Nova 2 32B", "Anyone choosing a model by BenchLM's ranking will now find Nova 2 32B at "
+                       "#9."),
+    ],
+)  # fmt: skip
+def test_a_leaderboard_note_says_where_the_model_stands_in_the_snapshot(model, note):
+    moved = _item(f"{model} enters BenchLM", f"{model} enters the top ten.", "leaderboard",
+                  "BenchLM", leaderboard="enters", model=model)  # fmt: skip
+    standing = _item("Halcyon-R2 is the best open-weight model on BenchLM at #4", LISTING,
+                     "leaderboard", "BenchLM", leaderboard="standing")  # fmt: skip
+    written, problems = _note(moved, standing)
+    assert written == note and not problems, problems
+
+
+def test_a_story_of_another_kind_gets_no_fact_note():
+    revenue = "Halden Research reported first-half revenue of $48 million."
+    note, _ = _note(_item("Halden Research's revenue rises 85 percent", revenue))
+    assert note == ""
