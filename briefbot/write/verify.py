@@ -2466,9 +2466,11 @@ class Verifier:
             after = parsed.tokens[token.position + 1 : token.position + 3]
             if not after or after[0].key not in ("on", "in", "via", "through"):
                 continue
-            place = next((e for e in parsed.entities if e.start in range(
-                after[0].position + 1, after[0].position + 4)), None)  # fmt: skip
-            if place is None:
+            at = after[0].position + 1
+            if at < len(parsed.tokens) and parsed.tokens[at].key in ("a", "an", "the"):
+                at += 1  # "runs on the Bramble cloud"; never past a number ("in about 2.1 GB")
+            place = next((e for e in parsed.entities if e.start == at), None)
+            if place is None or place.head in _UNITS:
                 continue
             if not any(
                 {t.key for t in other.tokens} & _RUNNING
