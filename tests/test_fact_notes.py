@@ -92,3 +92,11 @@ def test_a_story_of_another_kind_gets_no_fact_note():
     revenue = "Halden Research reported first-half revenue of $48 million."
     note, _ = _note(_item("Halden Research's revenue rises 85 percent", revenue))
     assert note == ""
+
+
+def test_a_move_out_of_the_listing_gets_no_other_models_standing():
+    moved = _item("Quill 9B drops to #14 on BenchLM", "Quill 9B drops to #14.", "leaderboard",
+                  "BenchLM", leaderboard="moves", model="Quill 9B")  # fmt: skip
+    standing = _item("Halcyon-R2 is the best open-weight model on BenchLM at #4", LISTING,
+                     "leaderboard", "BenchLM", leaderboard="standing")  # fmt: skip
+    assert _note(moved, standing)[0] == ""

@@ -81,7 +81,8 @@ def _standing(story: Story) -> str:
     if listing is None:
         return ""
     rows = [match.groups() for match in _ROW.finditer(listing.text or "")]
-    named = [row for row in rows if row[1] == model] or [row for row in rows if row[3] == OPEN]
+    # a move's own model (none when it left the listing), else the standing's best open one
+    named = [row for row in rows if (row[1] == model if model else row[3] == OPEN)]
     if not named:
         return ""
     rank, name, _, side, _ = named[0]
