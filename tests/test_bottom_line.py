@@ -496,3 +496,11 @@ def test_a_name_opening_a_bullet_with_its_numbers_is_traced_to_its_story():
     assert checker._binds_apart(bullet)
     assert checker.judge(bullet, link)[0] is None
     assert not checker._binds_apart("Nova 2 32B runs on one 24 GB GPU, and Halcyon-R2 is MIT.")
+
+
+def test_a_subject_is_named_in_full_as_its_texts_write_it():
+    """ "Marlow" reads as an ordinary capitalised word, but the texts write "Marlow Coder 2
+    15B" together: the fact lines must not name another product ("Coder 2 15B")."""
+    story = _written("CodeArena: Marlow Coder 2 15B takes third",
+                     "Marlow Coder 2 15B takes third on CodeArena with 1,212 points.")  # fmt: skip
+    assert bottom_line.subject(story) == "Marlow Coder 2 15B"

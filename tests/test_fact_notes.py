@@ -100,3 +100,14 @@ def test_a_move_out_of_the_listing_gets_no_other_models_standing():
     standing = _item("Halcyon-R2 is the best open-weight model on BenchLM at #4", LISTING,
                      "leaderboard", "BenchLM", leaderboard="standing")  # fmt: skip
     assert _note(moved, standing)[0] == ""
+
+
+def test_a_fact_note_names_the_subject_in_full():
+    """A name whose first word reads as an ordinary capitalised word is given whole, as the
+    texts write it: "Marlow Coder 2 15B", never "Coder 2 15B" (another product's name)."""
+    text = "Marlow released Marlow Coder 2 15B under Apache 2.0."
+    note, problems = _note(_item("Marlow releases Marlow Coder 2 15B under Apache 2.0", text))
+    assert (
+        note == "Anyone can now download and run Marlow Coder 2 15B under the Apache 2.0 licence."
+    )
+    assert not problems

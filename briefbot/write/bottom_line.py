@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from briefbot.models import BottomLine, BottomLinePoint, WrittenStory
+from briefbot.models import BottomLine, BottomLinePoint, Story, WrittenStory
 from briefbot.pick.threads import story_names, title_names
 from briefbot.sentences import split_sentences
 from briefbot.write import checks
@@ -571,7 +571,7 @@ def subject(written: WrittenStory) -> str:
     lead = story.lead.title.lower()
     if counts:
         best = max(counts, key=lambda name: (counts[name], -_position(lead, name)))
-        return _display(best, [written])
+        return _widened(_display(best, [written]), story)
     title = story.lead.title
     known = _known_names([title, story.lead.best_text, written.text.summary])
     for text in (title, written.text.summary):
@@ -589,6 +589,21 @@ def subject(written: WrittenStory) -> str:
         if with_numbers or spans:
             return (with_numbers or spans)[0].removesuffix("'s")
     return title.split(":")[0]
+
+
+def _widened(name: str, story: Story) -> str:
+    """A name with the capitalised words the lead title sets before it, where the items' texts
+    write them together too: "Marlow Coder 2 15B", not "Coder 2 15B" (the name finder reads
+    "Marlow" as an ordinary capitalised word)."""
+    texts = " ".join(item.text or "" for item in story.items)
+    title = story.lead.title
+    while (at := title.find(name)) > 0:
+        words = title[:at].split()
+        wider = f"{words[-1]} {name}" if words and words[-1][:1].isupper() else ""
+        if not wider or wider not in texts:
+            break
+        name = wider
+    return name
 
 
 def _position(text: str, name: str) -> int:

@@ -41,8 +41,8 @@ def fact_note(story: Story, kind: Kind, verifier: Verifier) -> str:
 
 
 def _as_written(about: str, story: Story) -> str:
-    """The subject as the items' texts write it: a title's opening word ("Critical Dockyard
-    flaw ...") is left off when the texts write the name without it."""
+    """The subject as the items' texts write it: without a title's opening word they never
+    write with it ("Critical Dockyard flaw ...")."""
     texts = " ".join(item.text or "" for item in story.items)
     words = about.split()
     if about not in texts and len(words) > 1 and " ".join(words[1:]) in texts:
