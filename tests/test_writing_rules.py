@@ -492,3 +492,12 @@ def test_a_word_misspelt_from_the_sources_is_refused(note, slip):
     problems = _note(_plan("Dockyard patches a code flaw", HARBOR), note, Kind.SECURITY).problems
     found = [p for p in problems if "misspells" in p]
     assert found == ([f"it misspells a word ({slip})"] if slip else []), problems
+
+
+def test_a_note_naming_a_quant_type_with_underscores_is_this_storys():
+    """ "Q3_HX" is one name, as the title gives it: a note naming it is not generic."""
+    plan = _plan("llama.cpp adds Q3_HX, a 3-bit quant",
+                 "The llama.cpp project has merged Q3_HX, a new 3-bit quantization type. "
+                 "Users can now try Q3_HX from build b7421.")  # fmt: skip
+    note = "Users of llama.cpp can now try Q3_HX from build b7421."
+    assert not any("generic" in p for p in _note(plan, note).problems)

@@ -7,7 +7,7 @@ import json
 import re
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(])")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'%$-]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._'%$-]*")  # "Q4_K_M" is one word
 _DANGLING = re.compile(r'(,\s*"[^"]*"\s*:?\s*|,\s*|:\s*)$')
 _END_MARKS = ".!?\"'"
 _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "Inc.", "Ltd.", "Dr.", "Mr.", "Ms.", "No.", "U.S.")
