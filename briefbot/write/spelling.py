@@ -19,6 +19,7 @@ from functools import cache
 from spellchecker import SpellChecker
 
 from briefbot.write import checks
+from briefbot.write.verify import one_spelling
 
 SHORTEST = 5  # letters: shorter words have too many real neighbours
 CLOSENESS = 0.85  # difflib ratio of a slip to its word: "endponts"/"endpoints" is 0.94
@@ -29,21 +30,17 @@ def _dictionary() -> SpellChecker:
     return SpellChecker(language="en", distance=1)
 
 
-def _spelled(word: str) -> str:
-    return word.replace("z", "s").replace("c", "s")
-
-
 def misspelt(text: str, known: Collection[str], words: Collection[str]) -> list[str]:
     """The words of `text` that are no word of `known` (the sources', the prompts') nor of
     the dictionary yet close to one of `words` (the sources' own), each as "slip (word)"; []
     when none."""
-    spelled = {_spelled(word) for word in known}
+    spelled = {one_spelling(word) for word in known}
     candidates = [word for word in words if len(word) >= SHORTEST and word.isalpha()]
     found = []
     for word in dict.fromkeys(checks.words(text)):
         if len(word) < SHORTEST or not word.isalpha() or word in known:
             continue
-        if _spelled(word) in spelled or word in _dictionary():
+        if one_spelling(word) in spelled or word in _dictionary():
             continue
         if close := difflib.get_close_matches(word, candidates, n=1, cutoff=CLOSENESS):
             found.append(f"{word} ({close[0]})")

@@ -896,14 +896,15 @@ _RUNNING = set("run runs running ran serve serves served serving hosted fits fit
 _OWNERS = {"the", "its", "their", "his", "her", "our"}
 
 
-def _spelled(stem: str) -> str:
-    """A stem in one spelling of British and American English: "licence", "license"."""
-    return stem.replace("z", "s").replace("c", "s")
+def one_spelling(word: str) -> str:
+    """A word or stem in one spelling of British and American English: "licence" and
+    "license", "quantisation" and "quantization" alike."""
+    return word.replace("z", "s").replace("c", "s")
 
 
 _AUXILIARIES = set(
     """has have had is are was were will would can could may might also now then since just
-    today recently already still has not""".split()
+    today recently already still not""".split()
 )
 
 
@@ -1425,6 +1426,7 @@ class Verifier:
         self._parsed = {s: parse(s.text, self._known) for s in ordered}
         self._sides: dict[tuple[str, ...], dict[bool, list[set[str]]]] = {}
         self._variants: dict[float, list[tuple[set[str], set[str]]]] = {}
+        self._doers_of: dict[str, list[_Entity]] = {}
         # An unhedged "without sacrificing quality" of a source lets a claim say so too.
         self._sources_absolute = any(absolutes.absolutes(s.text) for s in evidence.sentences)
         self._benchmarks = benchmark_uses.benchmarks(s.text for s in evidence.sentences)
@@ -2417,9 +2419,9 @@ class Verifier:
         return None
 
     @cached_property
-    def _spelled(self) -> set[str]:
+    def _spellings(self) -> set[str]:
         """The sources' stems in one spelling ("licenc" and "licens" alike)."""
-        return {_spelled(stem) for stem in self.evidence_stems}
+        return {one_spelling(stem) for stem in self.evidence_stems}
 
     def _deed(self, parsed: _Parsed) -> str | None:
         """Why a name is given a deed its sources give to someone else, or None: "Probity has
@@ -2439,7 +2441,10 @@ class Verifier:
         """Whom the source sentences with a word of `word_stem` may give it to: every party
         they name, and whom each sentence is about (`_source_resolution`), unless a doer of
         its own stands before the word ("Two of the four corpora's maintainers have since
-        published"; "the team" or "its developers" may still be the subject's)."""
+        published"; "the team" or "its developers" may still be the subject's). Read once
+        per stem: every sentence of every draft asks."""
+        if word_stem in self._doers_of:
+            return self._doers_of[word_stem]
         doers: list[_Entity] = []
         for source, other in self._parsed.items():
             for token in other.tokens:
@@ -2453,6 +2458,7 @@ class Verifier:
                 )
                 if not own:
                     doers += self._source_resolution(source) + self._referent(source)
+        self._doers_of[word_stem] = doers
         return doers
 
     def _runs_on(self, parsed: _Parsed) -> str | None:
@@ -2489,7 +2495,7 @@ class Verifier:
             if not _negates(token):
                 continue
             governed = _content_words(parsed, index + 1, 2)
-            if governed and not any(_spelled(_stem(word)) in self._spelled for word in governed):
+            if governed and not any(one_spelling(_stem(w)) in self._spellings for w in governed):
                 return f"the sources say nothing of '{' '.join(governed)}'"
         return None
 
