@@ -73,7 +73,7 @@ UPPER, LOWER = {"under", "up to"}, {"over", "at least"}
 # Words read anywhere in the sentence, the nearest to the number counting.
 GAP = {"ahead": r"ahead|leads?|leading|passes", "behind": r"behind|trails?|trailing"}
 VERSION = {  # "anyone running 0.8.0 should upgrade to 0.9.3": 0.8.0 affected, 0.9.3 fixed
-    "fixed": r"fix(?:es|ed)?|patch(?:es|ed)|removes|(?:upgrade|update|move)s? to",
+    "fixed": r"fix(?:es|ed)?|patch(?:es|ed)|removes|(?:upgrad|updat|mov)(?:e|es|ing) to",
     "affected": r"affect(?:s|ed|ing)?|compromised|running|using|should (?:upgrade|update)"
     r"|(?<!fixed )(?<!patched )\bin versions?",  # "a bypass in versions 0.8.0 to 0.9.2"
 }

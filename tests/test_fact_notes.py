@@ -111,3 +111,31 @@ def test_a_fact_note_names_the_subject_in_full():
         note == "Anyone can now download and run Marlow Coder 2 15B under the Apache 2.0 licence."
     )
     assert not problems
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "note"),
+    [
+        ("Tallow 0.9 adds the 2-bit T2 format",
+         "The Tallow tool now supports T2, a 2-bit format. Version 0.9 adds the format.",
+         "Anyone using Tallow can now get the 2-bit T2 format by updating to 0.9."),
+        # a verb of what users can now do, in its base form
+        ("Ember 3.1 splits models across mismatched GPUs",
+         "Ember, a local model runner, has released version 3.1. It now splits a model across "
+         "two GPUs of different sizes.",
+         "Anyone using Ember can now split models across mismatched GPUs by updating to 3.1."),
+        # no version in the title: the build its items give the new part
+        ("whisper.cpp adds Q5_ZZ, a 5-bit quant for speech models",
+         "The whisper.cpp project has merged Q5_ZZ, which first appears in build b9120. "
+         "Q5_ZZ stores weights at 5.1 bits each.",
+         "Anyone using whisper.cpp can now get Q5_ZZ by updating to build b9120."),
+        # the tool's own work says nothing its users can now do
+        ("Corral 5.0 rewrites its scheduler",
+         "Corral, an open inference server, has released 5.0 with a rewritten scheduler.", ""),
+        # a tool its items never name
+        ("Brim 2.0 adds streaming", "The project's new version supports streaming output.", ""),
+    ],
+)  # fmt: skip
+def test_a_tooling_note_says_what_its_users_now_get_and_from_which_version(title, text, note):
+    written, problems = _note(_item(title, text))
+    assert written == note and not problems, problems

@@ -76,6 +76,11 @@ VERSIONS = (  # two versions of one product: a figure of one is not the other's
     "took 40 seconds to load the model."
 )
 
+MEASURED = (  # figures of measures, one whose rise is a loss and one whose fall is a gain
+    "Vesper is a new 3-bit format. On a 70B model, Vesper raised perplexity by 1.1 percent "
+    "over the original. Corral 5.0 cut median latency by 40 percent."
+)
+
 RELEASES = (  # versions in roles: planned, compromised, never affected, listed as affected
     "A compromised release of Kestrel, 3.2.1, was online for a day. Version 3.2.2 removes the "
     "code, and 3.2.0 was never affected. About 900 installs of 3.2.1 are known. A second flaw "
@@ -216,6 +221,12 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
         ),
         # who should update runs an affected version, through a list of them
         (RELEASES, "Anyone using Kestrel 1.4.2 or 2.0.0 before 2.0.5 should update to 2.0.5."),
+        # a figure given to another measure than its source's
+        (MEASURED, "Vesper improves performance for 70B models by around 1.1 percent."),
+        (MEASURED, "Corral 5.0 raised throughput by 40 percent."),
+        # the rise of a measure whose rise is a loss told as a gain, and its fall as a loss
+        (MEASURED, "Vesper improves perplexity by 1.1 percent over the original."),
+        (MEASURED, "Corral 5.0 makes latency worse by 40 percent."),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -299,6 +310,9 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
             "Processing a 32,000-token prompt became 2.2 times faster on the kernels.",
             "The kernels make processing a 32,000-token prompt 2.2 times quicker.",
         ),
+        (MEASURED, "Vesper raises perplexity by 1.1 percent over the original."),
+        (MEASURED, "Corral 5.0 lowers latency by 40 percent."),
+        (MEASURED, "Corral 5.0 improves median latency by 40 percent."),  # a fall, a gain
     ],
 )
 def test_faithful_sentences_pass(source, claim):

@@ -15,6 +15,7 @@ import re
 
 from briefbot.collect.leaderboard import OPEN, OTHER, PROPRIETARY
 from briefbot.models import Story, StoryText, WrittenStory
+from briefbot.sentences import split_sentences
 from briefbot.write.bottom_line import LICENCES, subject
 from briefbot.write.kinds import Kind
 from briefbot.write.verify import Verifier
@@ -25,6 +26,25 @@ _ROW = re.compile(
     rf"^#(\d+) (.+?) \((.+), ({OPEN}|{PROPRIETARY}|{OTHER})\): ([\d.]+) points$", re.M
 )
 _TRAILING_VERSION = re.compile(r"(?:\s+v?\d+(?:\.\d+)+)+$")
+
+# A tool's release as its title tells it: "QuantForge 0.14 adds the 2.5-bit Q2_X format",
+# "Hearth 2.0 splits models across mismatched GPUs", "llama.cpp adds Q3_HX, a 3-bit quant ...".
+# A verb of what the tool gives its users, or of what they can now do with it; never a verb
+# of the tool's own work ("rewrites its scheduler"), which says nothing its users can do.
+_GIVES = r"adds|brings|introduces|ships|gets|gains|supports|offers"
+_LETS = "|".join(  # "splits" of one tool, "split" of several ("ArcLight kernels speed up")
+    form
+    for base in "split run speed-up load serve fit shrink download convert train".split()
+    for form in (base.replace("-", "s ", 1) if "-" in base else base + "s", base.replace("-", " "))
+)
+_TOOL_TITLE = re.compile(
+    rf"^(?P<tool>[\w.+-]+(?: [\w.+-]+)*?)"
+    rf"(?: (?P<version>v?\d+(?:\.\d+)+(?: release candidate| beta)?))?"
+    rf" (?P<verb>{_GIVES}|{_LETS}) (?P<what>[^,:;()]+)"
+)
+_POSSESSED = re.compile(r"^(?:its|their|his|her)\b", re.IGNORECASE)
+# A build or version the items' sentences give the new part ("first appears in build b7421").
+_BUILD = re.compile(r"\b(?:in|from) (build b?\d+|version \d+(?:\.\d+)+)\b")
 
 
 def fact_note(story: Story, kind: Kind, verifier: Verifier) -> str:
@@ -37,6 +57,8 @@ def fact_note(story: Story, kind: Kind, verifier: Verifier) -> str:
         return _licensed(story, about, kind)
     if kind is Kind.LEADERBOARD:
         return _standing(story)
+    if kind is Kind.TOOLING:
+        return _tooling(story)
     return ""
 
 
@@ -94,3 +116,43 @@ def _standing(story: Story) -> str:
             f"{board} in {name}, at #{rank}."
         )
     return f"Anyone choosing a model by {board}'s ranking will now find {name} at #{rank}."
+
+
+def _tooling(story: Story) -> str:
+    """What a tool's release gives its users and from which version, as its lead title tells
+    it, or "" where the title tells no such thing or its tool is not named in the items."""
+    if not (title := _TOOL_TITLE.match(story.lead.title)):
+        return ""
+    tool, what, verb = title["tool"], title["what"].strip(), title["verb"]
+    texts = " ".join(item.text or "" for item in story.items)
+    if tool.split()[0] not in texts or _POSSESSED.match(what):
+        return ""
+    if re.fullmatch(_GIVES, verb):
+        does = f"get {what}"
+    else:
+        first, _, rest = verb.partition(" ")
+        does = " ".join([_base_form(first), rest]).strip() + f" {what}"
+    version = title["version"]
+    if version is None:
+        named = what.split()[0]
+        builds = {
+            found
+            for sentence in split_sentences(texts)
+            if named in sentence
+            for found in _BUILD.findall(sentence)
+        }
+        version = builds.pop() if len(builds) == 1 else None
+    elif " " in version:
+        version = f"the {version}"
+    upgrade = f" by updating to {version}" if version else ""
+    return f"Anyone using {tool} can now {does}{upgrade}."
+
+
+def _base_form(verb: str) -> str:
+    """A verb of the third person singular in its base form: "splits" -> "split", "pushes" ->
+    "push", "carries" -> "carry"."""
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if re.search(r"(?:ss|sh|ch|x|z)es$", verb):
+        return verb[:-2]
+    return verb.removesuffix("s")

@@ -8,8 +8,8 @@
 3. No Summary passed: the article's own opening sentences, labelled as an extract (or, failing
    that, the verified first sentence of a draft). No note passed: one more call for the note alone,
    with what was wrong named and as many candidates as the first; then, for a security story, a
-   release, a dataset or a leaderboard story, a fixed sentence of its kind filled with its facts
-   (fact_notes.py), checked like any note and labelled; else it is left out.
+   release, a dataset, a tool's release or a leaderboard story, a fixed sentence of its kind
+   filled with its facts (fact_notes.py), checked like any note and labelled; else it is left out.
 
 Leaderboard stories state their facts from the snapshot itself: the Summary is the data's own
 text, and the model writes only why it matters.

@@ -987,6 +987,66 @@ def _conditions(
     return found
 
 
+# What a figure measures where its clause names it: "raised Wikitext perplexity by 0.9
+# percent", "a perplexity increase of 0.9 percent", "throughput rose 1.6x". Words one measure
+# goes by share a label ("throughput", "speed").
+_MEASURE_NOUNS = {
+    "perplexity": "perplexity", "throughput": "speed", "speed": "speed", "speeds": "speed",
+    "latency": "latency", "accuracy": "accuracy", "performance": "performance",
+    "quality": "quality", "memory": "memory", "compute": "compute", "cost": "cost",
+    "costs": "cost", "price": "cost", "prices": "cost", "revenue": "revenue",
+    "bandwidth": "bandwidth", "loss": "loss", "error": "error", "errors": "error",
+    "power": "power", "size": "size", "sales": "revenue", "users": "users",
+}  # fmt: skip
+MEASURE_BEFORE, MEASURE_AFTER = 8, 4  # tokens around a figure read for what it measures
+# Measures whose rise is a loss: "raised perplexity by 0.9 percent" is not an improvement.
+_LOWER_IS_BETTER = {"perplexity", "latency", "loss", "error", "cost"}
+_PRAISE = {"improve", "improves", "improved", "improving", "improvement", "better"}
+_BLAME = {"worse", "worsens", "worsened", "worsening", "degrades", "degraded", "hurts"}
+_RISES = (_CHANGE_UP | {"adds", "added", "higher", "up"}) - _PRAISE
+_FALLS = _CHANGE_DOWN | {"lower", "down"}
+
+
+def _gain_of_fall(
+    claim: _Parsed, at: int, source: _Parsed, position: int, said: str, found: str
+) -> bool:
+    """A fall of a measure whose fall is a gain, told as an improvement of it."""
+    measured = _measures(claim, at) & _measures(source, position) & _LOWER_IS_BETTER
+    return bool(measured) and said in _PRAISE and found in _FALLS
+
+
+def _near(parsed: _Parsed, position: int) -> list[_Token]:
+    """The tokens of a figure's clause read for what it measures."""
+    start, end = parsed.segment(position)
+    return parsed.tokens[max(start, position - MEASURE_BEFORE) : min(end, position + MEASURE_AFTER)]
+
+
+def _measures(parsed: _Parsed, position: int) -> set[str]:
+    """The measures named near a figure in its clause (`_MEASURE_NOUNS`' labels)."""
+    return {_MEASURE_NOUNS[t.key] for t in _near(parsed, position) if t.key in _MEASURE_NOUNS}
+
+
+def _measure_problem(claim: _Parsed, at: int, source: _Parsed, position: int) -> str | None:
+    """Why a figure the source gives to one measure cannot be given to another the source
+    sentence never names ("Q3_HX raised Wikitext perplexity by 0.9 percent" is not "improves
+    performance by around 0.9 percent"), nor a rise of a measure whose rise is a loss be told
+    as a gain ("improves perplexity by 0.9 percent"), or the other way round; else None."""
+    given = _measures(source, position)
+    named = {_MEASURE_NOUNS[token.key] for token in source.tokens if token.key in _MEASURE_NOUNS}
+    claimed = _measures(claim, at) - named
+    if given and claimed and not _measures(claim, at) & given:
+        return f"the sources give it to {min(given)}, not {min(claimed)}"
+    if worse := _measures(claim, at) & given & _LOWER_IS_BETTER:
+        said = {token.key for token in _near(claim, at)}
+        moved = {token.key for token in _near(source, position)}
+        rose, fell = bool(moved & _RISES), bool(moved & _FALLS)
+        if said & _PRAISE and rose and not fell:
+            return f"the sources say {min(worse)} rose, which is a loss, not a gain"
+        if said & _BLAME and fell and not rose:
+            return f"the sources say {min(worse)} fell, which is a gain, not a loss"
+    return None
+
+
 _SETTING_LEAD = {"a", "an", "the", "one", "single", "its", "each", "same"}
 # Words that tell one setting from another before its number: "on older 8 GB cards".
 _SETTING_WORDS = set(
@@ -2048,6 +2108,8 @@ class Verifier:
             return problem
         if fact.unit and (unit := _unit(parsed, position)) and unit != fact.unit:
             return f"the sources give it in {unit}, not {fact.unit}"
+        if problem := _measure_problem(claim, fact.token.position, parsed, position):
+            return problem
         if (
             fact.token.rank
             and (among := _rank_kind(claim, fact.token.position))
@@ -2092,6 +2154,8 @@ class Verifier:
                 return f"the sources give no change ('{word}') for it"
             return f"the sources do not say '{word}'"
         both_first = word in _FIRST_PLACE and found[1] in _FIRST_PLACE
+        if _gain_of_fall(claim, fact.token.position, parsed, position, word, found[1]):
+            return None  # "improves median latency by 40 percent", where it was cut by 40
         if not self._same_direction(fact.direction, found) and not both_first:
             return f"the sources say '{found[1]}', not '{word}'"
         if _planned_at(parsed, position) and not _planned_at(claim, fact.token.position):
