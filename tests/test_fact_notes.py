@@ -139,3 +139,30 @@ def test_a_fact_note_names_the_subject_in_full():
 def test_a_tooling_note_says_what_its_users_now_get_and_from_which_version(title, text, note):
     written, problems = _note(_item(title, text))
     assert written == note and not problems, problems
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "note"),
+    [
+        ("GridRank May update: Tansy-3 climbs to fifth",
+         "The GridRank leaderboard's May update puts Orca Max first with 88.0. Tansy-3 from "
+         "Pell AI rises from tenth to fifth with 79.2, the best open-weight result.",
+         "Anyone choosing an open-weight model now has its highest-ranked option on GridRank "
+         "in Tansy-3, at #5."),
+        ("SumBoard: Ledger 8B jumps to second",
+         "On the SumBoard leaderboard, Ledger 8B jumps to second with 61.0, behind Orca Max.",
+         "Anyone choosing a model by SumBoard will now see Ledger 8B at #2."),
+        ("QueryBoard: Fathom Large leads, Dace 1B second",
+         "The QueryBoard leaderboard ranks Fathom Large first with 70.1.",
+         "Anyone choosing a model by QueryBoard will now see Fathom Large in first place."),
+        # the title's model is not the one the items call the best open one
+        ("GridRank May update: Orca Mini falls to ninth",
+         "The GridRank update puts Orca Mini ninth, behind Tansy-3, the best open-weight result.",
+         "Anyone choosing a model by GridRank will now see Orca Mini at #9."),
+        # a board the items never name
+        ("Weekly: Ledger 8B takes third", "Ledger 8B is third on the list this week.", ""),
+    ],
+)  # fmt: skip
+def test_a_leaderboard_article_note_says_where_its_model_now_stands(title, text, note):
+    written, problems = _note(_item(title, text))
+    assert written == note and not problems, problems

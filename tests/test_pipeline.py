@@ -14,6 +14,7 @@ import httpx
 from briefbot.cli import EXIT_NOTHING, explain_ranking, main, run_summary, sources_table
 from briefbot.config import Settings, parse_settings
 from briefbot.demo import demo_settings
+from briefbot.models import TextOrigin
 from briefbot.pipeline import run_brief
 from tests.canned_backend import CannedBackend
 from tests.demo_days import brief_two_demo_days
@@ -34,6 +35,27 @@ def tiny(settings):
             "top_stories": 3,
         }
     )
+
+
+def test_every_demo_story_has_a_why_it_matters_from_its_facts_when_no_draft_passes(
+    demo_site, tmp_path
+):
+    """Whatever the model writes, each of the demo's five stories (a release twice, a
+    leaderboard move, a security fix, a tool's release) keeps a checked note: the canned
+    answers name nothing of any story, so every note here is made from the facts."""
+    outcome = run_brief(
+        demo_settings(demo_site),
+        db_path=tmp_path / "b.db",
+        out_dir=tmp_path / "out",
+        backends=[CannedBackend()],
+    )
+    stories = outcome.brief.stories
+    assert len(stories) == 5
+    for written in stories:
+        assert written.text.why_it_matters, written.story.lead.title
+        assert written.text.note_origin == TextOrigin.FACTS
+    markdown = next(path for path in outcome.paths if path.suffix == ".md").read_text()
+    assert markdown.count("**Why It Matters (from the facts):**") == 5
 
 
 def test_demo_day_brief_and_cached_rerun(demo_site, tmp_path):

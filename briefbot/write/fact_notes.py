@@ -18,7 +18,7 @@ from briefbot.models import Story, StoryText, WrittenStory
 from briefbot.sentences import split_sentences
 from briefbot.write.bottom_line import LICENCES, subject
 from briefbot.write.kinds import Kind
-from briefbot.write.verify import Verifier
+from briefbot.write.verify import ORDINALS, Verifier
 
 # A listing row of a leaderboard snapshot (collect/leaderboard.py): "#4 Halcyon-R2 (Halcyon
 # Labs, open-weight): 79.6 points".
@@ -43,6 +43,14 @@ _TOOL_TITLE = re.compile(
     rf" (?P<verb>{_GIVES}|{_LETS}) (?P<what>[^,:;()]+)"
 )
 _POSSESSED = re.compile(r"^(?:its|their|his|her)\b", re.IGNORECASE)
+# A leaderboard article's title: "OpenRank June update: Mixer-2 climbs to fourth", "ToolRun
+# league: Fenn 14B is the top open model at sixth", "EmbedBoard: Thimble-Embed Large leads".
+_PLACE = rf"#\d+|\d+(?:st|nd|rd|th)|{'|'.join(ORDINALS)}"
+_RANKED_TITLE = re.compile(
+    rf"^(?P<board>[^:]+): (?P<name>.+?),? (?:(?P<leads>leads)\b|"
+    rf"(?:(?:climbs|jumps|rises|moves|falls|drops|slips) to |takes |holds |enters at |"
+    rf"is (?:the )?(?:top open(?:-weight)? model )?at )?(?P<place>{_PLACE})\b)"
+)
 # A build or version the items' sentences give the new part ("first appears in build b7421").
 _BUILD = re.compile(r"\b(?:in|from) (build b?\d+|version \d+(?:\.\d+)+)\b")
 
@@ -56,7 +64,7 @@ def fact_note(story: Story, kind: Kind, verifier: Verifier) -> str:
     if kind in (Kind.RELEASE, Kind.RESEARCH):
         return _licensed(story, about, kind)
     if kind is Kind.LEADERBOARD:
-        return _standing(story)
+        return _standing(story) or _ranked(story, verifier)
     if kind is Kind.TOOLING:
         return _tooling(story)
     return ""
@@ -116,6 +124,28 @@ def _standing(story: Story) -> str:
             f"{board} in {name}, at #{rank}."
         )
     return f"Anyone choosing a model by {board}'s ranking will now find {name} at #{rank}."
+
+
+def _ranked(story: Story, verifier: Verifier) -> str:
+    """Where a leaderboard article's title places its model, for anyone choosing one: first
+    among the open-weight models where the sources say so of it (as the verifier reads them),
+    or its place. "" where the items' texts name neither the board nor the model."""
+    if not (title := _RANKED_TITLE.match(story.lead.title)):
+        return ""
+    board, name = title["board"].split()[0], title["name"]
+    place = "first" if title["leads"] else title["place"].lower()
+    rank = ORDINALS.get(place) or int(re.sub(r"\D", "", place))
+    texts = " ".join(item.text or "" for item in story.items)
+    if board not in texts or name not in texts:
+        return ""
+    if verifier.check(f"{name} is the best open-weight model on {board}.", summary=False).ok:
+        return (
+            f"Anyone choosing an open-weight model now has its highest-ranked option on "
+            f"{board} in {name}, at #{rank}."
+        )
+    # the first place as words: "#1" reads as a figure, and the sources write "first"
+    where = "in first place" if rank == 1 else f"at #{rank}"
+    return f"Anyone choosing a model by {board} will now see {name} {where}."
 
 
 def _tooling(story: Story) -> str:

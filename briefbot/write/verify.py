@@ -84,7 +84,7 @@ _COUNTED = re.compile(rf"({'|'.join(_COUNTED_WORDS)})-([a-z]+)")
 _IDIOMS = {"off", "time", "way", "sided", "stop", "click", "size", "liner", "fold"}
 # A figure written as a fraction: "less than half a point" is a number the sources must give.
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
-_ORDINALS = {
+ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
     "fourteenth": 14, "fifteenth": 15, "twentieth": 20,
@@ -479,13 +479,13 @@ def parse(text: str, known_names: frozenset[str] = frozenset()) -> _Parsed:
                 token.kind, token.value = "number", float(_NUMBER_WORDS[key])
             elif key in _FRACTIONS and _fraction(matches, position):
                 token.kind, token.value = "number", _FRACTIONS[key]
-            elif key in _ORDINALS and not sentence_start and not _fixed_phrase(matches, position):
-                token.kind, token.value, token.rank = "number", float(_ORDINALS[key]), True
+            elif key in ORDINALS and not sentence_start and not _fixed_phrase(matches, position):
+                token.kind, token.value, token.rank = "number", float(ORDINALS[key]), True
             elif (counted := _COUNTED.fullmatch(key)) and counted.group(2) not in _IDIOMS:
                 token.kind, token.value = "number", float(_COUNTED_WORDS[counted.group(1)])
-            elif (ranked := _RANKED.fullmatch(key)) and ranked.group(1) in _ORDINALS:
+            elif (ranked := _RANKED.fullmatch(key)) and ranked.group(1) in ORDINALS:
                 token.kind, token.rank = "number", True  # "the fourth-ranked model"
-                token.value = float(_ORDINALS[ranked.group(1)])
+                token.value = float(ORDINALS[ranked.group(1)])
             elif key == "version" or key == "versions":
                 token.key = "version"
             else:
