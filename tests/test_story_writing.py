@@ -137,28 +137,39 @@ def test_a_draft_whose_other_sentence_is_the_copy_keeps_its_own_sentence(tmp_pat
     assert text.origin == TextOrigin.MODEL and text.summary == own
 
 
-def test_a_failed_note_is_asked_for_once_more_then_made_from_the_facts(tmp_path):
-    """No draft passes, nor the one more call: a release's note is its fixed sentence with the
-    licence its sources give, labelled as made from the facts."""
+def test_a_failed_note_is_made_from_the_facts_before_it_is_asked_for_again(tmp_path):
+    """No draft passes: a release's note is its fixed sentence with the licence its sources
+    give, labelled as made from the facts, and no call is spent on asking for it again."""
     bad_notes = [draft(GOOD.split("\n")[0].removeprefix("SUMMARY: "), "This matters a lot.")] * 3
     text, writer, backend = write(
         tmp_path, story_of(WREN), by_prompt(bad_notes, ["WHY IT MATTERS: Great."])
     )
     assert text.origin == TextOrigin.MODEL and text.note_origin == TextOrigin.FACTS
     assert text.why_it_matters == "Anyone can now download and run Wren 9B under the MIT licence."
-    assert writer.stats.note_retries == 1 and writer.stats.fact_notes == 1
+    assert writer.stats.note_retries == 0 and writer.stats.fact_notes == 1
     assert writer.stats.notes_dropped == 0
+    assert not any("Write only WHY IT MATTERS" in call[-1]["content"] for call in backend.calls)
+
+
+HALDEN = CLAIMS["halden-first-half"]  # business: no fixed sentence says what changes
+HALDEN_SUMMARY = "Halden Research reported first-half revenue of $48 million from its Quartz API."
+HALDEN_NOTE = (
+    "WHY IT MATTERS: Halden's largest customers now pay 10 percent more for the Quartz API."
+)
+
+
+def test_a_failed_note_of_a_kind_without_a_fact_sentence_is_asked_for_once_more(tmp_path):
+    bad = [draft(HALDEN_SUMMARY, "Big.")] * 3
+    text, writer, backend = write(tmp_path, story_of(HALDEN), by_prompt(bad, [HALDEN_NOTE]))
+    assert text.why_it_matters == HALDEN_NOTE.removeprefix("WHY IT MATTERS: ")
+    assert text.note_origin == TextOrigin.MODEL
+    assert writer.stats.note_retries == 1 and writer.stats.fact_notes == 0
     assert sum("Write only WHY IT MATTERS" in call[-1]["content"] for call in backend.calls) == 1
-    retry = "WHY IT MATTERS: Developers can now download and run Wren 9B under the MIT licence."
-    second, _, _ = write(tmp_path / "2", story_of(WREN), by_prompt(bad_notes, [retry]))
-    assert second.why_it_matters == retry.removeprefix("WHY IT MATTERS: ")
-    assert second.note_origin == TextOrigin.MODEL
 
 
 def test_a_failed_note_of_a_kind_without_a_fact_sentence_is_left_out(tmp_path):
-    case = CLAIMS["halden-first-half"]  # business: no fixed sentence says what changes
-    bad = [draft("Halden Research reported first-half revenue of $48 million.", "Big.")] * 3
-    text, writer, _ = write(tmp_path, story_of(case), by_prompt(bad, ["WHY IT MATTERS: Great."]))
+    bad = [draft(HALDEN_SUMMARY, "Big.")] * 3
+    text, writer, _ = write(tmp_path, story_of(HALDEN), by_prompt(bad, ["WHY IT MATTERS: Great."]))
     assert text.why_it_matters == "" and text.note_origin == TextOrigin.MODEL
     assert writer.stats.notes_dropped == 1 and writer.stats.fact_notes == 0
 
@@ -166,11 +177,10 @@ def test_a_failed_note_of_a_kind_without_a_fact_sentence_is_left_out(tmp_path):
 def test_the_notes_one_more_call_draws_as_many_candidates_as_the_story(tmp_path):
     """The retry is one call with the story's candidates, decoded together: its third draft
     is kept when the first two fail."""
-    bad_notes = [draft(GOOD.split("\n")[0].removeprefix("SUMMARY: "), "This matters a lot.")] * 3
-    retry = "WHY IT MATTERS: Developers can now download and run Wren 9B under the MIT licence."
-    drafts = ["WHY IT MATTERS: Great.", "WHY IT MATTERS: Big news.", retry]
-    text, writer, _ = write(tmp_path, story_of(WREN), by_prompt(bad_notes, drafts))
-    assert text.why_it_matters == retry.removeprefix("WHY IT MATTERS: ")
+    bad = [draft(HALDEN_SUMMARY, "Big.")] * 3
+    drafts = ["WHY IT MATTERS: Great.", "WHY IT MATTERS: Big news.", HALDEN_NOTE]
+    text, writer, _ = write(tmp_path, story_of(HALDEN), by_prompt(bad, drafts))
+    assert text.why_it_matters == HALDEN_NOTE.removeprefix("WHY IT MATTERS: ")
     assert writer.stats.note_retries == 1 and writer.stats.notes_dropped == 0
 
 
