@@ -315,6 +315,15 @@ def told_facts(facts: list[dict], token: str, after: str) -> list[dict]:
     return roled if any("variant" in fact for fact in roled) else same
 
 
+def name_size(token: str, before: str, after: str, names: list[str]) -> bool:
+    """A count of parameters that only restates the size in a name just before it ("Fenn 14B,
+    a 14-billion-parameter model"): the name's fact, not one of its own."""
+    if not re.match(r"\s*-?\s*billion[- ]param", after, re.I):
+        return False
+    sized = [name for name in names if re.search(rf"\b{re.escape(token)}B\b", name)]
+    return any(spot(name).search(before) for name in sized)
+
+
 def misstatements(
     text: str, facts: list[dict], names: list[str], story_subjects: list[str]
 ) -> list[str]:
@@ -330,6 +339,8 @@ def misstatements(
         masked, before = mask(sentence, names), named(previous, entities)
         for match in NUMBER.finditer(masked):
             token, at, end = match.group().rstrip(","), match.start(), match.end()
+            if name_size(token, sentence[:at], masked[end:], names + story_subjects):
+                continue
             problems = []
             for fact in told_facts(facts, match.group(), masked[end : end + 40]):
                 gap = fact.get("relation") in GAP

@@ -276,3 +276,16 @@ def test_the_default_models_true_sentences_of_the_fourth_session_are_not_flagged
     it = "Valmora University released Threadneedle, a benchmark. It has 3,000 questions."
     assert check("threadneedle-benchmark", it) == []
     assert check("threadneedle-benchmark", "Auric 3 14B answered 3,000 questions.") != []
+
+
+def test_a_count_of_parameters_that_restates_a_name_is_the_names_fact():
+    """The default model wrote this true summary; the oracle found its "14" in no fact."""
+    summary = "Ostrava Systems released Fenn 14B, a 14-billion-parameter model with a 64K context."
+    assert check("ostrava-fenn-14b-release", summary) == []
+    wrong = "Ostrava Systems released Fenn 12B, a 14-billion-parameter model."
+    assert check("ostrava-fenn-14b-release", wrong) != []
+
+
+def test_updating_to_a_version_is_the_fix():
+    note = "Anyone using Loomgate can now get key rotation by updating to 0.9.3."
+    assert check("loomgate-two-flaws", note) == []

@@ -78,7 +78,9 @@ VERSIONS = (  # two versions of one product: a figure of one is not the other's
 
 MEASURED = (  # figures of measures, one whose rise is a loss and one whose fall is a gain
     "Vesper is a new 3-bit format. On a 70B model, Vesper raised perplexity by 1.1 percent "
-    "over the original. Corral 5.0 cut median latency by 40 percent."
+    "over the original. Corral 5.0 cut median latency by 40 percent. It delivers 2.5 times the "
+    "throughput of Corral 4.6, and median time to first token fell from 900 to 420 "
+    "milliseconds. Ostrava has released Fenn 14B, which succeeds Fenn 12B."
 )
 
 RELEASES = (  # versions in roles: planned, compromised, never affected, listed as affected
@@ -227,6 +229,12 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
         # the rise of a measure whose rise is a loss told as a gain, and its fall as a loss
         (MEASURED, "Vesper improves perplexity by 1.1 percent over the original."),
         (MEASURED, "Corral 5.0 makes latency worse by 40 percent."),
+        (MEASURED, "Corral 5.0 cuts throughput by 2.5 times."),  # a factor above one is a rise
+        (MEASURED, "Fenn 12B is a 14-billion-parameter model."),  # another name's size
+        (  # who measured it, left out
+            "On a 70B model, the maintainers measured 1.8 times the throughput of Sluice 4.6.",
+            "Sluice 5.0 has 1.8 times the throughput of Sluice 4.6.",
+        ),
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
@@ -311,6 +319,24 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
             "The kernels make processing a 32,000-token prompt 2.2 times quicker.",
         ),
         (MEASURED, "Vesper raises perplexity by 1.1 percent over the original."),
+        (MEASURED, "Corral 5.0 improves throughput by 2.5 times."),  # "2.5 times the throughput"
+        (MEASURED, "Ostrava released Fenn 14B, a 14-billion-parameter model."),  # its name's size
+        (MEASURED, "Median time to first token fell from 900 to 420 milliseconds."),  # no rank
+        (  # who measured one figure does not attribute the next clause's
+            "On a 70B model, the maintainers measured 1.8 times the throughput of Sluice 4.6, and "
+            "median time to first token fell from 900 to 420 milliseconds.",
+            "Median time to first token fell from 900 to 420 milliseconds.",
+        ),
+        (  # a flaw in a product makes it a party: its versions hold what the source says
+            "A prompt-injection flaw in Lanyard, an agent framework, lets web pages run shell "
+            "commands. Lanyard 3.2 to 3.4.1 are affected; 3.4.2 turns the shell tool off.",
+            "Versions 3.2 to 3.4.1 are affected; 3.4.2 turns the shell tool off.",
+        ),
+        (
+            "A prompt-injection flaw in Lanyard, an agent framework, lets web pages run shell "
+            "commands. Lanyard 3.2 to 3.4.1 are affected; 3.4.2 turns the shell tool off.",
+            "Lanyard 3.4.2 turns the shell tool off.",
+        ),
         (MEASURED, "Corral 5.0 lowers latency by 40 percent."),
         (MEASURED, "Corral 5.0 improves median latency by 40 percent."),  # a fall, a gain
     ],

@@ -271,6 +271,12 @@ def test_ordinary_words_of_an_example_are_no_echo_but_its_facts_are():
     assert not any("echoes" in p for p in _note(business, ordinary, Kind.BUSINESS).problems)
     echo = "Teams that call Vantor's V80 now pay far less for input tokens."
     assert any("echoes" in p for p in _note(business, echo, Kind.BUSINESS).problems)
+    # a leaderboard's points and a release's versions are any story's words
+    board = _plan("SumBoard: Ledger 8B jumps to second",
+                  "On the SumBoard leaderboard, Ledger 8B ranks second with an average of 61.0.",
+                  "Model News")  # fmt: skip
+    scored = "Anyone choosing a model by SumBoard now has Ledger 8B second, at 61.0 points."
+    assert not any("echoes" in p for p in _note(board, scored, Kind.LEADERBOARD).problems)
 
 
 def test_a_note_may_name_what_the_facts_name_not_a_unit_or_a_month():

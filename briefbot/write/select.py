@@ -116,12 +116,13 @@ def _hygiene(text: str) -> list[str]:
 # Words of the worked examples that any story may use, each seen refusing true drafts of the
 # quality set: "making it the best open-weight result", "now costs $0.35, down from $0.90",
 # "code across 74 languages", "models trained with more than", "closes CVE-2026-31877, rated
-# 8.6". Other words stay checked, verbs included: "thanks to the move to a cheaper
-# accelerator" carried the pricing example's cause into a story that gives none.
+# 8.6", "first with 72.9 points", "Versions 3.2 to 3.4.1 are affected". Other words stay
+# checked, verbs included: "thanks to the move to a cheaper accelerator" carried the pricing
+# example's cause into a story that gives none.
 _ORDINARY_STEMS = {
     stem(word)
     for word in """make making cost costs down across train trained training language
-    languages close closes rate rated""".split()
+    languages close closes rate rated point points score scores version versions""".split()
 }
 
 
