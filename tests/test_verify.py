@@ -80,7 +80,16 @@ MEASURED = (  # figures of measures, one whose rise is a loss and one whose fall
     "Vesper is a new 3-bit format. On a 70B model, Vesper raised perplexity by 1.1 percent "
     "over the original. Corral 5.0 cut median latency by 40 percent. It delivers 2.5 times the "
     "throughput of Corral 4.6, and median time to first token fell from 900 to 420 "
-    "milliseconds. Ostrava has released Fenn 14B, which succeeds Fenn 12B."
+    "milliseconds. Ostrava has released Fenn 14B, which succeeds Fenn 12B. Fenn 14B raises the "
+    "context window from 16K to 64K tokens."
+)
+
+# A title that drops its article's bound, then a figure opening a sentence as its scene.
+BOUNDED = (
+    "Threadneedle benchmark connects facts across 400,000 tokens",
+    "Researchers have released Threadneedle, a benchmark that asks models to connect facts "
+    "across documents of up to 400,000 tokens. At 400,000 tokens, the best open model answered "
+    "37 percent correctly.",
 )
 
 RELEASES = (  # versions in roles: planned, compromised, never affected, listed as affected
@@ -231,6 +240,12 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
         (MEASURED, "Corral 5.0 makes latency worse by 40 percent."),
         (MEASURED, "Corral 5.0 cuts throughput by 2.5 times."),  # a factor above one is a rise
         (MEASURED, "Fenn 12B is a 14-billion-parameter model."),  # another name's size
+        # a context window told as training
+        (MEASURED, "Users of Fenn 14B can now train models with 64K tokens."),
+        # a figure a sentence opens with as its scene, told as a fact of its own
+        (BOUNDED, "Threadneedle is a 400,000-token benchmark."),
+        # the title's bare figure, where the article bounds it
+        (BOUNDED, "Threadneedle connects facts across 400,000 tokens."),
         (  # who measured it, left out
             "On a 70B model, the maintainers measured 1.8 times the throughput of Sluice 4.6.",
             "Sluice 5.0 has 1.8 times the throughput of Sluice 4.6.",
@@ -238,7 +253,7 @@ RELEASES = (  # versions in roles: planned, compromised, never affected, listed 
     ],
 )
 def test_each_kind_of_misstatement_is_refused(source, claim):
-    verifier = verifier_for("A story", source)
+    verifier = verifier_for(*(source if isinstance(source, tuple) else ("A story", source)))
     assert not verifier.check(claim, summary=True).ok
     assert not verifier.check(claim, summary=False).ok  # in a Why It Matters note too
 
@@ -319,6 +334,10 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
             "The kernels make processing a 32,000-token prompt 2.2 times quicker.",
         ),
         (MEASURED, "Vesper raises perplexity by 1.1 percent over the original."),
+        (MEASURED, "Fenn 14B has a 64K-token context window."),
+        (BOUNDED, "At 400,000 tokens, the best open model answered 37 percent correctly."),
+        (BOUNDED, "The best open model answered 37 percent correctly at 400,000 tokens."),
+        (BOUNDED, "Threadneedle connects facts across documents of up to 400,000 tokens."),
         (MEASURED, "Corral 5.0 improves throughput by 2.5 times."),  # "2.5 times the throughput"
         (MEASURED, "Ostrava released Fenn 14B, a 14-billion-parameter model."),  # its name's size
         (MEASURED, "Median time to first token fell from 900 to 420 milliseconds."),  # no rank
@@ -342,7 +361,9 @@ def test_each_kind_of_misstatement_is_refused(source, claim):
     ],
 )
 def test_faithful_sentences_pass(source, claim):
-    verdict = verifier_for("A story", source).check(claim, summary=True)
+    verdict = verifier_for(*(source if isinstance(source, tuple) else ("A story", source))).check(
+        claim, summary=True
+    )
     assert verdict.ok, verdict.reason
     assert verdict.evidence is not None  # the source sentence a reader can check it against
 
@@ -999,7 +1020,7 @@ def test_a_version_known_only_as_the_fix_is_told_as_the_fix(claim, ok):
 KESTREL = (
     "Kestrel released Kite 7B under Apache 2.0. It scores 61.0 on MMLU-Pro and 44.8 on "
     "LiveCodeBench, and 70.1 on the GPQA Diamond benchmark. Kestrel says it is meant for "
-    "coding assistants."
+    "coding assistants. On the TaskLoop agent test it completes 52 percent of tasks."
 )
 
 
@@ -1011,6 +1032,9 @@ KESTREL = (
          False),
         ("Kite 7B handles tasks like GPQA Diamond under Apache 2.0.", False),
         ("Kite 7B is used for LiveCodeBench and coding assistants.", False),
+        # the default model's note: a benchmark named with what it tests, told as where to run
+        ("Anyone can now run Kite 7B on the TaskLoop agent test.", False),
+        ("Kite 7B completes 52 percent of tasks on the TaskLoop agent test.", True),
         ("Kite 7B scores 61.0 on MMLU-Pro and 44.8 on LiveCodeBench.", True),
         ("Teams choosing a model for coding tasks can weigh Kite 7B's 44.8 on LiveCodeBench.",
          True),
@@ -1022,6 +1046,16 @@ def test_a_benchmark_is_not_told_as_a_use(claim, ok):
     """A name the sources give as what the model was scored on ("61.0 on MMLU-Pro", "the
     GPQA Diamond benchmark") told as a task or use changes its role; every name is grounded."""
     assert_judged("Kestrel releases Kite 7B", KESTREL, claim, ok, summary=False)
+
+
+def test_a_model_that_scores_is_no_benchmark_to_run():
+    """ "Pip 360M scores 38.9 on KnowBench" names the model, not a benchmark: running it on
+    phones is what the sources say, however the note runs it."""
+    pip = ("Sundial Labs released Pip 360M and Pip 1.7B under Apache 2.0 for phones. Pip 360M "
+           "scores 38.9 on KnowBench, and Pip 1.7B scores 52.3.")  # fmt: skip
+    title = "Sundial Labs releases Pip 360M"
+    assert_judged(title, pip, "Anyone can now run Pip 360M and Pip 1.7B on phones.", True)
+    assert_judged(title, pip, "Anyone can now run Pip 360M on KnowBench.", False)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Benchmarks told as uses: "customers can use it for tasks such as MMLU-Pro and
-LiveCodeBench", where the sources give MMLU-Pro and LiveCodeBench only as what the model was
+LiveCodeBench" or "Anyone can now run Fenn 14B on the ToolRun agent test", where the sources
+give MMLU-Pro and LiveCodeBench only as what the model was
 scored on ("72.3 on MMLU-Pro"). Every name is in the sources, so the grounding gate passes it;
 the name's role changed from a test to a job the model does.
 
@@ -16,14 +17,16 @@ _NAME = r"[A-Z][\w.+-]*(?:\s+(?:[A-Z0-9][\w.+-]*))?"
 _SCORED_ON = re.compile(
     rf"\d[\d.,]*\s*(?:%|percent|points?)?\s+on\s+(?:the\s+)?({_NAME})", re.UNICODE
 )
-# The name, then what it is: "the KnowBench benchmark", "its MMLU-Pro score".
+# The name, then what it is: "the KnowBench benchmark", "its MMLU-Pro score", "the ToolRun
+# agent test" (one word of what it tests between).
 _NAMED_AS = re.compile(
-    rf"({_NAME})\s+(?:benchmarks?|scores?|results?|leaderboard|evals?|evaluations?|tests?)\b"
+    rf"({_NAME})\s+(?:(?:[a-z]+\s+)?(?:benchmarks?|tests?)|"
+    r"(?:scores?|results?|leaderboard|evals?|evaluations?)(?!\s*[\d$]))\b"
 )
 # Words that make a name something done with the model.
 _USES = re.compile(
     r"\b(?:tasks?|uses?|used|using|applications?|workloads?|jobs?|use cases?|"
-    r"work such as|purposes?)\b",
+    r"work such as|purposes?|run|runs|running|ran)\b",
     re.IGNORECASE,
 )
 # Words that keep it a measure: "scores on tasks such as MMLU-Pro", "benchmarks like ...",
@@ -35,6 +38,9 @@ _MEASURES = re.compile(
 )
 # The name as a measure's modifier: "where MMLU-Pro scores matter".
 _MEASURED = re.compile(r"\s*(?:-style\s+)?(?:scor\w*|results?|numbers?|figures?|points?)\b", re.I)
+_RUN = {"run", "runs", "running", "ran"}
+# Running a model on a named thing right before it: "run Fenn 14B on the ".
+_RUN_ON = re.compile(r"\b(?:run|runs|running|ran)\b[^,;:]*\bon\s+(?:the\s+)?$", re.I)
 _CLAUSE = re.compile(r"[,;:()]|\b(?:and|but|while|with)\s+(?=[a-z])")
 REACH = 60  # characters before a name that can make it a use
 
@@ -56,13 +62,21 @@ def told_as_use(text: str, names: set[str]) -> str:
         for found in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             before = re.split(r"[;:]", text[max(0, found.start() - REACH) : found.start()])[-1]
             after = text[found.end() : found.end() + 20]
-            uses = list(_USES.finditer(before))
-            if not uses or _MEASURES.search(before) or _MEASURED.match(after):
+            run_on = _RUN_ON.search(before)
+            uses = [u for u in _USES.finditer(before) if u.group(0).lower() not in _RUN or run_on]
+            measures = [m for m in _MEASURES.finditer(before) if not _run_on(uses, m)]
+            if not uses or measures or _MEASURED.match(after):
                 continue
             # the use-word must govern the name: no new clause between, lists of names aside
             if not _CLAUSE.search(_listless(before[uses[-1].end() :])):
                 return name
     return ""
+
+
+def _run_on(uses: list[re.Match], measure: re.Match) -> bool:
+    """The "on" before a name is where the model is run, not what it scored on: "run Fenn 14B
+    on the ToolRun agent test"."""
+    return bool(uses) and uses[-1].group(0).lower() in _RUN and measure.group(0).startswith("on")
 
 
 def _listless(between: str) -> str:

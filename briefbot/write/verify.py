@@ -1012,6 +1012,7 @@ _MEASURE_NOUNS = {
     "costs": "cost", "price": "cost", "prices": "cost", "revenue": "revenue",
     "bandwidth": "bandwidth", "loss": "loss", "error": "error", "errors": "error",
     "power": "power", "size": "size", "sales": "revenue", "users": "users",
+    "context": "context", "train": "training", "trained": "training", "training": "training",
 }  # fmt: skip
 MEASURE_BEFORE, MEASURE_AFTER = 8, 4  # tokens around a figure read for what it measures
 # Measures whose rise is a loss: "raised perplexity by 0.9 percent" is not an improvement.
@@ -1039,6 +1040,16 @@ def _near(parsed: _Parsed, position: int) -> list[_Token]:
 def _measures(parsed: _Parsed, position: int) -> set[str]:
     """The measures named near a figure in its clause (`_MEASURE_NOUNS`' labels)."""
     return {_MEASURE_NOUNS[t.key] for t in _near(parsed, position) if t.key in _MEASURE_NOUNS}
+
+
+def _fronted_setting(parsed: _Parsed, position: int) -> bool:
+    """A figure that opens its sentence as the scene of its fact ("At 400,000 tokens, the best
+    model answered 58 percent"): where something was measured, not a fact of its own."""
+    if position != 1 or parsed.tokens[0].key != "at":
+        return False
+    return not any(
+        t.kind == "number" for t in parsed.tokens[position + 1 : parsed.segment(position)[1]]
+    )
 
 
 def _measure_problem(claim: _Parsed, at: int, source: _Parsed, position: int) -> str | None:
@@ -2053,6 +2064,8 @@ class Verifier:
                 ):
                     neutral = neutral or source
                     continue  # "3,100 installs of 4.0.1" neither fixes nor has the flaw
+                if reason is None and source.index < 0:
+                    reason = self._hedged_below_title(fact, source)
                 if reason is None:
                     return Verdict(True, evidence=source)
                 reasons.append((reason, source))
@@ -2067,6 +2080,23 @@ class Verifier:
             return Verdict(False, f"{shown}: not in the sources")
         reason, source = reasons[0]
         return Verdict(False, f"{shown}: {reason}", source)
+
+    def _hedged_below_title(self, fact: _Fact, title: SourceSentence) -> str | None:
+        """Why a figure a title gives bare ("connects facts across 400,000 tokens") cannot stand
+        where its article bounds or hedges it ("documents of up to 400,000 tokens"): titles
+        drop the words that articles keep. None where the claim keeps them too."""
+        for source, other in self._parsed.items():
+            if source.item != title.item or source.index < 0:
+                continue
+            for token in other.tokens:
+                if not _same_term(fact.token, token):
+                    continue
+                role, approximate = _delta_role(other, token.position)
+                if role == "at most" and fact.role != "at most":
+                    return "the article says 'up to' it"
+                if approximate and not fact.approximate:
+                    return "the sources hedge it (about, nearly, roughly)"
+        return None
 
     def _size_of_name(self, claim: _Parsed, fact: _Fact) -> SourceSentence | None:
         """The source sentence naming the model whose own name gives the claim's count of
@@ -2144,6 +2174,8 @@ class Verifier:
             return f"the sources give it in {unit}, not {fact.unit}"
         if problem := _measure_problem(claim, fact.token.position, parsed, position):
             return problem
+        if _fronted_setting(parsed, position) and claim.following(fact.token.position, -1) != "at":
+            return "the sources give it as the setting of another fact ('at ...')"
         if (
             fact.token.rank
             and (among := _rank_kind(claim, fact.token.position))
