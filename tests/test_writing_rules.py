@@ -507,3 +507,22 @@ def test_a_note_naming_a_quant_type_with_underscores_is_this_storys():
                  "Users can now try Q3_HX from build b7421.")  # fmt: skip
     note = "Users of llama.cpp can now try Q3_HX from build b7421."
     assert not any("generic" in p for p in _note(plan, note).problems)
+
+
+@pytest.mark.parametrize(
+    ("note", "refused"),
+    [
+        # the default model's note: the largest customers' price rise given to every team
+        ("Teams that use Marrow's Ledger API are getting higher fees.", True),
+        ("Customers of Marrow's Ledger API now pay more for it.", True),
+        ("Marrow's largest customers now pay 12 percent more for the Ledger API.", False),
+        ("Teams that use Marrow's Ledger API can rely on support contracts.", False),
+    ],
+)
+def test_a_price_change_of_one_tier_of_customers_is_not_every_readers(note, refused):
+    plan = _plan("Marrow's Ledger API revenue rises 60 percent",
+                 "Marrow reported revenue of $30 million from its Ledger API. Support contracts "
+                 "brought in $8 million. Marrow raised API prices for its largest customers by 12 "
+                 "percent in May.", "Compute Weekly")  # fmt: skip
+    problems = _note(plan, note, Kind.BUSINESS).problems
+    assert any("price change" in problem for problem in problems) is refused, problems

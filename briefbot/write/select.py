@@ -244,6 +244,9 @@ def check_note(
         problems.append(f"it guesses what its sources do not say ({guess})")
     if measure := readers_measure(text):
         problems.append(f"it gives the company's {measure} to its readers")
+    sources = [sentence.text for sentence in verifier.evidence.sentences]
+    if tier := narrowed_readers(text, sources):
+        problems.append(f"it gives all its readers a price change the sources give its {tier}")
     if checks.copied_share(text, article) > NOTE_COPIED_LIMIT:
         problems.append("the note copies whole sentences from the article")
     if leaked := echoed(text, example_words, verifier):
@@ -303,6 +306,42 @@ def readers_measure(text: str) -> str:
         for found in _MEASURES.finditer(main):
             if not _OWNED.search(main[: found.start()].rstrip()):
                 return found.group(1).lower()
+    return ""
+
+
+# A price change the sources give one tier of customers ("raised API prices for its largest
+# customers by 10 percent"): a note about all its readers ("Teams that use Halden's API are
+# getting higher fees") gives it to everyone.
+_PRICED = re.compile(
+    r"\b(?:fees?|prices?|pricing|priced|costs?|charges?|charged|pay|pays|paying|rates?)\b", re.I
+)
+_CHANGED = re.compile(
+    r"\b(?:higher|lower|more|less|cheaper|raised?|raising|cut|cuts|increas\w*|reduc\w*|"
+    r"rises?|rose|fell|falls?|drops?|dropped)\b",
+    re.I,
+)
+_TIER = re.compile(
+    r"\bfor (?:its|their|the) ((?:[a-z]+est|enterprise|new|existing|paying|free|heavy|"
+    r"business|some|top)\b(?: [a-z-]+)?) (customers|users|clients|subscribers|teams|accounts)\b",
+    re.I,
+)
+
+
+def narrowed_readers(text: str, sources: list[str]) -> str:
+    """The tier of customers ("largest customers") that a source gives a price change to
+    where a note about its readers changes the price for all of them; "" when none."""
+    for sentence in split_sentences(text):
+        if not (_READERS.search(sentence) and _PRICED.search(sentence)):
+            continue
+        if not _CHANGED.search(sentence):
+            continue
+        said = {word.lower() for word in checks.words(sentence)}
+        for source in sources:
+            if not (_PRICED.search(source) and _CHANGED.search(source)):
+                continue
+            for tier in _TIER.finditer(source):
+                if tier.group(1).split()[0].lower() not in said:
+                    return f"{tier.group(1)} {tier.group(2)}"
     return ""
 
 

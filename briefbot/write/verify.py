@@ -2093,7 +2093,7 @@ class Verifier:
                     continue
                 role, approximate = _delta_role(other, token.position)
                 if role == "at most" and fact.role != "at most":
-                    return "the article says 'up to' it"
+                    return "the article gives it as 'up to'"
                 if approximate and not fact.approximate:
                     return "the sources hedge it (about, nearly, roughly)"
         return None
