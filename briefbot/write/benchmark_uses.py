@@ -1,8 +1,8 @@
 """Benchmarks told as uses: "customers can use it for tasks such as MMLU-Pro and
 LiveCodeBench" or "Anyone can now run Fenn 14B on the ToolRun agent test", where the sources
-give MMLU-Pro and LiveCodeBench only as what the model was
-scored on ("72.3 on MMLU-Pro"). Every name is in the sources, so the grounding gate passes it;
-the name's role changed from a test to a job the model does.
+give those names only as what the model was scored on ("72.3 on MMLU-Pro", "On the ToolRun
+agent test it completes 58 percent"). Every name is in the sources, so the grounding gate
+passes it; the name's role changed from a test to a job the model does.
 
 Own code, not a library's: this is grounding, what briefbot exists for.
 """
@@ -64,7 +64,7 @@ def told_as_use(text: str, names: set[str]) -> str:
             after = text[found.end() : found.end() + 20]
             run_on = _RUN_ON.search(before)
             uses = [u for u in _USES.finditer(before) if u.group(0).lower() not in _RUN or run_on]
-            measures = [m for m in _MEASURES.finditer(before) if not _run_on(uses, m)]
+            measures = [m for m in _MEASURES.finditer(before) if not _where_run(uses, m)]
             if not uses or measures or _MEASURED.match(after):
                 continue
             # the use-word must govern the name: no new clause between, lists of names aside
@@ -73,7 +73,7 @@ def told_as_use(text: str, names: set[str]) -> str:
     return ""
 
 
-def _run_on(uses: list[re.Match], measure: re.Match) -> bool:
+def _where_run(uses: list[re.Match], measure: re.Match) -> bool:
     """The "on" before a name is where the model is run, not what it scored on: "run Fenn 14B
     on the ToolRun agent test"."""
     return bool(uses) and uses[-1].group(0).lower() in _RUN and measure.group(0).startswith("on")

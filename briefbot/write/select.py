@@ -331,9 +331,9 @@ def narrowed_readers(text: str, sources: list[str]) -> str:
     """The tier of customers ("largest customers") that a source gives a price change to
     where a note about its readers changes the price for all of them; "" when none."""
     for sentence in split_sentences(text):
-        if not (_READERS.search(sentence) and _PRICED.search(sentence)):
-            continue
-        if not _CHANGED.search(sentence):
+        if not (
+            _READERS.search(sentence) and _PRICED.search(sentence) and _CHANGED.search(sentence)
+        ):
             continue
         said = {word.lower() for word in checks.words(sentence)}
         for source in sources:
