@@ -128,6 +128,11 @@ class Story:
         return list(dict.fromkeys(item.url for item in self.items))
 
     @property
+    def texts(self) -> str:
+        """Every item's collected text, joined by spaces ("" for an item with none)."""
+        return " ".join(item.text or "" for item in self.items)
+
+    @property
     def discussion_urls(self) -> list[tuple[str, str]]:
         """(source, thread URL) of each discussion other than the lead's own page."""
         return [

@@ -595,7 +595,7 @@ def _widened(name: str, story: Story) -> str:
     """A name with the capitalised words the lead title sets before it, where the items' texts
     write them together too: "Marlow Coder 2 15B", not "Coder 2 15B" (the name finder reads
     "Marlow" as an ordinary capitalised word)."""
-    texts = " ".join(item.text or "" for item in story.items)
+    texts = story.texts
     title = story.lead.title
     while (at := title.find(name)) > 0:
         words = title[:at].split()

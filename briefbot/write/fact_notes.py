@@ -73,7 +73,7 @@ def fact_note(story: Story, kind: Kind, verifier: Verifier) -> str:
 def _as_written(about: str, story: Story) -> str:
     """The subject as the items' texts write it: without a title's opening word they never
     write with it ("Critical Dockyard flaw ...")."""
-    texts = " ".join(item.text or "" for item in story.items)
+    texts = story.texts
     words = about.split()
     if about not in texts and len(words) > 1 and " ".join(words[1:]) in texts:
         return " ".join(words[1:])
@@ -135,7 +135,7 @@ def _ranked(story: Story, verifier: Verifier) -> str:
     board, name = title["board"].split()[0], title["name"]
     place = "first" if title["leads"] else title["place"].lower()
     rank = ORDINALS.get(place) or int(re.sub(r"\D", "", place))
-    texts = " ".join(item.text or "" for item in story.items)
+    texts = story.texts
     if board not in texts or name not in texts:
         return ""
     if verifier.check(f"{name} is the best open-weight model on {board}.", summary=False).ok:
@@ -154,7 +154,7 @@ def _tooling(story: Story) -> str:
     if not (title := _TOOL_TITLE.match(story.lead.title)):
         return ""
     tool, what, verb = title["tool"], title["what"].strip(), title["verb"]
-    texts = " ".join(item.text or "" for item in story.items)
+    texts = story.texts
     if tool.split()[0] not in texts or _POSSESSED.match(what):
         return ""
     if re.fullmatch(_GIVES, verb):

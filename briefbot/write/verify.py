@@ -1057,12 +1057,12 @@ def _measure_problem(claim: _Parsed, at: int, source: _Parsed, position: int) ->
     sentence never names ("Q3_HX raised Wikitext perplexity by 0.9 percent" is not "improves
     performance by around 0.9 percent"), nor a rise of a measure whose rise is a loss be told
     as a gain ("improves perplexity by 0.9 percent"), or the other way round; else None."""
-    given = _measures(source, position)
+    given, said_measures = _measures(source, position), _measures(claim, at)
     named = {_MEASURE_NOUNS[token.key] for token in source.tokens if token.key in _MEASURE_NOUNS}
-    claimed = _measures(claim, at) - named
-    if given and claimed and not _measures(claim, at) & given:
+    claimed = said_measures - named
+    if given and claimed and not said_measures & given:
         return f"the sources give it to {min(given)}, not {min(claimed)}"
-    if worse := _measures(claim, at) & given & _LOWER_IS_BETTER:
+    if worse := said_measures & given & _LOWER_IS_BETTER:
         said = {token.key for token in _near(claim, at)}
         moved = {token.key for token in _near(source, position)}
         rose, fell = bool(moved & _RISES), bool(moved & _FALLS)
